@@ -1,0 +1,130 @@
+/**
+ * Each entity owns its keys: how it is addressed (pk/sk) and which index
+ * entries it has, derived from its current state. The store writes whole
+ * items, so an index entry appears and disappears with the state that
+ * implies it (a need is in the market's waiting index only while WAITING).
+ */
+import type { Match, Need, Notification, Offering, Provider, Sme } from '#domain/model.ts';
+
+export type Keys = Record<string, string>;
+
+const ts = (iso: string) => iso; // ISO-8601 UTC strings sort chronologically
+
+export const providerKey = (id: string) => ({ pk: `PROVIDER#${id}`, sk: 'PROVIDER' });
+export const offeringKey = (id: string) => ({ pk: `OFFERING#${id}`, sk: 'OFFERING' });
+export const smeKey = (id: string) => ({ pk: `SME#${id}`, sk: 'SME' });
+export const needKey = (id: string) => ({ pk: `NEED#${id}`, sk: 'NEED' });
+export const matchKey = (id: string) => ({ pk: `MATCH#${id}`, sk: 'MATCH' });
+export const capacityKey = (offeringId: string, period: string) => ({ pk: `OFFERING#${offeringId}`, sk: `CAPACITY#${period}` });
+export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' });
+export const notificationKey = (recipientSub: string, at: string, id: string) => ({
+  pk: `INBOX#${recipientSub}`,
+  sk: `NOTE#${ts(at)}#${id}`,
+});
+export const inboxPk = (recipientSub: string) => `INBOX#${recipientSub}`;
+
+// Partition values of the list access patterns, shared by writers (below) and readers (store queries).
+export const ownerPk = (sub: string) => `OWNER#${sub}`;
+export const allPk = (type: 'PROVIDER' | 'SME') => `ALL#${type}`;
+export const providerPk = (id: string) => `PROVIDER#${id}`;
+export const smePk = (id: string) => `SME#${id}`;
+export const needPk = (id: string) => `NEED#${id}`;
+export const offeringPk = (id: string) => `OFFERING#${id}`;
+export const marketPk = (serviceType: string) => `MARKET#${serviceType}`;
+export const statusPk = (status: string, serviceType?: string) =>
+  serviceType ? `MATCHSTATUS#${status}#${serviceType}` : `MATCHSTATUS#${status}`;
+export const expiryPk = (serviceType: string) => `EXPIRY#${serviceType}`;
+
+export const SK_PREFIX = {
+  provider: 'PROVIDER#',
+  sme: 'SME#',
+  offering: 'OFFERING#',
+  need: 'NEED#',
+  match: 'MATCH#',
+  waiting: 'WAITING#',
+};
+
+export function providerKeys(p: Provider): Keys {
+  return {
+    ...providerKey(p.id),
+    gsi1pk: ownerPk(p.ownerSub),
+    gsi1sk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
+    gsi2pk: allPk('PROVIDER'),
+    gsi2sk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
+  };
+}
+
+export function smeKeys(s: Sme): Keys {
+  return {
+    ...smeKey(s.id),
+    gsi1pk: ownerPk(s.ownerSub),
+    gsi1sk: `SME#${ts(s.createdAt)}#${s.id}`,
+    gsi2pk: allPk('SME'),
+    gsi2sk: `SME#${ts(s.createdAt)}#${s.id}`,
+  };
+}
+
+export function offeringKeys(o: Offering): Keys {
+  return {
+    ...offeringKey(o.id),
+    gsi1pk: providerPk(o.providerId),
+    gsi1sk: `OFFERING#${ts(o.createdAt)}#${o.id}`,
+    // Every offering of a market, paused ones included: the matcher filters on status,
+    // and an offering going back to ACTIVE must not need a re-index.
+    gsi2pk: marketPk(o.serviceType),
+    gsi2sk: `OFFERING#${o.id}`,
+  };
+}
+
+/** End of the deadline day, UTC. */
+export const deadlineEnd = (deadline: string) => `${deadline}T23:59:59.999Z`;
+
+export function needKeys(n: Need & { recheckAt?: string }): Keys {
+  const keys: Keys = {
+    ...needKey(n.id),
+    gsi1pk: smePk(n.smeId),
+    gsi1sk: `NEED#${ts(n.postedAt)}#${n.id}`,
+  };
+  if (n.status === 'WAITING') {
+    keys.gsi2pk = marketPk(n.serviceType);
+    keys.gsi2sk = `WAITING#${ts(n.postedAt)}#${n.id}`;
+  }
+  if (n.status === 'WAITING' || n.status === 'PROPOSED') {
+    // A PROPOSED need is looked at again at `recheckAt` (a matcher crash between
+    // locking the need and writing its match must not strand it), else at its deadline.
+    const at = n.status === 'PROPOSED' && n.recheckAt && n.recheckAt < deadlineEnd(n.deadline) ? n.recheckAt : deadlineEnd(n.deadline);
+    keys.expiryPk = expiryPk(n.serviceType);
+    keys.expirySk = `${at}#NEED#${n.id}`;
+  }
+  return keys;
+}
+
+export function matchKeys(m: Match & { expiresAt?: string }): Keys {
+  const created = `${ts(m.createdAt)}#${m.id}`;
+  const keys: Keys = {
+    ...matchKey(m.id),
+    gsi1pk: needPk(m.needId),
+    gsi1sk: `MATCH#${created}`,
+    gsi2pk: marketPk(m.serviceType),
+    gsi2sk: `MATCH#${m.period}#${created}`,
+    gsi3pk: providerPk(m.providerId),
+    gsi3sk: `MATCH#${created}`,
+    gsi4pk: smePk(m.smeId),
+    gsi4sk: `MATCH#${created}`,
+    gsi5pk: statusPk(m.status),
+    gsi5sk: created,
+    gsi6pk: statusPk(m.status, m.serviceType),
+    gsi6sk: created,
+    gsi7pk: offeringPk(m.offeringId),
+    gsi7sk: `MATCH#${created}`,
+  };
+  if ((m.status === 'PROPOSED' || m.status === 'APPROVED') && m.expiresAt) {
+    keys.expiryPk = expiryPk(m.serviceType);
+    keys.expirySk = `${m.expiresAt}#MATCH#${m.id}`;
+  }
+  return keys;
+}
+
+export function notificationKeys(n: Notification): Keys {
+  return notificationKey(n.recipientSub, n.at, n.id);
+}

@@ -1,0 +1,68 @@
+/**
+ * The one table: its key schema and indexes, defined once. The CDK stack,
+ * the local runtime and the tests all create the table from this object.
+ *
+ * Every index is sparse and overloaded: an entity fills only the index keys of
+ * the access patterns it serves (see the key builders in ./keys.ts). Each index
+ * projects ALL so one query answers a list without a follow-up BatchGet.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB TTL removes idempotency records. Code checks it too (dynalite never expires). */
+  ttlAttribute: 'ttl',
+  indexes: {
+    /** Parent -> children: owner's providers/SMEs, provider's offerings, SME's needs, need's matches. */
+    GSI1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Markets: offerings and waiting needs of a service type; matches of a market by period; all providers/SMEs. */
+    GSI2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** Matches of a provider. */
+    GSI3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    /** Matches of an SME. */
+    GSI4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    /** Review queue: matches by status, by time. */
+    GSI5: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    /** Review queue by status and service type, by time. */
+    GSI6: { partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
+    /** Matches of an offering. */
+    GSI7: { partitionKey: 'gsi7pk', sortKey: 'gsi7sk' },
+    /** Outbox: items with events not yet published (present only while pendingEvents is non-empty). */
+    OUTBOX: { partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+    /** Deadlines: needs by deadline, open matches by expiry, per service type. */
+    EXPIRY: { partitionKey: 'expiryPk', sortKey: 'expirySk' },
+  },
+} as const;
+
+export type IndexName = keyof typeof TABLE.indexes;
+export const INDEX_NAMES = Object.keys(TABLE.indexes) as IndexName[];
+
+/** All key attributes are strings. */
+export function keyAttributeNames(): string[] {
+  const names = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
+  for (const ix of Object.values(TABLE.indexes)) {
+    names.add(ix.partitionKey);
+    names.add(ix.sortKey);
+  }
+  return [...names];
+}
+
+/** The CreateTable input for DynamoDB/dynalite (on-demand). CDK builds its own from TABLE. */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: keyAttributeNames().map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: INDEX_NAMES.map((IndexName) => ({
+      IndexName,
+      KeySchema: [
+        { AttributeName: TABLE.indexes[IndexName].partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: TABLE.indexes[IndexName].sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * One Lambda of the platform, built from its manifest entry, and the helpers
+ * that wire it to a resource. Each `bind*` helper grants the IAM permission
+ * and sets the environment variable that names the resource in one call, so a
+ * function can never know a resource's name without the matching permission
+ * (or hold a permission it has no name to use with).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec } from '#functions/handlers/manifest.ts';
+import { INDEX_NAMES } from '#functions/store/table.ts';
+import type { StageSettings } from '../config.ts';
+
+/** Repository root: entry paths in the manifest are relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Powertools reads these; one service name for the whole platform, the function name tells them apart. */
+export const POWERTOOLS_SERVICE_NAME = 'sme-matchmaking';
+
+export interface AppFunctionProps {
+  readonly name: FunctionName;
+  /** The manifest entry: entry file, timeout, memory. */
+  readonly spec: FunctionSpec;
+  readonly stage: StageSettings;
+  /**
+   * Where an asynchronous invocation goes once Lambda's own retries are spent
+   * (functions invoked by EventBridge rules or Scheduler). Without it a
+   * handler that keeps failing would drop the event.
+   * @default none: synchronous callers (API Gateway, the SQS poller) see the error themselves
+   */
+  readonly onFailure?: IQueue;
+}
+
+export class AppFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly name: FunctionName;
+  readonly spec: FunctionSpec;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const { spec, stage } = props;
+    this.name = props.name;
+    this.spec = spec;
+
+    // A log group we own: retention and removal follow the stage, and the
+    // role can be scoped to it (instead of the managed basic-execution policy,
+    // which allows writing to every log group).
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.logRemovalPolicy,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.name} function`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.fn = new NodejsFunction(this, 'Fn', {
+      entry: join(PROJECT_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      role,
+      logGroup: this.logGroup,
+      description: `${props.name} (${spec.trigger})`,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        STAGE: stage.name,
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: stage.logLevel,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        // Prefer ES module builds so esbuild can tree-shake them.
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        // Keep the catalog's Chinese names readable in the bundle instead of \u escapes.
+        charset: Charset.UTF8,
+        // The nodejs22.x runtime ships AWS SDK v3; bundling our own only adds cold-start time.
+        externalModules: ['@aws-sdk/*'],
+      },
+      ...(props.onFailure
+        ? { onFailure: new SqsDestination(props.onFailure), retryAttempts: 2, maxEventAge: Duration.hours(6) }
+        : {}),
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x chosen deliberately: bundles target node22 and the local runtime and tests run the same major; move to the next LTS runtime together with the esbuild target.',
+    });
+  }
+
+  /** Sets a plain configuration value (no resource behind it). */
+  setting(name: string, value: string): this {
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+}
+
+/**
+ * DynamoDB actions the design uses, and nothing else: single-item reads and
+ * writes, batches, and Query by key or index. No Scan (every access pattern
+ * is served by a key or an index), no transactions and no streams (the design
+ * uses neither: dynalite has neither), no table management.
+ */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+/**
+ * TABLE_NAME and the grant that goes with it. 'none' names the table without
+ * any permission: the shared config requires TABLE_NAME in every function, and
+ * a function without access gets AccessDenied, never a silent write.
+ *
+ * The grants name each index of TABLE rather than `index/*` (what
+ * `table.grantReadData` would give): as narrow as IAM allows, and no wildcard
+ * for cdk-nag to excuse.
+ */
+export function bindTable(f: AppFunction, table: ITable, access: 'read' | 'readwrite' | 'none'): void {
+  f.fn.addEnvironment('TABLE_NAME', table.tableName);
+  if (access === 'none') return;
+  f.fn.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_READ_ACTIONS], resources: [table.tableArn] }));
+  f.fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: INDEX_NAMES.map((ix) => `${table.tableArn}/index/${ix}`),
+    }),
+  );
+  if (access === 'readwrite') {
+    f.fn.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn] }));
+  }
+}
+
+/** EVENT_BUS_NAME and events:PutEvents on that bus only. */
+export function bindBus(f: AppFunction, bus: IEventBus): void {
+  f.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  bus.grantPutEventsTo(f.fn);
+}
+
+/** A queue URL variable and sqs:SendMessage on that queue only. */
+export function bindQueue(f: AppFunction, queue: IQueue, envName: string): void {
+  f.fn.addEnvironment(envName, queue.queueUrl);
+  queue.grant(f.fn, 'sqs:SendMessage');
+}
+
+/**
+ * A secret passed as a CloudFormation dynamic reference: CloudFormation
+ * resolves it at deploy time, so the function needs no Secrets Manager call
+ * (and no permission) at cold start. Rotating the secret takes a redeploy.
+ */
+export function bindSecret(f: AppFunction, secret: ISecret, envName: string): void {
+  f.fn.addEnvironment(envName, secret.secretValue.unsafeUnwrap());
+}

@@ -1,0 +1,118 @@
+/**
+ * Everything that can be redeployed or rebuilt without losing data: the
+ * functions, the HTTP API, the rules, queues, schedules and alarms. Takes the
+ * stateful resources as typed props.
+ */
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionName } from '#functions/handlers/manifest.ts';
+import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
+import type { Route } from '#events/routing.ts';
+import type { InfraConfig } from './config.ts';
+import { AppFunction, bindBus, bindSecret, bindTable } from './constructs/app-function.ts';
+import { EventRouting } from './constructs/event-routing.ts';
+import { AppHttpApi } from './constructs/http-api.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Schedules } from './constructs/schedules.ts';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  readonly userPool: UserPool;
+  readonly userPoolClient: IUserPoolClient;
+}
+
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, AppFunction>;
+  readonly httpApi: AppHttpApi;
+  readonly routing: EventRouting;
+  readonly schedules: Schedules;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.monitoring = new Monitoring(this, 'Monitoring', config.alarmEmail ? { alarmEmail: config.alarmEmail } : {});
+
+    // HMAC key for pagination cursors. It lives here, not in the stateful
+    // stack: losing it only invalidates page cursors in flight.
+    const cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'Signs pagination cursors (CURSOR_SECRET)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key for short-lived pagination cursors, injected at deploy time; rotating it means redeploying and only invalidates cursors in flight, so automatic rotation (and its rotation Lambda) buys nothing.',
+    });
+
+    const functions = {} as Record<FunctionName, AppFunction>;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      // Functions invoked asynchronously (rules, Scheduler) keep failed events
+      // in a DLQ of their own once Lambda's retries are spent.
+      const async = spec.trigger === 'eventbridge' || spec.trigger === 'schedule';
+      const onFailure = async
+        ? this.monitoring.deadLetterQueue(this, `${name}AsyncDlq`, {
+            usedBy: 'target',
+            description: `${name} invocations that failed every retry`,
+          })
+        : undefined;
+      const f = new AppFunction(this, `${name}Function`, {
+        name,
+        spec,
+        stage: config.stage,
+        ...(onFailure ? { onFailure } : {}),
+      });
+      bindTable(f, props.table, spec.needs.table);
+      if (spec.needs.publish) bindBus(f, props.bus);
+      bindSecret(f, cursorSecret, 'CURSOR_SECRET');
+      f.setting('ROUND_DELAY_MS', String(config.roundDelay.toSeconds() * 1000))
+        .setting('MATCH_TTL_HOURS', String(config.matchTtlHours))
+        .setting('REBALANCE_AFTER_MINUTES', String(config.rebalanceAfterMinutes))
+        .setting('IDEMPOTENCY_TTL_HOURS', String(config.idempotencyTtlHours));
+      this.monitoring.alarmOnErrors(f.fn, `${name}Errors`, name);
+      functions[name] = f;
+    }
+    this.functions = functions;
+
+    // The manifest's `needs.matcherQueue` is the only way to reach the queue:
+    // check it names exactly the function the routing gives the queue to.
+    const senders = Object.values(functions).filter((f) => f.spec.needs.matcherQueue);
+    if (senders.length !== 1 || senders[0] !== functions.marketTrigger) {
+      throw new Error('exactly one function, marketTrigger, must have needs.matcherQueue');
+    }
+    this.routing = new EventRouting(this, 'Routing', {
+      bus: props.bus,
+      consumers: { matcher: functions.matcher, notifier: functions.notifier } satisfies Record<Route['consumer'], AppFunction>,
+      marketTrigger: functions.marketTrigger,
+      roundDelay: config.roundDelay,
+      monitoring: this.monitoring,
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', {
+      functions: Object.values(functions).filter((f) => f.spec.trigger === 'schedule'),
+      monitoring: this.monitoring,
+    });
+
+    const handlers = Object.fromEntries(HTTP_GROUPS.map((g) => [g, functions[g].fn])) as Record<HttpGroup, AppFunction['fn']>;
+    this.httpApi = new AppHttpApi(this, 'Http', {
+      stage: config.stage,
+      handlers,
+      userPool: props.userPool,
+      userPoolClient: props.userPoolClient,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+    });
+    this.monitoring.add('Api5xx', this.httpApi.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), {
+      description: 'HTTP API answered 5xx',
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+  }
+}

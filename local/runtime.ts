@@ -1,0 +1,202 @@
+/**
+ * The embedded local runtime: the same Lambda handlers as AWS, on one
+ * machine. dynalite (persisted under DATA_DIR/dynamo) instead of DynamoDB,
+ * the in-process bus instead of EventBridge + SQS, timers instead of the
+ * schedules, and the local gateway instead of API Gateway + Cognito.
+ * `local/main.ts` runs it from the environment; tests start it in-process.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { buildHandlers as buildAppHandlers, type AppHandlers, type AppPorts } from '#functions/app.ts';
+import { loadConfig, type Config } from '#functions/config.ts';
+import { systemClock, type Clock } from '#functions/ports.ts';
+import { makeDocumentClient } from '#functions/store/client.ts';
+import { Store } from '#functions/store/store.ts';
+import { openLocalAuth, type LocalAuth, type LocalRole } from './auth.ts';
+import { LocalBus, type BusOptions } from './bus.ts';
+import { setUpDemo, type DemoInfo } from './demo.ts';
+import { ensureTable, startDynalite, type RunningDynalite } from './dynamo.ts';
+import { readOrCreate } from './files.ts';
+import { startGateway, type RunningGateway } from './gateway.ts';
+import { DEFAULT_INTERVALS, startScheduler, type Scheduler } from './scheduler.ts';
+
+export const DEFAULT_TABLE_NAME = 'sme-matchmaking';
+const CURSOR_SECRET_FILE = 'cursor-secret';
+
+export interface RuntimeOptions {
+  /** Where everything persists: dynalite's files, the bus journal, the signing key, the cursor secret. */
+  dataDir: string;
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Seed demo data into an empty table. @default false */
+  demo?: boolean;
+  /** Overrides ROUND_DELAY_MS. */
+  roundDelayMs?: number;
+  /** Overrides MATCH_TTL_HOURS. */
+  matchTtlHours?: number;
+  /** @default 'INFO' */
+  logLevel?: LogLevel;
+  /** Further configuration variables for loadConfig (main passes process.env); the options above win. */
+  env?: Record<string, string | undefined>;
+  /** @default DEFAULT_TABLE_NAME */
+  tableName?: string;
+  /** Job intervals in ms; 0 turns a timer off (the start-up relay and rebalance passes still run). @default DEFAULT_INTERVALS */
+  intervals?: Partial<Record<keyof typeof DEFAULT_INTERVALS, number>>;
+  /** Retry tuning of the bus (tests shorten the backoff). */
+  bus?: Pick<BusOptions, 'maxAttempts' | 'backoffMs' | 'maxConcurrentGroups' | 'maxConcurrentDirect'>;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default buildHandlers of functions/app.ts; tests may wrap or replace it. */
+  buildHandlers?: (ports: AppPorts) => AppHandlers;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  dataDir: string;
+  config: Config;
+  logger: Logger;
+  store: Store;
+  bus: LocalBus;
+  handlers: AppHandlers;
+  auth: LocalAuth;
+  scheduler: Scheduler;
+  /** The demo owners and their fresh tokens, when demo data is present. */
+  demo: DemoInfo | undefined;
+  /** A token as POST /local/tokens issues it. */
+  issueToken(role: LocalRole, sub?: string): Promise<{ token: string; sub: string }>;
+  /**
+   * Graceful shutdown: stop accepting HTTP, let in-flight requests finish,
+   * stop the timers, let in-flight deliveries finish (the rest stays in the
+   * bus journal), close dynalite. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dataDir = path.resolve(opts.dataDir);
+  await fs.mkdir(dataDir, { recursive: true });
+
+  const logger = new Logger({ serviceName: 'sme-matchmaking-local', logLevel: opts.logLevel ?? 'INFO' });
+  // Everything started so far, closed in reverse if a later step fails.
+  const cleanups: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    for (const c of cleanups.reverse()) await c().catch((e: unknown) => logger.error('shutdown step failed', { error: e as Error }));
+    cleanups.length = 0;
+  };
+
+  try {
+    // Generated once per data dir: cursors handed out before a restart stay valid after it.
+    const cursorSecret = (await readOrCreate(path.join(dataDir, CURSOR_SECRET_FILE), () => randomBytes(32).toString('base64url'))).trim();
+    const auth = await openLocalAuth(dataDir);
+
+    const db: RunningDynalite = await startDynalite({ path: path.join(dataDir, 'dynamo') });
+    cleanups.push(() => db.close());
+
+    const config = loadConfig({
+      ...opts.env,
+      TABLE_NAME: opts.tableName ?? opts.env?.TABLE_NAME ?? DEFAULT_TABLE_NAME,
+      DYNAMODB_ENDPOINT: db.endpoint,
+      CURSOR_SECRET: cursorSecret,
+      STAGE: 'local',
+      EVENT_BUS_NAME: 'local',
+      ...(opts.roundDelayMs !== undefined ? { ROUND_DELAY_MS: String(opts.roundDelayMs) } : {}),
+      ...(opts.matchTtlHours !== undefined ? { MATCH_TTL_HOURS: String(opts.matchTtlHours) } : {}),
+    });
+
+    const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await ensureTable(raw, config.TABLE_NAME);
+    } finally {
+      raw.destroy();
+    }
+    const doc = makeDocumentClient({ endpoint: db.endpoint });
+    cleanups.push(async () => doc.destroy());
+    const store = new Store(doc, config.TABLE_NAME, config.CURSOR_SECRET);
+
+    // The handlers take the bus as their publisher and the bus delivers to the
+    // handlers: the bus calls them through this late-bound reference, and only
+    // starts delivering (bus.open) once they exist.
+    let handlers: AppHandlers | undefined;
+    const bound = (): AppHandlers => {
+      if (!handlers) throw new Error('handlers are not built yet');
+      return handlers;
+    };
+    const bus = new LocalBus({
+      dataDir,
+      logger,
+      roundDelayMs: config.ROUND_DELAY_MS,
+      consumers: {
+        matcher: (event, context) => bound().matcher(event, context),
+        notifier: (event, context) => bound().notifier(event, context),
+      },
+      ...opts.bus,
+    });
+    const build: (ports: AppPorts) => AppHandlers = opts.buildHandlers ?? buildAppHandlers;
+    const app = build({ store, publisher: bus, clock: opts.clock ?? systemClock, config, logger });
+    handlers = app;
+    await bus.open();
+    cleanups.push(() => bus.stop());
+
+    const intervals = { ...DEFAULT_INTERVALS, ...opts.intervals };
+    const scheduler = startScheduler(
+      [
+        { name: 'relay', intervalMs: intervals.relay, run: app.relay },
+        { name: 'rebalance', intervalMs: intervals.rebalance, run: app.rebalance },
+        { name: 'expiry', intervalMs: intervals.expiry, run: app.expiry },
+      ],
+      logger,
+    );
+    cleanups.push(() => scheduler.stop());
+
+    const gateway: RunningGateway = await startGateway({
+      http: app.http,
+      auth,
+      logger,
+      port: opts.port ?? 0,
+      ...(opts.host ? { host: opts.host } : {}),
+    });
+    cleanups.push(() => gateway.close());
+
+    // Whatever a crash left in outboxes goes out now, and markets that waited get a round.
+    await scheduler.runNow('relay');
+    await scheduler.runNow('rebalance');
+
+    let demo: DemoInfo | undefined;
+    if (opts.demo) {
+      try {
+        demo = await setUpDemo({ baseUrl: gateway.url, auth, dataDir, now: (opts.clock ?? systemClock).now() });
+      } catch (e) {
+        // The runtime stays up without demo data; the error says which request was refused.
+        logger.error('demo data could not be set up', { error: e as Error });
+      }
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: gateway.url,
+      port: gateway.port,
+      dataDir,
+      config,
+      logger,
+      store,
+      bus,
+      handlers: app,
+      auth,
+      scheduler,
+      demo,
+      issueToken: (role, sub) => auth.issue(role, sub),
+      stop: () => (stopping ??= unwind()),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Consumed capacity: with a meter, every read and write of the store adds the
+ * units DynamoDB (here dynalite, for ReturnConsumedCapacity TOTAL) reports.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CapacityMeter, Store } from '#functions/store/store.ts';
+import { needKey } from '#functions/store/keys.ts';
+import { freshTable } from '#tests/support/db.ts';
+import {
+  BASE_TIME,
+  makeNotification,
+  makeProvider,
+  makeSme,
+  needOf,
+  needPosted,
+  offeringOf,
+  testId,
+} from '#tests/support/factories.ts';
+
+class Meter implements CapacityMeter {
+  read = 0;
+  write = 0;
+  add(kind: 'read' | 'write', units: number) {
+    this[kind] += units;
+  }
+}
+
+let meter: Meter;
+let store: Store;
+let unmetered: Store;
+beforeAll(async () => {
+  const db = await freshTable('meter');
+  meter = new Meter();
+  store = db.store(meter);
+  unmetered = db.store();
+});
+
+/** The units `op` added to the meter. */
+async function units(op: () => Promise<unknown>): Promise<{ read: number; write: number }> {
+  const before = { read: meter.read, write: meter.write };
+  await op();
+  return { read: meter.read - before.read, write: meter.write - before.write };
+}
+
+const NOW = Math.floor(Date.parse(BASE_TIME) / 1000);
+
+describe('consumed capacity', () => {
+  it('create and save add write units', async () => {
+    const need = needOf(makeSme());
+    const created = await units(() => store.create('need', need, [needPosted(need)]));
+    expect(created.write).toBeGreaterThan(0);
+    expect(created.read).toBe(0);
+
+    const saved = await units(() => store.save('need', need, { ...need, status: 'WITHDRAWN', version: 2 }));
+    expect(saved.write).toBeGreaterThan(0);
+  });
+
+  it('write units grow with the item’s size', async () => {
+    const small = needOf(makeSme(), { description: 'audit' });
+    const large = needOf(makeSme(), { description: '能源审计'.repeat(1500) }); // ~18 KB in UTF-8
+    const s = await units(() => store.create('need', small));
+    const l = await units(() => store.create('need', large));
+    expect(l.write).toBeGreaterThan(s.write);
+  });
+
+  it('get and batchGet add read units', async () => {
+    const provider = makeProvider();
+    await unmetered.create('provider', provider);
+
+    const got = await units(() => store.get('provider', provider.id, true));
+    expect(got.read).toBeGreaterThan(0);
+    expect(got.write).toBe(0);
+    expect((await units(() => store.batchGet('provider', [provider.id]))).read).toBeGreaterThan(0);
+  });
+
+  it('list queries, market queries and dueInMarket add read units', async () => {
+    const sme = makeSme();
+    const need = needOf(sme, { serviceType: 'carbon-neutral-registration', deadline: '2026-03-10' });
+    const provider = makeProvider();
+    await unmetered.create('need', need);
+    await unmetered.create('offering', offeringOf(provider, { serviceType: 'carbon-neutral-registration' }));
+
+    expect((await units(() => store.listNeedsOfSme(sme.id, { limit: 10 }))).read).toBeGreaterThan(0);
+    expect((await units(() => store.listOfferingsOfProvider(provider.id, { limit: 10 }))).read).toBeGreaterThan(0);
+    expect((await units(() => store.waitingNeedsOfMarket('carbon-neutral-registration'))).read).toBeGreaterThan(0);
+    expect((await units(() => store.offeringsOfMarket('carbon-neutral-registration'))).read).toBeGreaterThan(0);
+    expect((await units(() => store.dueInMarket('carbon-neutral-registration', '2026-04-01T00:00:00.000Z'))).read).toBeGreaterThan(0);
+  });
+
+  it('the capacity ledger’s claims, releases and limit changes add write units, its reads read units', async () => {
+    const offeringId = testId('off');
+    expect((await units(() => store.claimCapacity(offeringId, '2026-03', 2, 'need_a'))).write).toBeGreaterThan(0);
+    expect((await units(() => store.setCapacityLimit(offeringId, '2026-03', 3))).write).toBeGreaterThan(0);
+    expect((await units(() => store.releaseCapacity(offeringId, '2026-03', 'need_a'))).write).toBeGreaterThan(0);
+    expect((await units(() => store.getCapacity(offeringId, '2026-03'))).read).toBeGreaterThan(0);
+    expect((await units(() => store.batchGetCapacities([offeringId], '2026-03'))).read).toBeGreaterThan(0);
+  });
+
+  it('the outbox’s listPending adds read units, markPublished read and write units', async () => {
+    const need = needOf(makeSme());
+    const posted = needPosted(need);
+    await unmetered.create('need', need, [posted]);
+
+    expect((await units(() => store.listPending())).read).toBeGreaterThan(0);
+    const marked = await units(() => store.markPublished(needKey(need.id), [posted.id]));
+    expect(marked.read).toBeGreaterThan(0);
+    expect(marked.write).toBeGreaterThan(0);
+  });
+
+  it('idempotency records: put adds write units, get read units', async () => {
+    const key = testId('idem');
+    const rec = { requestHash: 'h', resultId: 'r', expiresAt: NOW + 60 };
+    expect((await units(() => store.putIdempotency('scope', key, rec, NOW))).write).toBeGreaterThan(0);
+    expect((await units(() => store.getIdempotency('scope', key, NOW))).read).toBeGreaterThan(0);
+  });
+
+  it('the inbox: putNotification adds write units, listInbox read units', async () => {
+    const n = makeNotification();
+    expect((await units(() => store.putNotification(n))).write).toBeGreaterThan(0);
+    expect((await units(() => store.listInbox(n.recipientSub, { limit: 10 }))).read).toBeGreaterThan(0);
+  });
+
+  it('markRead adds write units', async () => {
+    const n = makeNotification();
+    await unmetered.putNotification(n);
+
+    const marked = await units(() => store.markRead(n.recipientSub, n.at, n.id));
+
+    expect(marked.write).toBeGreaterThan(0);
+  });
+
+  it('a store without a meter adds nothing to another store’s meter', async () => {
+    const before = { read: meter.read, write: meter.write };
+    const sme = makeSme();
+    await unmetered.create('sme', sme);
+    await unmetered.get('sme', sme.id);
+    expect({ read: meter.read, write: meter.write }).toEqual(before);
+  });
+});
