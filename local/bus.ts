@@ -7,9 +7,11 @@
  *   (DATA_DIR/bus.jsonl, fsync'd), like PutEvents returning success: an
  *   outbox cleared after that loses nothing, even if the process dies.
  * - 'fifo' routes: one message group per `detail[groupBy]` (a market),
- *   delivered serially per group, each message no earlier than the round
- *   delay after it was accepted, batched (up to 10, in order) into one SQS
- *   event; failed records (batchItemFailures, or all when the handler throws)
+ *   delivered serially per group; a round starts no earlier than the round
+ *   delay after its oldest event was accepted and takes whatever else the
+ *   group has queued by then (up to 10, in order) as one SQS event, so
+ *   triggers that arrive together make one round; failed records
+ *   (batchItemFailures, or all when the handler throws)
  *   are retried with backoff and block their group meanwhile, as a FIFO queue
  *   does; after the last attempt they go to the dead-letter list.
  * - 'direct' routes: the consumer gets the EventBridge envelope; a throw is
@@ -42,7 +44,7 @@ export interface BusOptions {
   dataDir: string;
   consumers: BusConsumers;
   logger: BusLogger;
-  /** A fifo message is delivered no earlier than this after it was accepted (the queue's delivery delay). */
+  /** A round of a group starts no earlier than this after its oldest queued event was accepted (the queue's delivery delay). */
   roundDelayMs: number;
   /** Attempts per delivery before it is dead-lettered. @default 5 */
   maxAttempts?: number;
@@ -191,7 +193,7 @@ export class LocalBus implements EventPublisher {
     if (torn > 0) this.opts.logger.warn('bus: skipped partial journal lines left by a crash', { torn });
 
     this.state = 'open';
-    for (const line of survivors) this.enqueue(line);
+    this.enqueue(survivors);
     if (survivors.length > 0) this.opts.logger.info('bus: replaying undelivered events', { events: survivors.length });
   }
 
@@ -211,7 +213,7 @@ export class LocalBus implements EventPublisher {
     try {
       await this.append(lines.map((l) => JSON.stringify(l) + '\n').join(''), true);
       // While stopping, accepted events stay in the journal for the next start.
-      if (this.state === 'open') for (const l of lines) this.enqueue(l);
+      if (this.state === 'open') this.enqueue(lines);
     } finally {
       this.outstanding--;
       this.checkIdle();
@@ -263,17 +265,23 @@ export class LocalBus implements EventPublisher {
     return value;
   }
 
-  private enqueue(line: AcceptedLine): void {
-    for (const consumer of line.consumers) {
-      const route = this.routes.find((r) => r.consumer === consumer);
-      const unit = { jid: line.jid, consumer };
-      this.outstanding++;
-      if (route?.delivery === 'fifo') this.enqueueFifo(this.groupOf(line.event, route), line.event, unit, line.at);
-      else this.enqueueDirect({ event: line.event, unit, attempts: 0, notBefore: line.at });
+  /** Queues every delivery of the lines first, then schedules: events published together go out together. */
+  private enqueue(lines: readonly AcceptedLine[]): void {
+    const touched = new Set<FifoGroup>();
+    for (const line of lines) {
+      for (const consumer of line.consumers) {
+        const route = this.routes.find((r) => r.consumer === consumer);
+        const unit = { jid: line.jid, consumer };
+        this.outstanding++;
+        if (route?.delivery === 'fifo') touched.add(this.enqueueFifo(this.groupOf(line.event, route), line.event, unit, line.at));
+        else this.enqueueDirect({ event: line.event, unit, attempts: 0, notBefore: line.at });
+      }
     }
+    for (const g of touched) this.scheduleGroup(g);
+    this.pumpDirect();
   }
 
-  private enqueueFifo(name: string, event: AppEvent, unit: Unit, acceptedAt: number): void {
+  private enqueueFifo(name: string, event: AppEvent, unit: Unit, acceptedAt: number): FifoGroup {
     let g = this.groups.get(name);
     if (!g) {
       g = { name, queue: [], running: false, timer: undefined };
@@ -293,7 +301,7 @@ export class LocalBus implements EventPublisher {
         inFlight: false,
       });
     }
-    this.scheduleGroup(g);
+    return g;
   }
 
   // ------------------------------------------------------------------ fifo delivery
@@ -327,9 +335,11 @@ export class LocalBus implements EventPublisher {
     this.activeGroups++;
     const now = Date.now();
     const batch: FifoMessage[] = [];
-    // In order, stopping at the first message still delayed: a FIFO group is never reordered.
+    // The head is due: its round takes whatever else the group has queued
+    // (the run takes all the market's waiting needs anyway), in order, but
+    // never passes a record still backing off from a failure: FIFO order.
     for (const m of g.queue) {
-      if (m.notBefore > now || batch.length >= this.maxBatch) break;
+      if (batch.length >= this.maxBatch || (m.attempts > 0 && m.notBefore > now)) break;
       batch.push(m);
     }
     this.track(
@@ -423,7 +433,6 @@ export class LocalBus implements EventPublisher {
       return;
     }
     this.directReady.push(job);
-    this.pumpDirect();
   }
 
   private pumpDirect(): void {
