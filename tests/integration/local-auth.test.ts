@@ -23,15 +23,11 @@ let privateJwk: JWK;
 let events: APIGatewayProxyEventV2WithJWTAuthorizer[] = [];
 
 const silent = { info() {}, warn() {}, error() {} } as unknown as GatewayLogger;
-const handlers = Object.fromEntries(
-  HTTP_GROUPS.map((g) => [
-    g,
-    (async (event) => {
-      events.push(event);
-      return { statusCode: 200, body: '{}' };
-    }) satisfies HttpHandler,
-  ]),
-) as Record<HttpGroup, HttpHandler>;
+const recordingHandler: HttpHandler = async (event) => {
+  events.push(event);
+  return { statusCode: 200, body: '{}' };
+};
+const handlers = Object.fromEntries(HTTP_GROUPS.map((g) => [g, recordingHandler])) as Record<HttpGroup, HttpHandler>;
 
 const now = () => Math.floor(Date.now() / 1000);
 
