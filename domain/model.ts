@@ -10,7 +10,10 @@ import { PROVIDER_KINDS, SERVICE_TYPE_IDS, type ServiceTypeId, type ProviderKind
 import { PROVINCE_CODES, isCountryCode, isLanguageTag, type ProvinceCode } from './regions.ts';
 
 // ---------------------------------------------------------------- primitives
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+// Control characters (other than tab and newlines) have no place in names and descriptions people read.
+const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(NO_CONTROL, 'must not contain control characters'));
 export const province = z.enum(PROVINCE_CODES);
 export const serviceType = z.enum(SERVICE_TYPE_IDS);
 export const providerKind = z.enum(PROVIDER_KINDS);

@@ -103,12 +103,12 @@ interface Problem {
   m: number;
   /** Capacity usable at all: min(capacity, number of edges into it). */
   capEff: Int32Array;
-  start: Int32Array; // n + 1, edges of need i are start[i]..start[i+1]
+  /** An Int32Array of at least E entries free for the solver's own use. */
+  scratch: Int32Array;
+  start: Int32Array; // n + 1: edges of need i are start[i]..start[i+1]
   eOff: Int32Array; // offering of each edge, ascending within a need
-  eNeed: Int32Array;
   weight: Float64Array; // original weight (max over duplicates), > 0
   units: Float64Array; // integer weight in resolution units, >= 1
-  scale: number; // units per weight unit
 }
 
 function compareStrings(a: string, b: string): number {
@@ -145,8 +145,8 @@ function prepare(input: SolverInput): Problem {
       throw new SolverInputError(`need ${describe(need.id)} has a non-finite priority`);
     }
   }
-  // Rank = position in (postedAt, id) order; everything downstream works in
-  // rank order so the result does not depend on the input order.
+  // Rank = position in (postedAt, id) order. Everything downstream works in
+  // rank order, so the result does not depend on the input order.
   const byRank = Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => posted[a]! - posted[b]! || compareStrings(needs[a]!.id, needs[b]!.id),
   );
@@ -167,25 +167,27 @@ function prepare(input: SolverInput): Problem {
       throw new SolverInputError(`offering ${describe(off.id)} has capacity ${describe(c)}; it must be an integer >= 0`);
     }
   }
-  const offByOrder = Array.from({ length: m }, (_, j) => j).sort((a, b) =>
+  // Offerings in id order: ties between offerings resolve the same way
+  // whatever the input order.
+  const byId = Array.from({ length: m }, (_, j) => j).sort((a, b) =>
     compareStrings(offerings[a]!.id, offerings[b]!.id),
   );
   const orderOf = new Int32Array(m);
-  for (let q = 0; q < m; q++) orderOf[offByOrder[q]!] = q;
-  const cap = new Int32Array(m);
-  for (let q = 0; q < m; q++) cap[q] = Math.min(offerings[offByOrder[q]!]!.capacity, 0x7fffffff);
+  for (let q = 0; q < m; q++) orderOf[byId[q]!] = q;
+  const cap = new Float64Array(m);
+  for (let q = 0; q < m; q++) cap[q] = offerings[byId[q]!]!.capacity;
 
-  // Validate every edge, keep the usable ones (positive weight, capacity > 0).
+  // Validate every edge; keep the usable ones (positive weight, capacity > 0).
   const total = edges.length;
   const rawNeed = new Int32Array(total);
   const rawOff = new Int32Array(total);
   const rawW = new Float64Array(total);
   let kept = 0;
-  // Edges usually arrive grouped by need; remembering the last lookups halves
-  // the Map traffic on big inputs.
-  let lastNeedId: string | undefined;
+  // Edges usually arrive grouped by need and often repeat an offering id
+  // object; remembering the last lookup skips most Map traffic.
+  let lastNeedId: unknown;
   let lastNeed = -1;
-  let lastOffId: string | undefined;
+  let lastOffId: unknown;
   let lastOff = -1;
   for (let k = 0; k < total; k++) {
     const edge = edges[k];
@@ -206,9 +208,11 @@ function prepare(input: SolverInput): Problem {
     }
     const w = edge.weight;
     if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new SolverInputError(`edges[${k}] (${describe(needId)} -> ${describe(offId)}) has non-finite weight ${describe(w)}`);
+      throw new SolverInputError(
+        `edges[${k}] (${describe(needId)} -> ${describe(offId)}) has non-finite weight ${describe(w)}`,
+      );
     }
-    // A non-positive edge is never worth taking: unplaced is worth zero.
+    // Unplaced is worth zero, so a non-positive edge is never worth taking.
     if (w <= 0 || cap[lastOff] === 0) continue;
     rawNeed[kept] = lastNeed;
     rawOff[kept] = lastOff;
@@ -217,87 +221,81 @@ function prepare(input: SolverInput): Problem {
   }
 
   // Counting sort by need rank, then by offering inside each need, merging
-  // duplicate pairs (the best weight wins).
-  const deg = new Int32Array(n + 1);
-  for (let k = 0; k < kept; k++) deg[rawNeed[k]! + 1]!++;
-  for (let i = 0; i < n; i++) deg[i + 1]! += deg[i]!;
-  const fill = deg.slice(0, n);
-  const sOff = new Int32Array(kept);
-  const sW = new Float64Array(kept);
-  for (let k = 0; k < kept; k++) {
-    const p = fill[rawNeed[k]!]!++;
-    sOff[p] = rawOff[k]!;
-    sW[p] = rawW[k]!;
-  }
+  // duplicate pairs in place (the best weight wins).
   const start = new Int32Array(n + 1);
+  for (let k = 0; k < kept; k++) start[rawNeed[k]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
   const eOff = new Int32Array(kept);
   const weight = new Float64Array(kept);
+  for (let k = 0; k < kept; k++) {
+    const p = fill[rawNeed[k]!]!++;
+    eOff[p] = rawOff[k]!;
+    weight[p] = rawW[k]!;
+  }
   let out = 0;
   for (let i = 0; i < n; i++) {
-    start[i] = out;
-    const a = deg[i]!;
-    const b = deg[i + 1]!;
+    const a = start[i]!;
+    const b = start[i + 1]!;
     // Insertion sort: a need has a handful of eligible offerings.
     for (let p = a + 1; p < b; p++) {
-      const o = sOff[p]!;
-      const w = sW[p]!;
+      const o = eOff[p]!;
+      const w = weight[p]!;
       let q = p - 1;
-      while (q >= a && sOff[q]! > o) {
-        sOff[q + 1] = sOff[q]!;
-        sW[q + 1] = sW[q]!;
+      while (q >= a && eOff[q]! > o) {
+        eOff[q + 1] = eOff[q]!;
+        weight[q + 1] = weight[q]!;
         q--;
       }
-      sOff[q + 1] = o;
-      sW[q + 1] = w;
+      eOff[q + 1] = o;
+      weight[q + 1] = w;
     }
+    start[i] = out;
     for (let p = a; p < b; p++) {
-      if (out > start[i]! && eOff[out - 1] === sOff[p]) {
-        if (sW[p]! > weight[out - 1]!) weight[out - 1] = sW[p]!;
+      if (out > start[i]! && eOff[out - 1] === eOff[p]) {
+        if (weight[p]! > weight[out - 1]!) weight[out - 1] = weight[p]!;
       } else {
-        eOff[out] = sOff[p]!;
-        weight[out] = sW[p]!;
+        eOff[out] = eOff[p]!;
+        weight[out] = weight[p]!;
         out++;
       }
     }
   }
   start[n] = out;
   const E = out;
-  const eNeed = new Int32Array(E);
-  for (let i = 0; i < n; i++) eNeed.fill(i, start[i]!, start[i + 1]!);
-  const indeg = new Int32Array(m);
-  for (let e = 0; e < E; e++) indeg[eOff[e]!]!++;
   const capEff = new Int32Array(m);
+  for (let e = 0; e < E; e++) capEff[eOff[e]!]!++;
+  for (let j = 0; j < m; j++) capEff[j] = Math.min(cap[j]!, capEff[j]!);
   let maxW = 0;
-  for (let j = 0; j < m; j++) capEff[j] = Math.min(cap[j]!, indeg[j]!);
   for (let e = 0; e < E; e++) if (weight[e]! > maxW) maxW = weight[e]!;
 
   const scale = weightScale(maxW, n + m + 2);
-  const units = new Float64Array(E);
+  // The raw buffers are dead now; reusing one keeps the allocation volume,
+  // and with it the garbage collections over a large input, down.
+  const units = rawW.subarray(0, E);
   for (let e = 0; e < E; e++) units[e] = Math.max(1, Math.round(weight[e]! * scale));
 
   return {
     needIds: byRank.map((i) => needs[i]!.id),
-    offeringIds: offByOrder.map((j) => offerings[j]!.id),
+    offeringIds: byId.map((j) => offerings[j]!.id),
     n,
     m,
     capEff,
-    start: start.subarray(0, n + 1),
+    start,
     eOff: eOff.subarray(0, E),
-    eNeed,
     weight: weight.subarray(0, E),
     units,
-    scale,
+    scratch: rawNeed,
   };
 }
 
 /**
- * Integer units per weight unit: 1 / WEIGHT_RESOLUTION unless the largest
- * weight times the auction scale would leave the exactly representable
- * integers; then the largest power-of-ten-free factor that still fits.
+ * Integer units per weight unit: 1 / WEIGHT_RESOLUTION, unless the largest
+ * weight times the auction scale would leave the range where doubles hold
+ * integers exactly; then the largest factor that still fits.
  */
 function weightScale(maxWeight: number, auctionScale: number): number {
   const preferred = 1 / WEIGHT_RESOLUTION;
-  if (maxWeight <= 0) return preferred;
   const limit = Math.floor(EXACT_LIMIT / ((maxWeight + 1) * auctionScale));
   return Math.max(1, Math.min(preferred, limit));
 }
@@ -307,71 +305,102 @@ function weightScale(maxWeight: number, auctionScale: number): number {
 const UNPLACED = -1;
 const STAYS_UNPLACED = -2;
 
-/** Bipartite graph the auction runs on; `value` is integer-valued and > 0. */
+/**
+ * Bipartite market the auction runs on: edge e is worth units[e] · scale
+ * (integers; scaling on the fly saves an edge-sized array).
+ */
 interface Market {
   n: number;
   m: number;
   start: Int32Array;
   eOff: Int32Array;
-  eNeed: Int32Array;
-  value: Float64Array;
+  units: Float64Array;
+  scale: number;
   capEff: Int32Array;
+  /** Optional reusable Int32Array of at least E entries. */
+  scratch?: Int32Array;
 }
 
 interface AuctionResult {
-  /** Per need: its slot, or STAYS_UNPLACED. */
-  slotOf: Int32Array;
-  /** Per need: value of its edge minus its slot's price (0 when unplaced). */
-  profit: Float64Array;
+  /** Per need: the offering it holds, or STAYS_UNPLACED. */
+  heldOff: Int32Array;
+  /** Per need: value of the edge it holds. */
+  heldValue: Float64Array;
+  /** P_j: the offering's price (its cheapest slot). */
+  offPrice: Float64Array;
   slotStart: Int32Array; // m + 1
-  slotPrice: Float64Array;
-  slotOwner: Int32Array; // edge index, or -1
-  /** Per offering slot segment: a min-heap of slot ids by price. */
-  heap: Int32Array;
+  /** Need holding each slot, or -1. */
+  slotOwner: Int32Array;
 }
 
-/** Phase-to-phase ε divisor; 8 measured best on the benchmark markets. */
+/** Phase-to-phase ε divisor, tuned on the benchmark markets. */
 const EPS_FACTOR = 8;
 
 /**
- * ε-scaling auction. Needs bid for the cheapest slot of their best offering
- * (the runner-up value includes the second-cheapest slot of the same
- * offering and the zero-valued option to stay unplaced). Each phase restarts
- * from the previous prices with every need unplaced, runs forward bids until
- * all needs are settled, then reverse bids by empty slots priced above zero.
- * With integer values and ε = 1 in the last phase the result is optimal when
- * values were multiplied by more than n (see the file comment).
+ * ε-scaling auction with offering-level prices.
+ *
+ * An offering's price P_j is its cheapest slot's price; a slot's price is
+ * the bid of the need holding it (or the carried-over price while empty),
+ * so a higher bid evicts the holder of the cheapest slot. A need bids for
+ * the cheapest slot of its best offering: its value there minus the value
+ * of its best other offering (or of staying unplaced) plus ε. Comparing
+ * against other offerings only, not against the same offering's next slot,
+ * avoids ε-by-ε price wars between identical slots and keeps the
+ * offering-level ε-complementary slackness the certificate needs:
+ *   need placed at j:  w_ij − P_j ≥ max(0, max_k (w_ik − P_k)) − ε
+ *   unplaced need:     0 ≥ max_k (w_ik − P_k) − ε
+ *   offering not full: P_j = 0 (the reverse bids enforce it).
+ * Then total weight ≥ dual bound − n·ε, so with values scaled by s > n and
+ * ε = 1 in the last phase the assignment is optimal.
+ *
+ * Each phase restarts from the previous prices with every need unplaced,
+ * runs forward bids until all needs are settled, then reverse bids: an
+ * offering with room but a positive price lowers an empty slot's price to
+ * attract its best need (who gains at least ε), or to zero.
  */
 function auction(mk: Market): AuctionResult {
-  const { n, m, start, eOff, eNeed, value, capEff } = mk;
+  const { n, m, start, eOff, units, scale, capEff } = mk;
+  const E = eOff.length;
   const slotStart = new Int32Array(m + 1);
   for (let j = 0; j < m; j++) slotStart[j + 1] = slotStart[j]! + capEff[j]!;
   const K = slotStart[m]!;
   const slotPrice = new Float64Array(K);
   const slotOwner = new Int32Array(K).fill(-1);
-  const slotOff = new Int32Array(K);
-  const heap = new Int32Array(K);
-  const heapPos = new Int32Array(K); // position of a slot inside its offering's heap
+  const heap = new Int32Array(K); // per offering: a min-heap of its slots by price
+  const heapPos = new Int32Array(K);
   for (let j = 0; j < m; j++) {
     for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
-      slotOff[k] = j;
       heap[k] = k;
       heapPos[k] = k - slotStart[j]!;
     }
   }
-  // Reverse bids scan the needs eligible for an offering.
+  const offPrice = new Float64Array(m); // kept equal to the heap top's price
+  // Reverse bids scan the needs eligible for an offering; a copy of the
+  // edges in offering order makes that scan sequential.
   const inStart = new Int32Array(m + 1);
-  for (let e = 0; e < eOff.length; e++) inStart[eOff[e]! + 1]!++;
+  for (let e = 0; e < E; e++) inStart[eOff[e]! + 1]!++;
   for (let j = 0; j < m; j++) inStart[j + 1]! += inStart[j]!;
-  const inEdge = new Int32Array(eOff.length);
+  const inNeed = mk.scratch ? mk.scratch.subarray(0, E) : new Int32Array(E);
+  const inValue = new Float64Array(E);
   {
     const fill = inStart.slice(0, m);
-    for (let e = 0; e < eOff.length; e++) inEdge[fill[eOff[e]!]!++] = e;
+    for (let i = 0; i < n; i++) {
+      for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
+        const q = fill[eOff[e]!]!++;
+        inNeed[q] = i;
+        inValue[q] = units[e]! * scale;
+      }
+    }
   }
 
   const slotOf = new Int32Array(n);
-  const profit = new Float64Array(n);
-  const stack = new Int32Array(Math.max(n, K));
+  // The offering a need holds and that edge's value: reverse bids read them
+  // for every eligible need, and need-sized arrays stay in cache.
+  const heldOff = new Int32Array(n);
+  const heldValue = new Float64Array(n);
+  const load = new Int32Array(m);
+  const stack = new Int32Array(Math.max(n, m));
+  const queued = new Uint8Array(m);
 
   const siftDown = (base: number, size: number, pos: number): void => {
     const k = heap[base + pos]!;
@@ -405,23 +434,27 @@ function auction(mk: Market): AuctionResult {
   };
 
   let maxValue = 0;
-  for (let e = 0; e < value.length; e++) if (value[e]! > maxValue) maxValue = value[e]!;
+  for (let e = 0; e < E; e++) if (units[e]! > maxValue) maxValue = units[e]!;
+  maxValue *= scale;
   let eps = Math.max(1, Math.floor(maxValue / EPS_FACTOR));
 
   for (;;) {
-    // ---- forward: every need bids until settled
+    // ---- forward: every need bids until settled. The offering's price
+    // carries over; the individual slot bids of the last phase do not, or a
+    // slot left with a stale high bid would stay empty and need reverse bids.
+    for (let j = 0; j < m; j++) slotPrice.fill(offPrice[j]!, slotStart[j]!, slotStart[j + 1]!);
     slotOwner.fill(-1);
-    slotOf.fill(UNPLACED);
+    heldOff.fill(UNPLACED);
+    load.fill(0);
     let sp = 0;
     for (let i = n - 1; i >= 0; i--) stack[sp++] = i; // earliest need bids first
     while (sp > 0) {
       const i = stack[--sp]!;
       let v1 = 0; // staying unplaced is worth zero
-      let v2 = -Infinity;
+      let v2 = 0;
       let best = -1;
       for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-        const j = eOff[e]!;
-        const v = value[e]! - slotPrice[heap[slotStart[j]!]!]!;
+        const v = units[e]! * scale - offPrice[eOff[e]!]!;
         if (v > v1) {
           v2 = v1;
           v1 = v;
@@ -429,77 +462,96 @@ function auction(mk: Market): AuctionResult {
         } else if (v > v2) v2 = v;
       }
       if (best < 0) {
-        slotOf[i] = STAYS_UNPLACED;
-        profit[i] = 0;
+        heldOff[i] = STAYS_UNPLACED;
         continue;
       }
       const j = eOff[best]!;
       const base = slotStart[j]!;
-      const size = slotStart[j + 1]! - base;
-      // The offering's other slots are alternatives too.
-      if (size > 1) {
-        let second = slotPrice[heap[base + 1]!]!;
-        if (size > 2 && slotPrice[heap[base + 2]!]! < second) second = slotPrice[heap[base + 2]!]!;
-        const v = value[best]! - second;
-        if (v > v2) v2 = v;
-      }
       const k = heap[base]!;
       const prev = slotOwner[k]!;
-      slotOwner[k] = best;
-      slotPrice[k] = value[best]! - v2 + eps; // v2 >= 0, so prices stay <= value + eps
+      heldOff[i] = j;
+      heldValue[i] = v1 + offPrice[j]!;
+      slotOwner[k] = i;
       slotOf[i] = k;
-      profit[i] = v2 - eps;
-      siftDown(base, size, 0);
+      slotPrice[k] = v1 + offPrice[j]! - v2 + eps; // v2 >= 0: a price never exceeds value + ε
+      siftDown(base, slotStart[j + 1]! - base, 0);
+      offPrice[j] = slotPrice[heap[base]!]!;
       if (prev >= 0) {
-        const x = eNeed[prev]!;
-        slotOf[x] = UNPLACED;
-        stack[sp++] = x;
-      }
+        heldOff[prev] = UNPLACED;
+        stack[sp++] = prev;
+      } else load[j]!++;
     }
 
-    // ---- reverse: empty slots above price zero bid for needs
+    // ---- reverse: offerings with room but a positive price
     let rp = 0;
-    for (let k = 0; k < K; k++) if (slotOwner[k]! < 0 && slotPrice[k]! > 0) stack[rp++] = k;
+    for (let j = 0; j < m; j++) {
+      if (load[j]! < capEff[j]! && offPrice[j]! > 0) {
+        stack[rp++] = j;
+        queued[j] = 1;
+      }
+    }
     while (rp > 0) {
-      const k = stack[--rp]!;
-      const j = slotOff[k]!;
-      let b1 = -Infinity;
-      let b2 = -Infinity;
-      let best = -1;
-      for (let q = inStart[j]!, end = inStart[j + 1]!; q < end; q++) {
-        const e = inEdge[q]!;
-        const b = value[e]! - profit[eNeed[e]!]!;
-        if (b > b1) {
-          b2 = b1;
-          b1 = b;
-          best = e;
-        } else if (b > b2) b2 = b;
-      }
+      const j = stack[--rp]!;
+      queued[j] = 0;
       const base = slotStart[j]!;
-      if (b1 - eps <= 0) {
-        // Nobody gains more than ε from it: an empty slot priced at zero.
-        slotPrice[k] = 0;
+      const end = slotStart[j + 1]!;
+      while (load[j]! < capEff[j]! && offPrice[j]! > 0) {
+        // The cheapest empty slot makes the offer.
+        let k = -1;
+        for (let q = base; q < end; q++) {
+          if (slotOwner[q]! < 0 && (k < 0 || slotPrice[q]! < slotPrice[k]!)) k = q;
+        }
+        let b1 = -Infinity;
+        let b2 = -Infinity;
+        let best = -1;
+        for (let q = inStart[j]!, qe = inStart[j + 1]!; q < qe; q++) {
+          const i = inNeed[q]!;
+          const jh = heldOff[i]!;
+          let profit = 0;
+          if (jh >= 0) {
+            if (jh === j) continue;
+            profit = heldValue[i]! - offPrice[jh]!;
+          }
+          const b = inValue[q]! - profit;
+          if (b > b1) {
+            b2 = b1;
+            b1 = b;
+            best = q;
+          } else if (b > b2) b2 = b;
+        }
+        if (b1 - eps <= 0) {
+          // Nobody gains more than ε from it: the offering is worth zero.
+          slotPrice[k] = 0;
+          siftUp(base, heapPos[k]!);
+          offPrice[j] = 0;
+          break;
+        }
+        const i = inNeed[best]!;
+        const jo = heldOff[i]!;
+        const old = jo >= 0 ? slotOf[i]! : -1;
+        heldOff[i] = j;
+        heldValue[i] = inValue[best]!;
+        slotOwner[k] = i;
+        slotOf[i] = k;
+        slotPrice[k] = b2 - eps > 0 ? b2 - eps : 0;
         siftUp(base, heapPos[k]!);
-        continue;
-      }
-      const price = b2 - eps > 0 ? b2 - eps : 0;
-      const i = eNeed[best]!;
-      const old = slotOf[i]!;
-      slotPrice[k] = price;
-      slotOwner[k] = best;
-      slotOf[i] = k;
-      profit[i] = value[best]! - price;
-      siftUp(base, heapPos[k]!);
-      if (old >= 0) {
-        slotOwner[old] = -1;
-        if (slotPrice[old]! > 0) stack[rp++] = old;
+        offPrice[j] = slotPrice[heap[base]!]!;
+        load[j]!++;
+        if (old >= 0) {
+          slotOwner[old] = -1;
+          load[jo]!--;
+          if (!queued[jo] && offPrice[jo]! > 0) {
+            stack[rp++] = jo;
+            queued[jo] = 1;
+          }
+        }
       }
     }
 
     if (eps === 1) break;
     eps = Math.max(1, Math.floor(eps / EPS_FACTOR));
   }
-  return { slotOf, profit, slotStart, slotPrice, slotOwner, heap };
+  return { heldOff, heldValue, offPrice, slotStart, slotOwner };
 }
 
 // ------------------------------------------------------------ exact duals
@@ -507,37 +559,38 @@ function auction(mk: Market): AuctionResult {
 /**
  * Exact optimal dual prices in resolution units, from the ε-optimal auction
  * prices (values = units · s, ε = 1). Shortest paths in the residual network
- * with lengths rc + 1 ≥ 0 (rc = ε-reduced cost) are found by Dijkstra; a path
- * of L ≤ n + m + 1 arcs adds L < s to its length, so flooring the distance
- * divided by s recovers the exact integer distance. The residual network is
- * augmented with the arcs that encode u ≥ 0, P ≥ 0 and u_i + P_j ≥ w on the
- * chosen edges (each closes only a zero-cost 2-cycle), so the distances are a
- * true LP dual: u (needs), P (offerings), both ≥ 0, tight on chosen edges,
- * u_i > 0 only for placed needs and P_j > 0 only for full offerings.
+ * with lengths (reduced cost + 1) ≥ 0 are found by Dijkstra; a path of
+ * L ≤ n + m + 1 arcs adds L < s to its length, so flooring distance / s
+ * recovers the exact integer distance. The residual network is augmented
+ * with the arcs that encode u ≥ 0, P ≥ 0 and u_i + P_j ≥ w on the chosen
+ * edges (each closes only a zero-cost 2-cycle), so the distances form an LP
+ * dual: u (needs) and P (offerings) ≥ 0, u_i + P_j ≥ w_ij on every edge with
+ * equality on chosen ones, u_i > 0 only for placed needs, P_j > 0 only for
+ * full offerings.
  */
 function exactDuals(mk: Market, res: AuctionResult, s: number): { u: Float64Array; P: Float64Array } {
-  const { n, m, start, eOff, eNeed, value, capEff } = mk;
-  const { slotOf, profit, slotStart, slotPrice, slotOwner, heap } = res;
+  const { n, m, start, eOff, units, scale, capEff } = mk;
+  const { heldOff, heldValue, offPrice, slotStart, slotOwner } = res;
   const V = n + m + 1;
-  const T = n + m;
-  // Potentials of the ε-optimal prices: need = profit, offering = -cheapest
-  // slot price, unplaced sink = 0.
+  const T = n + m; // the "stays unplaced" sink
+  // Potentials of the ε-optimal prices: offering −P_j, need its profit
+  // w − P_j (0 when unplaced), sink 0. Node order: needs, offerings, sink.
   const phi = new Float64Array(V);
-  for (let i = 0; i < n; i++) phi[i] = slotOf[i] === STAYS_UNPLACED ? 0 : profit[i]!;
-  const load = new Int32Array(m);
-  for (let j = 0; j < m; j++) {
-    if (capEff[j]! > 0) phi[n + j] = -slotPrice[heap[slotStart[j]!]!]!;
-    for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) if (slotOwner[k]! >= 0) load[j]!++;
+  for (let j = 0; j < m; j++) phi[n + j] = -offPrice[j]!;
+  for (let i = 0; i < n; i++) {
+    const j = heldOff[i]!;
+    if (j >= 0) phi[i] = heldValue[i]! - offPrice[j]!;
   }
   let root = 0;
   for (let v = 0; v < V; v++) if (phi[v]! > root) root = phi[v]!;
 
   const dist = new Float64Array(V);
-  const hp = new Int32Array(V);
+  const hp = new Int32Array(V); // binary heap of nodes by dist
   const pos = new Int32Array(V);
   for (let v = 0; v < V; v++) {
-    dist[v] = root - phi[v]! + 1; // virtual root reaches every node at cost 0
+    dist[v] = root - phi[v]! + 1; // a virtual root reaches every node at cost 0
     hp[v] = v;
+    pos[v] = v;
   }
   let size = V;
   const down = (p: number): void => {
@@ -568,7 +621,6 @@ function exactDuals(mk: Market, res: AuctionResult, s: number): { u: Float64Arra
     hp[p] = v;
     pos[v] = p;
   };
-  for (let v = 0; v < V; v++) pos[v] = v;
   for (let p = (size >> 1) - 1; p >= 0; p--) down(p);
   const done = new Uint8Array(V);
   const relax = (from: number, to: number, cost: number): void => {
@@ -589,102 +641,95 @@ function exactDuals(mk: Market, res: AuctionResult, s: number): { u: Float64Arra
       down(0);
     }
     if (v < n) {
-      for (let e = start[v]!, end = start[v + 1]!; e < end; e++) relax(v, n + eOff[e]!, -value[e]!);
+      for (let e = start[v]!, end = start[v + 1]!; e < end; e++) relax(v, n + eOff[e]!, -units[e]! * scale);
       relax(v, T, 0);
     } else if (v < T) {
       const j = v - n;
+      let load = 0;
       for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
-        const e = slotOwner[k]!;
-        if (e >= 0) relax(v, eNeed[e]!, value[e]!);
+        const i = slotOwner[k]!;
+        if (i >= 0) {
+          relax(v, i, heldValue[i]!);
+          load++;
+        }
       }
-      if (load[j]! < capEff[j]!) relax(v, T, 0);
+      if (load < capEff[j]!) relax(v, T, 0);
     } else {
       for (let j = 0; j < m; j++) relax(v, n + j, 0);
-      for (let i = 0; i < n; i++) if (slotOf[i] === STAYS_UNPLACED) relax(v, i, 0);
+      for (let i = 0; i < n; i++) if (heldOff[i] === STAYS_UNPLACED) relax(v, i, 0);
     }
-  }
-  const d = new Float64Array(V);
-  for (let v = 0; v < V; v++) {
-    const x = dist[v]! - root + phi[v]! - 1; // = s · distance + (arcs - 1)
-    let q = Math.floor(x / s);
-    if (q * s > x) q--;
-    else if ((q + 1) * s <= x) q++;
-    d[v] = q;
   }
   const u = new Float64Array(n);
   const P = new Float64Array(m);
-  for (let i = 0; i < n; i++) u[i] = d[i]! - d[T]!;
-  for (let j = 0; j < m; j++) P[j] = d[T]! - d[n + j]!;
+  const exact = (v: number): number => {
+    const x = dist[v]! - root + phi[v]! - 1; // = s · distance + (arcs − 1)
+    let q = Math.floor(x / s);
+    if (q * s > x) q--;
+    else if ((q + 1) * s <= x) q++;
+    return q;
+  };
+  const dT = exact(T);
+  for (let i = 0; i < n; i++) u[i] = exact(i) - dT;
+  for (let j = 0; j < m; j++) P[j] = dT - exact(n + j);
   return { u, P };
 }
 
 // ------------------------------------------------------------------ solve
 
-/** Edge index chosen for each need (rank order), or -1. */
-function assignmentOf(mk: Market, res: AuctionResult): Int32Array {
-  const chosen = new Int32Array(mk.n).fill(-1);
-  for (let i = 0; i < mk.n; i++) {
-    const k = res.slotOf[i]!;
-    if (k >= 0) chosen[i] = res.slotOwner[k]!;
-  }
-  return chosen;
-}
-
+/** Edge (index into the problem's CSR) chosen for each need, or -1. */
 function solveProblem(p: Problem): Int32Array {
-  const { n, m, start, eOff, eNeed, units, capEff } = p;
+  const { n, m, start, eOff, units, capEff } = p;
   const E = eOff.length;
-  if (E === 0) return new Int32Array(n).fill(-1);
+  const chosen = new Int32Array(n).fill(-1);
+  if (E === 0) return chosen;
 
   // Phase 1: the optimum itself.
-  const s = n + m + 2; // > #needs for exactness, > path length for exactDuals
-  const value = new Float64Array(E);
-  for (let e = 0; e < E; e++) value[e] = units[e]! * s;
-  const market: Market = { n, m, start, eOff, eNeed, value, capEff };
-  const first = auction(market);
-  const { u, P } = exactDuals(market, first, s);
+  const s = n + m + 2; // > #needs for the auction, > path length for exactDuals
+  const market: Market = { n, m, start, eOff, units, scale: s, capEff, scratch: p.scratch };
+  const { u, P } = exactDuals(market, auction(market), s);
 
-  // Phase 2: among optimal assignments, place the earliest needs. Weights
-  // live on tight edges only; bonus n - rank; a penalty L > any bonus
-  // difference keeps the result on the optimal face (needs with u > 0 placed,
-  // offerings with P > 0 full), see the file comment.
+  // Phase 2: among the optimal assignments, place the earliest needs. Only
+  // tight edges (u_i + P_j = w_ij) remain; need of rank r earns n − r, plus
+  // L if it must be placed (u > 0), plus L on edges into offerings that must
+  // be full (P > 0). L exceeds any difference of rank bonuses, so leaving
+  // the optimal face never pays (see the file comment).
   const L = n + 1;
-  const tStart = new Int32Array(n + 1);
-  const tOff = new Int32Array(E);
-  const tNeed = new Int32Array(E);
-  const tOrig = new Int32Array(E);
-  const tValue = new Float64Array(E);
   const s2 = n + 1;
-  let t = 0;
+  const tStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    tStart[i] = t;
+    let c = 0;
+    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) if (u[i]! + P[eOff[e]!]! === units[e]!) c++;
+    tStart[i + 1] = tStart[i]! + c;
+  }
+  const E2 = tStart[n]!;
+  const tOff = new Int32Array(E2);
+  const tUnits = new Float64Array(E2);
+  const tIndeg = new Int32Array(m);
+  for (let i = 0, t = 0; i < n; i++) {
     const bonus = n - i + (u[i]! > 0 ? L : 0);
     for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
       const j = eOff[e]!;
       if (u[i]! + P[j]! !== units[e]!) continue;
       tOff[t] = j;
-      tNeed[t] = i;
-      tOrig[t] = e;
-      tValue[t] = (bonus + (P[j]! > 0 ? L : 0)) * s2;
+      tUnits[t] = bonus + (P[j]! > 0 ? L : 0);
+      tIndeg[j]!++;
       t++;
     }
   }
-  tStart[n] = t;
-  const tIndeg = new Int32Array(m);
-  for (let q = 0; q < t; q++) tIndeg[tOff[q]!]!++;
   const tCap = new Int32Array(m);
   for (let j = 0; j < m; j++) tCap[j] = Math.min(capEff[j]!, tIndeg[j]!);
-  const tight: Market = {
-    n,
-    m,
-    start: tStart,
-    eOff: tOff.subarray(0, t),
-    eNeed: tNeed.subarray(0, t),
-    value: tValue.subarray(0, t),
-    capEff: tCap,
-  };
-  const second = assignmentOf(tight, auction(tight));
-  for (let i = 0; i < n; i++) if (second[i]! >= 0) second[i] = tOrig[second[i]!]!;
-  return second;
+  const second = auction({ n, m, start: tStart, eOff: tOff, units: tUnits, scale: s2, capEff: tCap });
+  for (let i = 0; i < n; i++) {
+    const j = second.heldOff[i]!;
+    if (j < 0) continue;
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      if (eOff[e] === j) {
+        chosen[i] = e;
+        break;
+      }
+    }
+  }
+  return chosen;
 }
 
 function toResult(p: Problem, chosen: Int32Array): SolverResult {
@@ -715,26 +760,31 @@ export function solveAssignment(input: SolverInput): SolverResult {
  */
 export function greedyAssignment(input: SolverInput): SolverResult {
   const p = prepare(input);
-  const E = p.eOff.length;
-  const order = new Float64Array(E);
+  const { n, start, eOff, units, capEff } = p;
+  const E = eOff.length;
+  const eNeed = p.scratch.subarray(0, E);
+  for (let i = 0; i < n; i++) eNeed.fill(i, start[i]!, start[i + 1]!);
+  let order: Float64Array;
   let maxUnits = 0;
-  for (let e = 0; e < E; e++) if (p.units[e]! > maxUnits) maxUnits = p.units[e]!;
+  for (let e = 0; e < E; e++) if (units[e]! > maxUnits) maxUnits = units[e]!;
   if ((maxUnits + 1) * (E + 1) < 2 ** 53) {
-    // Pack (units, reversed edge index) into one exact double so a native
-    // numeric sort does the work; ascending order read backwards.
-    for (let e = 0; e < E; e++) order[e] = p.units[e]! * E + (E - 1 - e);
+    // (units, reversed edge index) packed into one exact double lets the
+    // native numeric sort do the work; read backwards for heaviest first.
+    order = new Float64Array(E);
+    for (let e = 0; e < E; e++) order[e] = units[e]! * E + (E - 1 - e);
     order.sort();
     for (let q = 0; q < E; q++) order[q] = E - 1 - (order[q]! % E);
   } else {
-    const idx = Array.from({ length: E }, (_, e) => e).sort((a, b) => p.units[a]! - p.units[b]! || b - a);
-    for (let q = 0; q < E; q++) order[q] = idx[q]!;
+    order = Float64Array.from(
+      Array.from({ length: E }, (_, e) => e).sort((a, b) => units[a]! - units[b]! || b - a),
+    );
   }
-  const left = Int32Array.from(p.capEff);
-  const chosen = new Int32Array(p.n).fill(-1);
+  const left = Int32Array.from(capEff);
+  const chosen = new Int32Array(n).fill(-1);
   for (let q = E - 1; q >= 0; q--) {
     const e = order[q]!;
-    const i = p.eNeed[e]!;
-    const j = p.eOff[e]!;
+    const i = eNeed[e]!;
+    const j = eOff[e]!;
     if (chosen[i]! < 0 && left[j]! > 0) {
       chosen[i] = e;
       left[j]!--;

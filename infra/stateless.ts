@@ -55,8 +55,8 @@ export class StatelessStack extends Stack {
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       // Functions invoked asynchronously (rules, Scheduler) keep failed events
       // in a DLQ of their own once Lambda's retries are spent.
-      const async = spec.trigger === 'eventbridge' || spec.trigger === 'schedule';
-      const onFailure = async
+      const invokedAsync = spec.trigger === 'eventbridge' || spec.trigger === 'schedule';
+      const onFailure = invokedAsync
         ? this.monitoring.deadLetterQueue(this, `${name}AsyncDlq`, {
             usedBy: 'target',
             description: `${name} invocations that failed every retry`,
@@ -70,6 +70,8 @@ export class StatelessStack extends Stack {
       });
       bindTable(f, props.table, spec.needs.table);
       if (spec.needs.publish) bindBus(f, props.bus);
+      // functions/config.ts requires CURSOR_SECRET (and TABLE_NAME) in every
+      // function that loads the shared config, so every function gets both.
       bindSecret(f, cursorSecret, 'CURSOR_SECRET');
       f.setting('ROUND_DELAY_MS', String(config.roundDelay.toSeconds() * 1000))
         .setting('MATCH_TTL_HOURS', String(config.matchTtlHours))

@@ -35,6 +35,8 @@ import { writeFileDurably } from './files.ts';
 
 export const JOURNAL_FILE = 'bus.jsonl';
 export const DLQ_FILE = 'dlq.jsonl';
+/** A journal with this many lines and nothing outstanding is emptied while running. */
+export const JOURNAL_COMPACT_LINES = 10_000;
 
 type Consumer = Route['consumer'];
 export type BusConsumers = Pick<AppHandlers, 'matcher' | 'notifier'>;
@@ -58,6 +60,8 @@ export interface BusOptions {
   maxBatchSize?: number;
   /** @default ROUTES */
   routes?: readonly Route[];
+  /** Empty the journal while running once it has this many lines and nothing is outstanding. @default JOURNAL_COMPACT_LINES */
+  compactAfterLines?: number;
 }
 
 export interface DeadLetter {
@@ -134,6 +138,8 @@ export class LocalBus implements EventPublisher {
   private activeDirect = 0;
   private readonly inflight = new Set<Promise<void>>();
   private sequence = 0n;
+  /** Lines appended since the journal was last emptied. */
+  private journalLines = 0;
 
   /** Deliveries accepted and not yet done or dead-lettered, plus publishes being written. */
   private outstanding = 0;
@@ -507,6 +513,7 @@ export class LocalBus implements EventPublisher {
       if (!h) throw new Error('the bus journal is closed');
       await h.write(text);
       if (sync) await h.sync();
+      for (const c of text) if (c === '\n') this.journalLines++;
     });
   }
 
@@ -517,7 +524,20 @@ export class LocalBus implements EventPublisher {
   }
 
   private checkIdle(): void {
-    if (this.outstanding === 0) this.releaseIdleWaiters();
+    if (this.outstanding !== 0) return;
+    // Nothing outstanding means every journal entry is done: a long-running
+    // bus empties its journal now and then instead of growing it until the
+    // next start compacts it. A publish that starts meanwhile queues its
+    // append behind this truncation (outstanding rises before it appends).
+    if (this.journalLines >= (this.opts.compactAfterLines ?? JOURNAL_COMPACT_LINES) && this.state === 'open') {
+      this.journalLines = 0;
+      void this.enqueueWrite(async () => {
+        if (this.outstanding !== 0 || !this.journal) return;
+        await this.journal.truncate(0);
+        await this.journal.sync();
+      }).catch((e: unknown) => this.opts.logger.error('bus: journal compaction failed', { error: e as Error }));
+    }
+    this.releaseIdleWaiters();
   }
 
   private releaseIdleWaiters(): void {

@@ -11,8 +11,8 @@
  * rendering /openapi.json). Neither exists in AWS.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { HttpHandler } from '#functions/app.ts';
@@ -328,7 +328,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const inflight = new Set<Promise<void>>();
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<{ status: number; routeKey?: string }> {
-    const url = req.url ?? '/';
+    let url = req.url ?? '/';
+    // Absolute form (as sent to a proxy) names the same path.
+    if (/^https?:\/\//i.test(url)) {
+      try {
+        const abs = new URL(url);
+        url = abs.pathname + abs.search;
+      } catch {
+        url = '';
+      }
+    }
+    if (!url.startsWith('/')) {
+      return { status: writeJson(res, 400, errorBody('VALIDATION_FAILED', 'the request target must be a path starting with /'), requestId) };
+    }
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQueryString = q < 0 ? '' : url.slice(q + 1);
@@ -447,6 +459,27 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         if (closing) server.closeIdleConnections();
       });
     inflight.add(work);
+  });
+  // Requests node's parser refuses never reach the handler above; answer
+  // them in the contract's error shape too, instead of node's empty body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    // No code of the contract names 431; the request is too large, which PAYLOAD_TOO_LARGE says.
+    const payload = JSON.stringify(
+      tooLarge
+        ? errorBody('PAYLOAD_TOO_LARGE', 'the request line or headers are too large')
+        : errorBody('VALIDATION_FAILED', `the request is not valid HTTP (${err.code ?? 'parse error'})`),
+    );
+    log.warn('request refused by the HTTP parser', { status, code: err.code });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+    );
   });
   // Slow or idle clients must not hold a shutdown open for long.
   server.keepAliveTimeout = 5_000;

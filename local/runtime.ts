@@ -11,16 +11,18 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { buildHandlers as buildAppHandlers, type AppHandlers, type AppPorts } from '#functions/app.ts';
+import { buildHandlers as buildAppHandlers, type AppHandlers, type AppPorts, type HttpHandler } from '#functions/app.ts';
 import { loadConfig, type Config } from '#functions/config.ts';
 import { systemClock, type Clock } from '#functions/ports.ts';
+import type { FunctionName } from '#functions/handlers/manifest.ts';
+import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
 import { makeDocumentClient } from '#functions/store/client.ts';
 import { Store } from '#functions/store/store.ts';
 import { openLocalAuth, type LocalAuth, type LocalRole } from './auth.ts';
 import { LocalBus, type BusOptions } from './bus.ts';
 import { setUpDemo, type DemoInfo } from './demo.ts';
 import { ensureTable, startDynalite, type RunningDynalite } from './dynamo.ts';
-import { readOrCreate } from './files.ts';
+import { lockDir, readOrCreate } from './files.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { DEFAULT_INTERVALS, startScheduler, type Scheduler } from './scheduler.ts';
 
@@ -84,7 +86,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dataDir = path.resolve(opts.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
 
-  const logger = new Logger({ serviceName: 'sme-matchmaking-local', logLevel: opts.logLevel ?? 'INFO' });
+  const logLevel = opts.logLevel ?? 'INFO';
+  // One Logger per function, as each Lambda has its own: keys a handler
+  // appends (request id, route, caller role) must not show up in another
+  // function's lines. The runtime's own lines (access log, bus, timers) use this one.
+  const loggerOf = (fn: FunctionName | 'runtime') =>
+    new Logger({ serviceName: 'sme-matchmaking-local', logLevel, persistentKeys: { function: fn } });
+  const logger = loggerOf('runtime');
   // Everything started so far, closed in reverse if a later step fails.
   const cleanups: Array<() => Promise<void>> = [];
   const unwind = async () => {
@@ -93,6 +101,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
 
   try {
+    cleanups.push(await lockDir(dataDir));
     // Generated once per data dir: cursors handed out before a restart stay valid after it.
     const cursorSecret = (await readOrCreate(path.join(dataDir, CURSOR_SECRET_FILE), () => randomBytes(32).toString('base64url'))).trim();
     const auth = await openLocalAuth(dataDir);
@@ -140,7 +149,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...opts.bus,
     });
     const build: (ports: AppPorts) => AppHandlers = opts.buildHandlers ?? buildAppHandlers;
-    const app = build({ store, publisher: bus, clock: opts.clock ?? systemClock, config, logger });
+    const buildFor = (fn: FunctionName) => build({ store, publisher: bus, clock: opts.clock ?? systemClock, config, logger: loggerOf(fn) });
+    const app: AppHandlers = {
+      http: Object.fromEntries(HTTP_GROUPS.map((g) => [g, buildFor(g).http[g]])) as Record<HttpGroup, HttpHandler>,
+      matcher: buildFor('matcher').matcher,
+      notifier: buildFor('notifier').notifier,
+      relay: buildFor('relay').relay,
+      rebalance: buildFor('rebalance').rebalance,
+      expiry: buildFor('expiry').expiry,
+    };
     handlers = app;
     await bus.open();
     cleanups.push(() => bus.stop());

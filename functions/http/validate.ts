@@ -29,7 +29,8 @@ function describe(issue: Issue): string {
           ? `must have at most ${String(issue.maximum)} item(s)`
           : `must be <= ${String(issue.maximum)}`;
     case 'invalid_format':
-      return `must be a valid ${issue.format}`;
+      // A pattern check's own message (e.g. "must be a month, YYYY-MM") says more than the format name.
+      return issue.message && issue.message !== 'Invalid input' ? issue.message : `must be a valid ${issue.format}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     default:

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -252,6 +253,37 @@ describe('routing', () => {
     const html = res.body.toString();
     expect(html).toContain('/openapi.json');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+/** One raw exchange on a fresh socket, for requests no HTTP client would send. */
+function rawExchange(text: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(gw.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+    let out = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (out += d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const sep = out.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(out)?.[1] ?? 0), body: sep < 0 ? '' : out.slice(sep + 4) });
+    });
+    setTimeout(() => socket.end(), 500);
+  });
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it.each([
+    ['an over-long request line', `GET /health?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'PAYLOAD_TOO_LARGE'],
+    ['an over-long header', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'k'.repeat(20_000)}\r\n\r\n`, 431, 'PAYLOAD_TOO_LARGE'],
+    ['a malformed Content-Length', 'POST /v1/smes HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, 'VALIDATION_FAILED'],
+    ['a request target without its slash', 'GET ?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'VALIDATION_FAILED'],
+  ])('answers %s in the contract shape', async (_name, text, status, code) => {
+    const res = await rawExchange(text);
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ error: { code, message: expect.any(String), details: [] } });
+    expect(calls).toHaveLength(0);
   });
 });
 

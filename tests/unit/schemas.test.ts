@@ -355,3 +355,13 @@ describe('FeedbackBody', () => {
     ],
   );
 });
+
+describe('free text', () => {
+  it('refuses control characters but keeps newlines and tabs', async () => {
+    const { CreateSmeBody } = await import('#domain/model.ts');
+    const base = { name: 'Firm', sizeClass: 'SMALL', tier: 'NONE', industry: 'tools', region: { province: 'CN-SC' } };
+    expect(CreateSmeBody.safeParse({ ...base, name: 'A\u0000B' }).success).toBe(false);
+    expect(CreateSmeBody.safeParse({ ...base, industry: 'x\u001b[31m' }).success).toBe(false);
+    expect(CreateSmeBody.safeParse({ ...base, name: 'Line one\nLine\ttwo' }).success).toBe(true);
+  });
+});

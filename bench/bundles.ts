@@ -1,0 +1,190 @@
+/**
+ * Each Lambda's bundle, built the way the CDK app builds it, its minified
+ * size, and its module init time: how long a fresh Node process takes to
+ * import it (load, compile and run the module scope: config validation,
+ * SDK clients, the composition root).
+ *
+ * The esbuild options mirror the `bundling` block of
+ * infra/constructs/app-function.ts, as NodejsFunction turns it into an
+ * esbuild call: ESM, node22, minify, external source map, UTF-8 charset,
+ * main fields module/main, `@aws-sdk/*` external, the createRequire banner.
+ *
+ * Bundles go to bench/.tmp/bundles (git-ignored), inside the repository on
+ * purpose: the import must resolve the external `@aws-sdk/*` packages the way
+ * the Lambda runtime provides them, and an ES module resolves bare
+ * specifiers from its own location (the child's cwd or NODE_PATH do not
+ * count), so the bundle has to sit under the repository's node_modules.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { FUNCTIONS, type FunctionName } from '#functions/handlers/manifest.ts';
+import { median, round } from './stats.ts';
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const BUNDLE_DIR = path.join(REPO_ROOT, 'bench', '.tmp', 'bundles');
+
+/** The same options as infra/constructs/app-function.ts `bundling`. */
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * What the deployed functions get (infra: NODE_OPTIONS, STAGE, POWERTOOLS_*,
+ * the bind* helpers' resource names), with dummy values: nothing is called
+ * at init, only configured.
+ */
+const INIT_ENV: Record<string, string> = {
+  NODE_OPTIONS: '--enable-source-maps',
+  STAGE: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'sme-matchmaking',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  TABLE_NAME: 'sme-matchmaking-bench',
+  CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
+  MATCHER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/sme-matchmaking-bench-matcher.fifo',
+  EVENT_BUS_NAME: 'sme-matchmaking-bench',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  // Node 20 here, nodejs22.x in Lambda: the SDK's Node-version notice is noise.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Runs in the child: times the import alone, from a process that has loaded nothing else. */
+const CHILD = `
+const url = process.argv[1];
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+const mod = await import(url);
+const t1 = performance.now();
+const c = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ importMs: t1 - t0, cpuMs: (c.user + c.system) / 1000, sinceStartMs: t1, handler: typeof mod.handler }));
+process.exit(0);
+`;
+
+interface ImportTiming {
+  importMs: number;
+  cpuMs: number;
+  sinceStartMs: number;
+  handler: string;
+}
+
+export interface BundleRow {
+  name: FunctionName;
+  entry: string;
+  bytes: number;
+  kb: number;
+  sourceMapBytes: number;
+  /** Median import time with NODE_OPTIONS=--enable-source-maps, as deployed. */
+  initMs: number;
+  /**
+   * Median CPU time (user + system) of the import, same runs: far less
+   * sensitive than wall time to other processes competing for the CPU, so
+   * the better guide on a busy machine (Lambda gives init a full vCPU).
+   */
+  initCpuMs: number;
+  /** Median import time without source maps: what dropping that option would give (NaN in quick runs). */
+  initNoSourceMapsMs: number;
+  /** Median time from process start to the module imported (with source maps). */
+  processToReadyMs: number;
+  runs: number;
+  handlerExported: boolean;
+  /** The biggest contributors to the bundle, by package or folder. */
+  largest: Array<{ module: string; bytes: number }>;
+}
+
+export interface BundleOptions {
+  quick?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Groups the bundle's inputs by package (node_modules/<pkg>) or by repository folder. */
+function largestParts(meta: Metafile, outfile: string): Array<{ module: string; bytes: number }> {
+  const out = Object.entries(meta.outputs).find(([p]) => path.resolve(REPO_ROOT, p) === path.resolve(outfile))?.[1];
+  const parts = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(out?.inputs ?? {})) {
+    const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = nm ? nm[1]! : input.split('/').slice(0, 1).join('/');
+    parts.set(key, (parts.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...parts.entries()]
+    .map(([module, bytes]) => ({ module, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 4);
+}
+
+async function timeImport(file: string, sourceMaps: boolean): Promise<ImportTiming> {
+  const env = { ...pickBaseEnv(), ...INIT_ENV, ...(sourceMaps ? {} : { NODE_OPTIONS: '' }) };
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(file).href], {
+    cwd: REPO_ROOT,
+    env,
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout) as ImportTiming;
+}
+
+/** PATH and HOME only: the parent's variables (tsx's loader in NODE_OPTIONS, AWS settings) must not reach the child. */
+function pickBaseEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR']) if (process.env[k]) out[k] = process.env[k]!;
+  return out;
+}
+
+export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRow[]> {
+  const log = opts.log ?? (() => undefined);
+  // Quick: fewer runs and no source-map comparison; every process start costs a few hundred ms on a busy machine.
+  const runs = opts.quick ? 3 : 9;
+  const compare = !opts.quick;
+  await fs.rm(BUNDLE_DIR, { recursive: true, force: true });
+  const rows: BundleRow[] = [];
+  for (const [name, spec] of Object.entries(FUNCTIONS) as Array<[FunctionName, (typeof FUNCTIONS)[FunctionName]]>) {
+    const outfile = path.join(BUNDLE_DIR, name, 'index.mjs');
+    const res = await build({
+      absWorkingDir: REPO_ROOT,
+      entryPoints: [path.join(REPO_ROOT, spec.entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: { js: BANNER },
+      minify: true,
+      sourcemap: true,
+      charset: 'utf8',
+      external: ['@aws-sdk/*'],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const bytes = (await fs.stat(outfile)).size;
+    const sourceMapBytes = (await fs.stat(`${outfile}.map`)).size;
+
+    // Alternating the two variants spreads any drift in machine load over both.
+    const withMaps: ImportTiming[] = [];
+    const withoutMaps: number[] = [];
+    await timeImport(outfile, true); // warms the OS file cache, as a Lambda's code is local by init time
+    for (let i = 0; i < runs; i++) {
+      withMaps.push(await timeImport(outfile, true));
+      if (compare) withoutMaps.push((await timeImport(outfile, false)).importMs);
+    }
+    const row: BundleRow = {
+      name,
+      entry: spec.entry,
+      bytes,
+      kb: round(bytes / 1024, 1),
+      sourceMapBytes,
+      initMs: round(median(withMaps.map((r) => r.importMs))),
+      initCpuMs: round(median(withMaps.map((r) => r.cpuMs))),
+      initNoSourceMapsMs: compare ? round(median(withoutMaps)) : Number.NaN,
+      processToReadyMs: round(median(withMaps.map((r) => r.sinceStartMs))),
+      runs,
+      handlerExported: withMaps.every((r) => r.handler === 'function'),
+      largest: largestParts(res.metafile, outfile),
+    };
+    log(`bundles: ${name} ${row.kb} KB, init ${row.initMs} ms`);
+    rows.push(row);
+  }
+  return rows;
+}
