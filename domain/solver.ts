@@ -438,16 +438,42 @@ function auction(mk: Market): AuctionResult {
   maxValue *= scale;
   let eps = Math.max(1, Math.floor(maxValue / EPS_FACTOR));
 
+  heldOff.fill(UNPLACED);
+  let first = true;
   for (;;) {
-    // ---- forward: every need bids until settled. The offering's price
-    // carries over; the individual slot bids of the last phase do not, or a
-    // slot left with a stale high bid would stay empty and need reverse bids.
-    for (let j = 0; j < m; j++) slotPrice.fill(offPrice[j]!, slotStart[j]!, slotStart[j + 1]!);
-    slotOwner.fill(-1);
-    heldOff.fill(UNPLACED);
-    load.fill(0);
+    // ---- forward: needs bid until all are settled. A phase keeps the
+    // previous phase's assignment where it still meets the new ε: clearing
+    // everything makes needs land differently and leaves empty slots that
+    // then need long chains of reverse bids.
     let sp = 0;
-    for (let i = n - 1; i >= 0; i--) stack[sp++] = i; // earliest need bids first
+    if (first) {
+      for (let i = n - 1; i >= 0; i--) stack[sp++] = i; // earliest need bids first
+      first = false;
+    } else {
+      for (let i = n - 1; i >= 0; i--) {
+        const j = heldOff[i]!;
+        let own = 0;
+        let other = 0;
+        for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
+          const jj = eOff[e]!;
+          const v = units[e]! * scale - offPrice[jj]!;
+          if (jj === j) own = v;
+          else if (v > other) other = v;
+        }
+        if (own >= other - eps) continue;
+        if (j >= 0) {
+          // The slot empties at the offering's price, which therefore stays
+          // put; a stale higher bid would only keep the slot empty.
+          const k = slotOf[i]!;
+          slotOwner[k] = -1;
+          slotPrice[k] = offPrice[j]!;
+          siftUp(slotStart[j]!, heapPos[k]!);
+          load[j]!--;
+        }
+        heldOff[i] = UNPLACED;
+        stack[sp++] = i;
+      }
+    }
     while (sp > 0) {
       const i = stack[--sp]!;
       let v1 = 0; // staying unplaced is worth zero

@@ -129,6 +129,7 @@ export class LocalBus implements EventPublisher {
   /** Journal and DLQ appends, in order. */
   private writes: Promise<unknown> = Promise.resolve();
   private state: 'new' | 'open' | 'stopping' | 'stopped' = 'new';
+  private stopped: Promise<void> | undefined;
 
   private readonly groups = new Map<string, FifoGroup>();
   private readonly groupsWaitingForSlot: string[] = [];
@@ -242,8 +243,12 @@ export class LocalBus implements EventPublisher {
    * they publish are still journaled), the journal closed. Whatever was not
    * delivered stays in the journal and is delivered on the next open.
    */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping') return;
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<void> {
     if (this.state === 'new') {
       this.state = 'stopped';
       return;

@@ -325,6 +325,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const log = opts.logger;
   let closing = false;
+  let closed: Promise<void> | undefined;
   const inflight = new Set<Promise<void>>();
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<{ status: number; routeKey?: string }> {
@@ -500,17 +501,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   return {
     url: `http://${shownHost}:${port}`,
     port,
-    async close() {
-      if (closing) return;
-      closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.allSettled([...inflight]);
-      // Responses are written; whatever connection is left is idle or stuck.
-      const force = setTimeout(() => server.closeAllConnections(), 2_000);
-      server.closeIdleConnections();
-      await closed;
-      clearTimeout(force);
+    close() {
+      closed ??= shutDown();
+      return closed;
     },
   };
+
+  async function shutDown(): Promise<void> {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.allSettled([...inflight]);
+    // Responses are written; whatever connection is left is idle or stuck.
+    const force = setTimeout(() => server.closeAllConnections(), 2_000);
+    server.closeIdleConnections();
+    await stopped;
+    clearTimeout(force);
+  }
 }

@@ -3,18 +3,14 @@
  * config validated at init, clients built once and injected.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AppPorts } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { systemClock } from '../ports.ts';
 import { makeDocumentClient } from '../store/client.ts';
 import { Store } from '../store/store.ts';
 import { EventBridgePublisher } from './eventbridge.ts';
-
-export function awsLogger(): Logger {
-  // POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL come from the stack, per stage.
-  return new Logger();
-}
+import { awsLogger } from './logger.ts';
 
 export function awsPorts(config: Config = loadConfig(), logger: Logger = awsLogger()): AppPorts {
   const store = new Store(makeDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT }), config.TABLE_NAME, config.CURSOR_SECRET);

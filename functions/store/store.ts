@@ -354,25 +354,30 @@ export class Store {
   }
 
   /**
-   * Claims one unit of an offering's capacity in a month for a need: one
-   * conditional UpdateItem, atomic and idempotent per need. The item is made
+   * Claims one unit of an offering's capacity in a month for a holder: one
+   * conditional UpdateItem, atomic and idempotent per holder. The item is made
    * on first claim with the offering's current monthly limit.
+   *
+   * The holder is the match (one proposal of one need), not the need: a need
+   * whose match expired may be proposed to the same offering again in the
+   * same month, and a late or repeated follow-up of the old match must not
+   * release the new match's claim.
    */
-  async claimCapacity(offeringId: string, period: string, limitIfNew: number, needId: string): Promise<ClaimResult> {
+  async claimCapacity(offeringId: string, period: string, limitIfNew: number, holderId: string): Promise<ClaimResult> {
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: capacityKey(offeringId, period),
-          UpdateExpression: 'SET #limit = if_not_exists(#limit, :limit), offeringId = :oid, #period = :period ADD used :one, claims :need',
+          UpdateExpression: 'SET #limit = if_not_exists(#limit, :limit), offeringId = :oid, #period = :period ADD used :one, claims :holder',
           ConditionExpression:
-            '(attribute_not_exists(used) AND :one <= :limit) OR (used < #limit AND NOT contains(claims, :needId))',
+            '(attribute_not_exists(used) AND :one <= :limit) OR (used < #limit AND NOT contains(claims, :holderId))',
           ExpressionAttributeNames: { '#limit': 'limit', '#period': 'period' },
           ExpressionAttributeValues: {
             ':limit': limitIfNew,
             ':one': 1,
-            ':need': new Set([needId]),
-            ':needId': needId,
+            ':holder': new Set([holderId]),
+            ':holderId': holderId,
             ':oid': offeringId,
             ':period': period,
           },
@@ -384,20 +389,20 @@ export class Store {
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const cap = await this.getCapacity(offeringId, period);
-      return cap?.claims.includes(needId) ? 'already-held' : 'full';
+      return cap?.claims.includes(holderId) ? 'already-held' : 'full';
     }
   }
 
-  /** Gives back a need's claim; false when it held none (so a repeated release changes nothing). */
-  async releaseCapacity(offeringId: string, period: string, needId: string): Promise<boolean> {
+  /** Gives back a holder's claim; false when it held none (so a repeated release changes nothing). */
+  async releaseCapacity(offeringId: string, period: string, holderId: string): Promise<boolean> {
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: capacityKey(offeringId, period),
-          UpdateExpression: 'ADD used :minusOne DELETE claims :need',
-          ConditionExpression: 'contains(claims, :needId)',
-          ExpressionAttributeValues: { ':minusOne': -1, ':need': new Set([needId]), ':needId': needId },
+          UpdateExpression: 'ADD used :minusOne DELETE claims :holder',
+          ConditionExpression: 'contains(claims, :holderId)',
+          ExpressionAttributeValues: { ':minusOne': -1, ':holder': new Set([holderId]), ':holderId': holderId },
           ...this.rcc(),
         }),
       );

@@ -84,7 +84,7 @@ export async function runExpiry(ports: AppPorts): Promise<JobResult> {
             await updateNeed(ports, n.id, (cur) => (cur.recheckAt ? { recheckAt: undefined } : undefined));
             counts.rechecked++;
           } else {
-            if (n.claim) await ports.store.releaseCapacity(n.claim.offeringId, n.claim.period, n.id);
+            if (n.claim && n.currentMatchId) await ports.store.releaseCapacity(n.claim.offeringId, n.claim.period, n.currentMatchId);
             await updateNeed(ports, n.id, (cur) =>
               cur.status === 'PROPOSED' && cur.currentMatchId === n.currentMatchId
                 ? { status: 'WAITING', currentMatchId: undefined, claim: undefined, recheckAt: undefined }

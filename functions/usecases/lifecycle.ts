@@ -137,7 +137,7 @@ function stripStored<T extends object>(e: Stored<T>): T {
  */
 export async function settleMatch(ports: AppPorts, m: Match): Promise<void> {
   if (RELEASING_STATUSES.includes(m.status)) {
-    await ports.store.releaseCapacity(m.offeringId, m.period, m.needId);
+    await ports.store.releaseCapacity(m.offeringId, m.period, m.id);
   }
   const target = needTargetFor(m.status);
   if (!target) return;
@@ -241,6 +241,6 @@ export async function settleEndedNeed(ports: AppPorts, n: Need): Promise<void> {
       if (!(e instanceof Conflict)) throw e;
     }
   } else if (m && RELEASING_STATUSES.includes(m.status)) {
-    await ports.store.releaseCapacity(m.offeringId, m.period, m.needId);
+    await ports.store.releaseCapacity(m.offeringId, m.period, m.id);
   }
 }

@@ -154,7 +154,7 @@ async function propose(
   }
 
   // 2. Claim the capacity.
-  const claim = await store.claimCapacity(offering.id, period, offering.capacityPerMonth, need.id);
+  const claim = await store.claimCapacity(offering.id, period, offering.capacityPerMonth, matchId);
   if (claim === 'full') {
     const reopened: Need = { ...locked, status: 'WAITING', version: locked.version + 1, updatedAt: nowIso };
     delete reopened.currentMatchId;

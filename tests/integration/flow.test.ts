@@ -62,10 +62,15 @@ describe('a match from posting to feedback', () => {
     const queue = await app.call('GET', '/v1/matches?status=PROPOSED', { as: op });
     expect(queue.body.items.map((x: { id: string }) => x.id)).toEqual([m.id]);
 
+    // Each step a minute apart, as people act: the inbox is ordered by time.
+    app.advance(60_000);
     expect((await app.call('POST', `/v1/matches/${m.id}/approve`, { as: op })).body.status).toBe('APPROVED');
+    app.advance(60_000);
     expect((await app.call('POST', `/v1/matches/${m.id}/accept`, { as: sme })).body.status).toBe('APPROVED');
+    app.advance(60_000);
     expect((await app.call('POST', `/v1/matches/${m.id}/accept`, { as: prov })).body.status).toBe('CONFIRMED');
     expect((await app.call('GET', `/v1/needs/${n.body.id}`, { as: sme })).body.status).toBe('MATCHED');
+    app.advance(60_000);
     expect((await app.call('POST', `/v1/matches/${m.id}/complete`, { as: prov })).body.status).toBe('COMPLETED');
     expect((await app.call('GET', `/v1/needs/${n.body.id}`, { as: sme })).body.status).toBe('FULFILLED');
     const fb = await app.call('POST', `/v1/matches/${m.id}/feedback`, { as: sme, body: { rating: 4 } });

@@ -33,8 +33,8 @@ async function proposedPair(app: App, needOver: Parameters<typeof seedNeed>[1] =
   return { o, n, matchId: proposed.currentMatchId! };
 }
 
-describe('the expiry job', () => {
-  it('expires a PROPOSED match MATCH_TTL_HOURS after it was made, giving back its unit and reopening the need', async () => {
+describe.concurrent('the expiry job', () => {
+  it('expires a PROPOSED match MATCH_TTL_HOURS after it was made, giving back its unit and reopening the need', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME, MATCH_TTL_HOURS: '48' });
     const { o, n, matchId } = await proposedPair(app);
 
@@ -56,7 +56,7 @@ describe('the expiry job', () => {
     expect(await expiry(app)).toMatchObject({ matchesExpired: 0, needsExpired: 0 });
   });
 
-  it('expires an APPROVED match MATCH_TTL_HOURS after its approval, not after its proposal', async () => {
+  it('expires an APPROVED match MATCH_TTL_HOURS after its approval, not after its proposal', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME, MATCH_TTL_HOURS: '48' });
     const op = actor('operator');
     const { o, n, matchId } = await proposedPair(app);
@@ -75,7 +75,7 @@ describe('the expiry job', () => {
     expect((await needOf(app, n.id)).status).toBe('WAITING');
   });
 
-  it('expires needs past their deadline, WAITING and PROPOSED alike, cancelling the open match and giving back its unit', async () => {
+  it('expires needs past their deadline, WAITING and PROPOSED alike, cancelling the open match and giving back its unit', async ({ expect }) => {
     // Matches live longer than the needs here, so only the deadline can end them.
     const app = await testApp({ NOW: BASE_TIME, MATCH_TTL_HOURS: String(24 * 60) });
     const deadline = '2026-03-10';
@@ -104,19 +104,20 @@ describe('the expiry job', () => {
     expect(await ledger(app, o.id)).toMatchObject({ used: 0 });
   });
 
-  it('recovers a proposal a matcher crash left without its match: unit back, need waiting, a round requested that proposes it again', async () => {
+  it('recovers a proposal a matcher crash left without its match: unit back, need waiting, a round requested that proposes it again', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME });
     const o = await seedOffering(app.ports.store, { capacityPerMonth: 1 });
     const n = await seedNeed(app.ports.store);
     // The matcher's steps 1 and 2 (lock the need, claim the unit), then a crash before step 3.
     const recheckAt = minutesAfter(BASE_TIME, RECHECK_AFTER_MINUTES);
+    const strandedMatchId = derivedId('mt', n.id, String(n.version));
     await writeNeedOnly(
       app.ports.store,
       n.id,
-      { status: 'PROPOSED', currentMatchId: derivedId('mt', n.id, String(n.version)), claim: { offeringId: o.id, period: PERIOD }, recheckAt },
+      { status: 'PROPOSED', currentMatchId: strandedMatchId, claim: { offeringId: o.id, period: PERIOD }, recheckAt },
       BASE_TIME,
     );
-    expect(await app.ports.store.claimCapacity(o.id, PERIOD, o.capacityPerMonth, n.id)).toBe('claimed');
+    expect(await app.ports.store.claimCapacity(o.id, PERIOD, o.capacityPerMonth, strandedMatchId)).toBe('claimed');
 
     app.advance((RECHECK_AFTER_MINUTES - 1) * 60_000);
     expect(await expiry(app)).toMatchObject({ proposalsRecovered: 0 });
@@ -137,7 +138,7 @@ describe('the expiry job', () => {
     expect(await marketViolations(app.ports.store, [n.id], [o], PERIOD)).toEqual([]);
   });
 
-  it('leaves a proposal whose match was written alone at its recheck, only ending the recheck', async () => {
+  it('leaves a proposal whose match was written alone at its recheck, only ending the recheck', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME });
     const { o, n, matchId } = await proposedPair(app);
     app.advance((RECHECK_AFTER_MINUTES + 1) * 60_000);
@@ -147,15 +148,15 @@ describe('the expiry job', () => {
     const after = await needOf(app, n.id);
     expect(after).toMatchObject({ status: 'PROPOSED', currentMatchId: matchId });
     expect(after.recheckAt).toBeUndefined();
-    expect(await ledger(app, o.id)).toMatchObject({ used: 1, claims: [n.id] });
+    expect(await ledger(app, o.id)).toMatchObject({ used: 1, claims: [matchId] });
     expect(app.publisher.queue).toEqual([]);
     // Done once: the next run does not look at it again before its deadline.
     expect(await expiry(app)).toMatchObject({ rechecked: 0 });
   });
 });
 
-describe('the rebalance job', () => {
-  it('requests a round only for markets whose oldest waiting need waited longer than REBALANCE_AFTER_MINUTES', async () => {
+describe.concurrent('the rebalance job', () => {
+  it('requests a round only for markets whose oldest waiting need waited longer than REBALANCE_AFTER_MINUTES', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME, REBALANCE_AFTER_MINUTES: '30' });
     // No offerings: both needs keep waiting.
     await seedNeed(app.ports.store, { postedAt: minutesAfter(BASE_TIME, -31) });
@@ -177,15 +178,15 @@ describe('the rebalance job', () => {
     expect(requested()).toEqual(['energy-audit', OTHER_MARKET].sort());
   });
 
-  it('requests nothing for a market whose needs were all proposed, however old', async () => {
+  it('requests nothing for a market whose needs were all proposed, however old', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME, REBALANCE_AFTER_MINUTES: '30' });
     await proposedPair(app, { postedAt: minutesAfter(BASE_TIME, -600) });
     expect(await rebalance(app)).toEqual({ requested: 0 });
   });
 });
 
-describe('the outbox relay', () => {
-  it('publishes what a failed publish left pending, and every need it carried is then proposed', async () => {
+describe.concurrent('the outbox relay', () => {
+  it('publishes what a failed publish left pending, and every need it carried is then proposed', async ({ expect }) => {
     const app = await testApp({ NOW: '2026-12-01T08:00:00.000Z' });
     const prov = actor('provider');
     const o = await postOffering(app.call, prov, { capacityPerMonth: 5 });

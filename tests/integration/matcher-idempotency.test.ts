@@ -61,14 +61,14 @@ interface Scenario {
 const onlyAProposed = (ids: { a: { id: string }; b: { id: string }; o: { id: string } }) => (s: MarketSnapshot) => {
   expect(s.needs[ids.a.id]!.status).toBe('PROPOSED');
   expect(s.needs[ids.b.id]!.status).toBe('WAITING');
-  expect(s.ledgers[ids.o.id]).toMatchObject({ used: 1, claims: [ids.a.id] });
+  expect(s.ledgers[ids.o.id]).toMatchObject({ used: 1, claims: [s.needs[ids.a.id]!.currentMatchId] });
 };
 
 /** After A's match m1 ended and gave its unit back, the unit went to B. */
 const capacityWentToB = (ids: { b: { id: string }; o: { id: string }; m1: string }, m1Status: string) => (s: MarketSnapshot) => {
   expect(s.matches[ids.m1]!.status).toBe(m1Status);
   expect(s.needs[ids.b.id]!.status).toBe('PROPOSED');
-  expect(s.ledgers[ids.o.id]).toMatchObject({ used: 1, claims: [ids.b.id] });
+  expect(s.ledgers[ids.o.id]).toMatchObject({ used: 1, claims: [s.needs[ids.b.id]!.currentMatchId] });
 };
 
 const SCENARIOS: Record<string, (app: App) => Promise<Scenario>> = {
@@ -147,7 +147,7 @@ const SCENARIOS: Record<string, (app: App) => Promise<Scenario>> = {
         expect(snap.matches[s.m1]!.status).toBe('EXPIRED');
         expect(snap.needs[s.a.id]!.status).toBe('PROPOSED');
         expect(snap.needs[s.a.id]!.currentMatchId).not.toBe(s.m1);
-        expect(snap.ledgers[s.o.id]).toMatchObject({ used: 1, claims: [s.a.id] });
+        expect(snap.ledgers[s.o.id]).toMatchObject({ used: 1, claims: [snap.needs[s.a.id]!.currentMatchId] });
       },
     };
   },
@@ -202,7 +202,8 @@ describe('market events delivered more than once', () => {
 
     // One release (2 - 1) and one new claim for C: a second release would show as used 1.
     expect(await app.ports.store.getCapacity(o.id, PERIOD)).toMatchObject({ used: 2 });
-    expect((await app.ports.store.getCapacity(o.id, PERIOD))!.claims.sort()).toEqual([b.id, c.id].sort());
+    const holders = await Promise.all([b.id, c.id].map(async (id) => (await app.ports.store.get('need', id, true))!.currentMatchId));
+    expect((await app.ports.store.getCapacity(o.id, PERIOD))!.claims.sort()).toEqual(holders.sort());
     const after = (await app.ports.store.get('need', a.id, true))!;
     // Reopened by exactly one write (PROPOSED v2 -> WAITING v3), excluded once.
     expect(after).toMatchObject({ status: 'WAITING', version: proposedA.version + 1, excludedOfferingIds: [o.id] });
@@ -231,7 +232,7 @@ describe('market events delivered more than once', () => {
     await deliverToMatcher(app.handlers, expired);
 
     expect(await marketViolations(app.ports.store, s.needIds, [s.o], period)).toEqual([]);
-    expect(await app.ports.store.getCapacity(s.o.id, period)).toMatchObject({ limit: 1, used: 1, claims: [s.a.id] });
+    expect(await app.ports.store.getCapacity(s.o.id, period)).toMatchObject({ limit: 1, used: 1, claims: [again.currentMatchId] });
     expect((await app.ports.store.get('need', s.b.id, true))!.status).toBe('WAITING');
   });
 });

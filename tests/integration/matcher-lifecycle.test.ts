@@ -41,8 +41,8 @@ async function matchesOf(app: App, needId: string, as: Actor): Promise<Array<{ i
   return (await app.call('GET', `/v1/needs/${needId}/matches`, { as })).body.items;
 }
 
-describe('when a match ends', () => {
-  it('a reject sends the unit to the next waiting need, twice in a row, and never back to a rejected pair', async () => {
+describe.concurrent('when a match ends', () => {
+  it('a reject sends the unit to the next waiting need, twice in a row, and never back to a rejected pair', async ({ expect }) => {
     const app = await testApp({ NOW });
     const op = actor('operator');
     const { prov, o, smes, needs } = await queueOfThree(app);
@@ -74,7 +74,7 @@ describe('when a match ends', () => {
     expect(await marketViolations(app.ports.store, needs, [o], PERIOD)).toEqual([]);
   });
 
-  it('a decline by the SME, then one by the provider, each send the unit to the next waiting need', async () => {
+  it('a decline by the SME, then one by the provider, each send the unit to the next waiting need', async ({ expect }) => {
     const app = await testApp({ NOW });
     const op = actor('operator');
     const { prov, o, smes, needs } = await queueOfThree(app);
@@ -100,7 +100,7 @@ describe('when a match ends', () => {
     expect(await marketViolations(app.ports.store, needs, [o], PERIOD)).toEqual([]);
   });
 
-  it('a withdrawal cancels the open match and gives its unit back at once, which the next round hands on', async () => {
+  it('a withdrawal cancels the open match and gives its unit back at once, which the next round hands on', async ({ expect }) => {
     const app = await testApp({ NOW });
     const op = actor('operator');
     const { prov, o, smes, needs } = await queueOfThree(app);
@@ -119,7 +119,7 @@ describe('when a match ends', () => {
     expect(await marketViolations(app.ports.store, needs, [o], PERIOD)).toEqual([]);
   });
 
-  it('an approved match reaches both parties in their inbox, once each', async () => {
+  it('an approved match reaches both parties in their inbox, once each', async ({ expect }) => {
     const app = await testApp({ NOW });
     const op = actor('operator');
     const { prov, smes, needs } = await queueOfThree(app);
@@ -140,8 +140,8 @@ describe('when a match ends', () => {
   });
 });
 
-describe('a refused pair across later rounds', () => {
-  it('is never proposed again for that need, through eight rebalance rounds, while a new offering is', async () => {
+describe.concurrent('a refused pair across later rounds', () => {
+  it('is never proposed again for that need, through eight rebalance rounds, while a new offering is', async ({ expect }) => {
     const app = await testApp({ NOW, REBALANCE_AFTER_MINUTES: '60' });
     const op = actor('operator');
     const prov = actor('provider');

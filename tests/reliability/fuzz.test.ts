@@ -9,10 +9,13 @@
  * Properties: never a 5xx; every 4xx in the contract's error shape with the
  * code of its status; a refusal writes nothing and publishes nothing.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseArb, expectContractError, fuzzFixture, runInProcessCase, type Fixture, type FuzzStats } from './support/fuzz.ts';
-import { gatewayCaseArb, gatewayFixture, rawExchange, runGatewayCase, type GatewayFixture } from './support/gateway-fuzz.ts';
+import { JOURNAL_FILE } from '#local/bus.ts';
+import { caseArb, expectContractError, fuzzFixture, needBody, runInProcessCase, tableDigest, type Fixture, type FuzzStats } from './support/fuzz.ts';
+import { gatewayCaseArb, gatewayFixture, rawExchange, runGatewayCase, send, type GatewayFixture } from './support/gateway-fuzz.ts';
 
 const IN_PROCESS_CASES = 400;
 const GATEWAY_CASES = 150;
@@ -21,6 +24,16 @@ describe('every endpoint, in process (API Gateway v2 events to the real handlers
   let fx: Fixture;
   beforeAll(async () => {
     fx = await fuzzFixture();
+  });
+
+  it('the write recorder sees what a success writes and publishes (so "nothing written" is observable)', async () => {
+    const writes = fx.writes.count;
+    const published = fx.app.publisher.published.length;
+    const res = await fx.app.call('POST', `/v1/smes/${fx.ids.smeId[0]}/needs`, { as: fx.sme, body: needBody() });
+    expect(res.status).toBe(201);
+    expect(fx.writes.count).toBeGreaterThan(writes);
+    expect(fx.app.publisher.published.length).toBeGreaterThan(published);
+    await fx.app.drain();
   });
 
   it(`${IN_PROCESS_CASES} fuzzed requests: never a 5xx, every 4xx in the error shape, nothing written or published on a refusal`, async () => {
@@ -42,6 +55,19 @@ describe('every endpoint, through the local gateway (real HTTP, token checks, ra
   });
   afterAll(async () => {
     await fx?.close();
+  });
+
+  it('the table digest and the journal size change on a success (so "nothing written" is observable)', async () => {
+    const { runtime } = fx;
+    await runtime.bus.idle();
+    const before = await tableDigest(fx.raw, runtime.config.TABLE_NAME);
+    const journal = (await fs.stat(path.join(fx.dataDir, JOURNAL_FILE))).size;
+    const sme = fx.tokens.find((t) => t.name === 'sme')!.header!;
+    const res = await send(runtime.url, 'POST', `/v1/smes/${fx.ids.smeId![0]}/needs`, { authorization: sme, 'content-type': 'application/json' }, Buffer.from(JSON.stringify(needBody())));
+    expect(res.status).toBe(201);
+    await runtime.bus.idle();
+    expect((await tableDigest(fx.raw, runtime.config.TABLE_NAME)).digest).not.toBe(before.digest);
+    expect((await fs.stat(path.join(fx.dataDir, JOURNAL_FILE))).size).toBeGreaterThan(journal);
   });
 
   it(`${GATEWAY_CASES} fuzzed HTTP requests with forged, expired and tampered tokens: never a 5xx, nothing written on a refusal`, async () => {

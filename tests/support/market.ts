@@ -148,9 +148,10 @@ export async function marketViolations(
     if (used !== claims.size) out.push(`offering ${o.id}: used ${used} but ${claims.size} claims`);
     const mine = holding.filter((m) => m.offeringId === o.id && m.period === period);
     if (c && mine.length > c.limit) out.push(`offering ${o.id}: ${mine.length} open matches > limit ${c.limit} (overbooked)`);
-    for (const m of mine) if (!claims.has(m.needId)) out.push(`match ${m.id} (${m.status}) holds no claim on ${o.id}`);
-    const held = new Set(mine.map((m) => m.needId));
-    for (const needId of claims) if (!held.has(needId)) out.push(`offering ${o.id}: claim of ${needId} without a match`);
+    // Claims are held by matches (one per proposal), see Store.claimCapacity.
+    for (const m of mine) if (!claims.has(m.id)) out.push(`match ${m.id} (${m.status}) holds no claim on ${o.id}`);
+    const held = new Set(mine.map((m) => m.id));
+    for (const holder of claims) if (!held.has(holder)) out.push(`offering ${o.id}: claim of ${holder} without a match`);
   }
 
   const byId = new Map(matches.map((m) => [m.id, m]));

@@ -66,7 +66,7 @@ describe('market trigger', () => {
     await forwardToMarketQueue(new SQSClient({}), 'https://sqs/q.fifo', toEnvelope(e!));
     const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(input).toMatchObject({ QueueUrl: 'https://sqs/q.fifo', MessageGroupId: 'energy-audit', MessageDeduplicationId: e!.id });
-    expect(JSON.parse(input.MessageBody!).detail.needId).toBe(e!.detail.needId);
+    expect(JSON.parse(input.MessageBody!).detail.needId).toBe((e!.detail as { needId: string }).needId);
   });
 
   it('refuses an event that is not one of ours instead of queueing it', async () => {
