@@ -455,8 +455,31 @@ export class Store {
    * Removes published events from an item's outbox, by event id, without
    * touching its version: a state change racing with this keeps its own
    * events (it re-reads on its version check; at worst an event goes twice).
+   * `allPendingAtVersion`: the ids are every event the item held at that
+   * version, which lets the common case skip the read.
    */
-  async markPublished(key: { pk: string; sk: string }, eventIds: readonly string[]): Promise<void> {
+  async markPublished(key: { pk: string; sk: string }, eventIds: readonly string[], allPendingAtVersion?: number): Promise<void> {
+    if (allPendingAtVersion !== undefined) {
+      // Fast path: the caller published every event the item held at that version (it wrote them),
+      // so one conditional write clears the outbox without reading the item first.
+      try {
+        const w = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'REMOVE pendingEvents, outboxPk, outboxSk',
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': allPendingAtVersion },
+            ...this.rcc(),
+          }),
+        );
+        this.meterWrite(w.ConsumedCapacity?.CapacityUnits);
+        return;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+        // Changed since: remove exactly these ids below.
+      }
+    }
     const published = new Set(eventIds);
     for (let attempt = 0; attempt < 5; attempt++) {
       const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ...this.rcc() }));

@@ -23,6 +23,7 @@ export async function relayOutbox(ports: AppPorts): Promise<JobResult> {
         await ports.store.markPublished(
           item.key,
           item.events.map((e) => e.id),
+          item.version,
         );
         published += item.events.length;
       } catch (err) {

@@ -120,7 +120,7 @@ export async function transitionMatch(
       throw e;
     }
     await settleMatch(ports, next);
-    await publishStored(ports, matchKey(next.id), [...(m.pendingEvents ?? []), ...events]);
+    await publishStored(ports, matchKey(next.id), [...(m.pendingEvents ?? []), ...events], next.version);
     return { ...next, pendingEvents: [] };
   }
 }
@@ -195,7 +195,7 @@ export async function updateNeed(
       throw e;
     }
     if (evs.length > 0 || (n.pendingEvents?.length ?? 0) > 0) {
-      await publishStored(ports, needKey(next.id), [...(n.pendingEvents ?? []), ...evs]);
+      await publishStored(ports, needKey(next.id), [...(n.pendingEvents ?? []), ...evs], next.version);
     }
     return { ...next, pendingEvents: [] };
   }

@@ -201,6 +201,6 @@ async function propose(
     if (!(e instanceof Conflict)) throw e;
     return true; // written by an earlier attempt of this same round
   }
-  await publishStored(ports, matchKey(match.id), events);
+  await publishStored(ports, matchKey(match.id), events, match.version);
   return true;
 }

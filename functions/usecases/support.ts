@@ -22,13 +22,20 @@ export const addHours = (d: Date, h: number) => new Date(d.getTime() + h * 3_600
  * there. A failure here loses nothing: the events stay pending and the relay
  * publishes them on its next pass, so the caller's request still succeeds.
  */
-export async function publishStored(ports: AppPorts, key: { pk: string; sk: string }, events: readonly AppEvent[]): Promise<void> {
+export async function publishStored(
+  ports: AppPorts,
+  key: { pk: string; sk: string },
+  events: readonly AppEvent[],
+  /** The item's version, when `events` are all it holds pending at that version. */
+  version?: number,
+): Promise<void> {
   if (events.length === 0) return;
   try {
     await ports.publisher.publish(events);
     await ports.store.markPublished(
       key,
       events.map((e) => e.id),
+      version,
     );
   } catch (err) {
     ports.logger.warn('publishing deferred to the outbox relay', {

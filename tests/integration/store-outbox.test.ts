@@ -171,3 +171,30 @@ describe('the outbox', () => {
     });
   });
 });
+
+describe('the outbox fast path (the writer knows everything pending at its version)', () => {
+  it('clears the item in one conditional write when the version is still the one written', async () => {
+    const need = needOf(makeSme());
+    const event = needPosted(need);
+    await store.create('need', need, [event]);
+
+    await store.markPublished(needKey(need.id), [event.id], need.version);
+
+    expect(await pendingOf(needKey(need.id))).toBeUndefined();
+    expect(await store.get('need', need.id, true)).toStrictEqual(need);
+  });
+
+  it('falls back to removing exactly those ids when the item changed since, keeping the newer events', async () => {
+    const need = needOf(makeSme());
+    const posted = needPosted(need);
+    await store.create('need', need, [posted]);
+    const prev = (await store.get('need', need.id, true))!;
+    const next: Need = { ...need, status: 'WITHDRAWN', version: 2, updatedAt: minutesAfter(BASE_TIME, 1) };
+    const withdrawn = needWithdrawn(next);
+    await store.save('need', prev, next, [withdrawn]);
+
+    await store.markPublished(needKey(need.id), [posted.id], 1);
+
+    expect((await pendingOf(needKey(need.id)))?.events).toEqual([withdrawn]);
+  });
+});

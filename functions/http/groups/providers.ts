@@ -86,7 +86,7 @@ export function providerRoutes(ports: AppPorts): RouteDef[] {
           }),
         ];
         await store.create('offering', o, events);
-        await publishStored(ports, offeringKey(o.id), events);
+        await publishStored(ports, offeringKey(o.id), events, o.version);
         return offeringView(o);
       },
     }),
@@ -150,7 +150,7 @@ export function providerRoutes(ports: AppPorts): RouteDef[] {
           // The matcher also reconciles the month's ledger with the offering, so a crash here is healed.
           await store.setCapacityLimit(next.id, periodOf(now), next.capacityPerMonth);
         }
-        await publishStored(ports, offeringKey(next.id), [...(prev.pendingEvents ?? []), ...events]);
+        await publishStored(ports, offeringKey(next.id), [...(prev.pendingEvents ?? []), ...events], next.version);
         return offeringView(next);
       },
     }),

@@ -69,7 +69,7 @@ export function smeRoutes(ports: AppPorts): RouteDef[] {
       }
       throw e;
     }
-    await publishStored(ports, needKey(n.id), events);
+    await publishStored(ports, needKey(n.id), events, n.version);
     return n;
   }
 
