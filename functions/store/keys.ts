@@ -41,38 +41,34 @@ export const SK_PREFIX = {
   offering: 'OFFERING#',
   need: 'NEED#',
   match: 'MATCH#',
-  waiting: 'WAITING#',
 };
 
 export function providerKeys(p: Provider): Keys {
   return {
     ...providerKey(p.id),
+    gsisk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
     gsi1pk: ownerPk(p.ownerSub),
-    gsi1sk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
     gsi2pk: allPk('PROVIDER'),
-    gsi2sk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
   };
 }
 
 export function smeKeys(s: Sme): Keys {
   return {
     ...smeKey(s.id),
+    gsisk: `SME#${ts(s.createdAt)}#${s.id}`,
     gsi1pk: ownerPk(s.ownerSub),
-    gsi1sk: `SME#${ts(s.createdAt)}#${s.id}`,
     gsi2pk: allPk('SME'),
-    gsi2sk: `SME#${ts(s.createdAt)}#${s.id}`,
   };
 }
 
 export function offeringKeys(o: Offering): Keys {
   return {
     ...offeringKey(o.id),
+    gsisk: `OFFERING#${ts(o.createdAt)}#${o.id}`,
     gsi1pk: providerPk(o.providerId),
-    gsi1sk: `OFFERING#${ts(o.createdAt)}#${o.id}`,
     // Every offering of a market, paused ones included: the matcher filters on status,
     // and an offering going back to ACTIVE must not need a re-index.
     gsi2pk: marketPk(o.serviceType),
-    gsi2sk: `OFFERING#${o.id}`,
   };
 }
 
@@ -82,13 +78,11 @@ export const deadlineEnd = (deadline: string) => `${deadline}T23:59:59.999Z`;
 export function needKeys(n: Need & { recheckAt?: string }): Keys {
   const keys: Keys = {
     ...needKey(n.id),
+    gsisk: `NEED#${ts(n.postedAt)}#${n.id}`,
     gsi1pk: smePk(n.smeId),
-    gsi1sk: `NEED#${ts(n.postedAt)}#${n.id}`,
   };
-  if (n.status === 'WAITING') {
-    keys.gsi2pk = marketPk(n.serviceType);
-    keys.gsi2sk = `WAITING#${ts(n.postedAt)}#${n.id}`;
-  }
+  // In its market's waiting list only while WAITING (oldest first by gsisk).
+  if (n.status === 'WAITING') keys.gsi2pk = marketPk(n.serviceType);
   if (n.status === 'WAITING' || n.status === 'PROPOSED') {
     // A PROPOSED need is looked at again at `recheckAt` (a matcher crash between
     // locking the need and writing its match must not strand it), else at its deadline.
@@ -100,23 +94,17 @@ export function needKeys(n: Need & { recheckAt?: string }): Keys {
 }
 
 export function matchKeys(m: Match & { expiresAt?: string }): Keys {
-  const created = `${ts(m.createdAt)}#${m.id}`;
   const keys: Keys = {
     ...matchKey(m.id),
+    // The period is the creation month, so `MATCH#<period>-` selects a market's matches of a month.
+    gsisk: `MATCH#${ts(m.createdAt)}#${m.id}`,
     gsi1pk: needPk(m.needId),
-    gsi1sk: `MATCH#${created}`,
     gsi2pk: marketPk(m.serviceType),
-    gsi2sk: `MATCH#${m.period}#${created}`,
     gsi3pk: providerPk(m.providerId),
-    gsi3sk: `MATCH#${created}`,
     gsi4pk: smePk(m.smeId),
-    gsi4sk: `MATCH#${created}`,
     gsi5pk: statusPk(m.status),
-    gsi5sk: created,
     gsi6pk: statusPk(m.status, m.serviceType),
-    gsi6sk: created,
     gsi7pk: offeringPk(m.offeringId),
-    gsi7sk: `MATCH#${created}`,
   };
   if ((m.status === 'PROPOSED' || m.status === 'APPROVED') && m.expiresAt) {
     keys.expiryPk = expiryPk(m.serviceType);

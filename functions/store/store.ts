@@ -306,10 +306,10 @@ export class Store {
   offeringsOfMarket = (serviceType: string) => this.queryAll<Offering>('GSI2', marketPk(serviceType), 'OFFERING#');
   /** Matcher: the market's waiting needs, oldest first. */
   waitingNeedsOfMarket = (serviceType: string, limit?: number) =>
-    this.queryAll<Need>('GSI2', marketPk(serviceType), 'WAITING#', limit ? { limit } : {});
+    this.queryAll<Need>('GSI2', marketPk(serviceType), 'NEED#', limit ? { limit } : {});
   /** Analytics: the market's matches created in a period. */
   matchesOfMarketInPeriod = (serviceType: string, period: string) =>
-    this.queryAll<Match>('GSI2', marketPk(serviceType), `MATCH#${period}#`);
+    this.queryAll<Match>('GSI2', marketPk(serviceType), `MATCH#${period}-`);
   /** Jobs: needs and open matches of a market whose deadline or expiry is before `at` (ISO). */
   async dueInMarket(serviceType: string, at: string, limit = 500): Promise<Array<{ kind: 'need' | 'match'; id: string }>> {
     const input = this.queryInput('EXPIRY', expiryPk(serviceType), undefined, at);

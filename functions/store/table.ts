@@ -6,6 +6,14 @@
  * the access patterns it serves (see the key builders in ./keys.ts). Each index
  * projects ALL so one query answers a list without a follow-up BatchGet.
  */
+/**
+ * GSI1-7 share one sort-key attribute: an entity sorts the same way in every
+ * list it appears in (by creation time, then id), so one attribute serves all
+ * its index entries. Fewer attributes make smaller items, and item size is
+ * what DynamoDB bills each write by.
+ */
+const SORT = 'gsisk';
+
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -13,19 +21,19 @@ export const TABLE = {
   ttlAttribute: 'ttl',
   indexes: {
     /** Parent -> children: owner's providers/SMEs, provider's offerings, SME's needs, need's matches. */
-    GSI1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    GSI1: { partitionKey: 'gsi1pk', sortKey: SORT },
     /** Markets: offerings and waiting needs of a service type; matches of a market by period; all providers/SMEs. */
-    GSI2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    GSI2: { partitionKey: 'gsi2pk', sortKey: SORT },
     /** Matches of a provider. */
-    GSI3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    GSI3: { partitionKey: 'gsi3pk', sortKey: SORT },
     /** Matches of an SME. */
-    GSI4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    GSI4: { partitionKey: 'gsi4pk', sortKey: SORT },
     /** Review queue: matches by status, by time. */
-    GSI5: { partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    GSI5: { partitionKey: 'gsi5pk', sortKey: SORT },
     /** Review queue by status and service type, by time. */
-    GSI6: { partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
+    GSI6: { partitionKey: 'gsi6pk', sortKey: SORT },
     /** Matches of an offering. */
-    GSI7: { partitionKey: 'gsi7pk', sortKey: 'gsi7sk' },
+    GSI7: { partitionKey: 'gsi7pk', sortKey: SORT },
     /** Outbox: items with events not yet published (present only while pendingEvents is non-empty). */
     OUTBOX: { partitionKey: 'outboxPk', sortKey: 'outboxSk' },
     /** Deadlines: needs by deadline, open matches by expiry, per service type. */
