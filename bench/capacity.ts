@@ -9,17 +9,19 @@
  *   code units rather than UTF-8 bytes.
  * - `CapacityLedger`, fed by a wrapper around the document client's `send`:
  *   the same reported units broken down by operation and item kind, plus an
- *   ESTIMATE of what DynamoDB would also charge for index writes. Every
- *   index projects ALL (functions/store/table.ts), so any change to an item
- *   rewrites each index entry it has; an entry whose key changes costs a
- *   delete and a put; each costs ceil(item size / 1 KB) units. To know which
+ *   ESTIMATE of what DynamoDB would also charge for index writes, by each
+ *   index's projection (functions/store/table.ts): an index entry is written
+ *   when it appears, disappears or changes key (a key change costs a delete
+ *   and a put), or when an attribute it projects changes; each write costs
+ *   ceil(entry size / 1 KB) units, the entry being its keys, its projected
+ *   attributes and 100 bytes of overhead (DynamoDB's sizing). To know which
  *   entries an item had before a write, the ledger keeps the last state of
  *   every item written through the wrapper (the table starts empty, so it
  *   sees every item's whole history).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CapacityMeter } from '#functions/store/store.ts';
-import { INDEX_NAMES, TABLE, type IndexName } from '#functions/store/table.ts';
+import { INDEX_NAMES, projectionOf, TABLE, type IndexName } from '#functions/store/table.ts';
 
 export class UnitMeter implements CapacityMeter {
   read = 0;
@@ -336,12 +338,15 @@ export class CapacityLedger {
     for (const name of INDEX_NAMES) {
       const before = prev?.entries.get(name);
       const after = nextState?.entries.get(name);
+      const pb = prev ? projected(name, prev.item) : undefined;
+      const pa = nextState ? projected(name, nextState.item) : undefined;
+      const projectedChanged = changed && JSON.stringify(pb?.attrs, setsAsArrays) !== JSON.stringify(pa?.attrs, setsAsArrays);
       let units = 0;
       if (before && after) {
-        if (before !== after) units = writeUnits(prev!.size) + writeUnits(nextState!.size);
-        else if (changed) units = writeUnits(nextState!.size);
-      } else if (before) units = writeUnits(prev!.size);
-      else if (after) units = writeUnits(nextState!.size);
+        if (before !== after) units = writeUnits(pb!.size) + writeUnits(pa!.size);
+        else if (projectedChanged) units = writeUnits(pa!.size);
+      } else if (before) units = writeUnits(pb!.size);
+      else if (after) units = writeUnits(pa!.size);
       if (units > 0) {
         gsi += units;
         this.gsiByIndex[name] = (this.gsiByIndex[name] ?? 0) + units;
@@ -358,6 +363,17 @@ export class CapacityLedger {
     o.write += reported;
     o.gsiWrite += gsi;
   }
+}
+
+/** An item's entry in an index: its keys and projected attributes, and the entry's billed size. */
+function projected(name: IndexName, item: Item): { attrs: Item; size: number } {
+  const ix = TABLE.indexes[name];
+  const keys = [TABLE.partitionKey, TABLE.sortKey, ix.partitionKey, ix.sortKey];
+  const p = projectionOf(name);
+  const names = p.type === 'INCLUDE' ? [...keys, ...p.attributes] : keys;
+  const attrs: Item = {};
+  for (const n of names) if (item[n] !== undefined) attrs[n] = item[n];
+  return { attrs, size: itemSize(attrs) + 100 };
 }
 
 function setsAsArrays(_key: string, value: unknown): unknown {

@@ -167,7 +167,7 @@ function e2eTables(r: E2eResult): Table[] {
     notes: [
       'From ReturnConsumedCapacity TOTAL on every store call over the measured window (posting the needs, the rounds, outbox clean-up, notifications, the relay/expiry timers), divided by the needs matched.',
       'dynalite reports table units only: it counts no GSI writes, and sizes strings in UTF-16 units instead of UTF-8 bytes.',
-      'GSI estimate: every index projects ALL, so each write of an item rewrites each index entry it has (a key change costs a delete and a put), ceil(item size / 1 KB) units each, from the item states the benchmark tracked.',
+      'GSI estimate, by each index\'s projection (KEYS_ONLY, the outbox INCLUDE): an entry is written when it appears, disappears or changes key (delete + put), or when an attribute it projects changes; ceil((keys + projected attributes + 100 B) / 1 KB) units each, from the item states the benchmark tracked.',
       `Conditional writes refused: ${c.ledger.conditionalFailures} (DynamoDB charges them, ReturnConsumedCapacity does not report them). ledger = meter: ${c.ledgerMatchesMeter}.`,
     ],
   };

@@ -16,7 +16,7 @@ import {
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { INDEX_NAMES, TABLE } from '#functions/store/table.ts';
+import { INDEX_NAMES, TABLE, projectionOf } from '#functions/store/table.ts';
 import type { InfraConfig } from './config.ts';
 
 /** The user groups handlers read from `cognito:groups`. Lower precedence wins when a user is in several. */
@@ -54,11 +54,15 @@ export class StatefulStack extends Stack {
     });
     for (const indexName of INDEX_NAMES) {
       const ix = TABLE.indexes[indexName];
+      // The projection is part of the one definition (see table.ts for why mostly KEYS_ONLY).
+      const projection = projectionOf(indexName);
       table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: ix.partitionKey, type: AttributeType.STRING },
         sortKey: { name: ix.sortKey, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        ...(projection.type === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
       });
     }
     this.table = table;

@@ -46,7 +46,7 @@ import {
   statusPk,
   type Keys,
 } from './keys.ts';
-import { TABLE, type IndexName } from './table.ts';
+import { projectionOf, TABLE, type IndexName } from './table.ts';
 
 /** The entity kinds the store persists as whole, versioned items. */
 export interface Entities {
@@ -221,10 +221,48 @@ export class Store {
 
   // ------------------------------------------------------------------ lists
 
+  /**
+   * The items behind a KEYS_ONLY index's entries, in the entries' order. An
+   * index lags its table a little, so `keep` drops items whose current state
+   * no longer belongs to the list (a need proposed since, a match moved on).
+   */
+  private async hydrate<T>(entries: Record<string, unknown>[], keep?: (item: Stored<T>) => boolean): Promise<Stored<T>[]> {
+    const found = new Map<string, Record<string, unknown>>();
+    const keyOf = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
+    const unique = [...new Map(entries.map((e) => [keyOf(e), { pk: e.pk, sk: e.sk }])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 1000));
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ...this.rcc() }),
+        );
+        for (const c of res.ConsumedCapacity ?? []) this.meterRead(c.CapacityUnits);
+        for (const item of res.Responses?.[this.tableName] ?? []) found.set(keyOf(item), item);
+        keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (attempt > 8 && keys?.length) throw new Error('BatchGetItem kept leaving keys unprocessed');
+      }
+    }
+    const out: Stored<T>[] = [];
+    for (const e of entries) {
+      const item = found.get(keyOf(e));
+      if (!item) continue;
+      const v = fromItem<T>(item);
+      if (!keep || keep(v)) out.push(v);
+    }
+    return out;
+  }
+
+  private async itemsOf<T>(index: IndexName | null, entries: Record<string, unknown>[], keep?: (item: Stored<T>) => boolean) {
+    if (index && projectionOf(index).type === 'KEYS_ONLY') return this.hydrate<T>(entries, keep);
+    const items = entries.map((i) => fromItem<T>(i));
+    return keep ? items.filter(keep) : items;
+  }
+
   private async queryPage<T>(
     index: IndexName | null,
     pkValue: string,
-    opts: PageRequest & { skPrefix?: string; newestFirst?: boolean },
+    opts: PageRequest & { skPrefix?: string; newestFirst?: boolean; keep?: (item: Stored<T>) => boolean },
   ): Promise<Page<Stored<T>>> {
     const scope = `${index ?? 'TABLE'}|${pkValue}|${opts.skPrefix ?? ''}|${opts.newestFirst ? 'desc' : 'asc'}`;
     const input = this.queryInput(index, pkValue, opts.skPrefix);
@@ -234,7 +272,7 @@ export class Store {
     const res = await this.doc.send(new QueryCommand(input));
     this.meterRead(res.ConsumedCapacity?.CapacityUnits);
     return {
-      items: (res.Items ?? []).map((i) => fromItem<T>(i)),
+      items: await this.itemsOf<T>(index, res.Items ?? [], opts.keep),
       nextCursor: this.cursors.encode(scope, res.LastEvaluatedKey),
     };
   }
@@ -244,7 +282,7 @@ export class Store {
     index: IndexName | null,
     pkValue: string,
     skPrefix?: string,
-    opts: { skBefore?: string; limit?: number } = {},
+    opts: { skBefore?: string; limit?: number; keep?: (item: Stored<T>) => boolean } = {},
   ): Promise<Stored<T>[]> {
     const out: Stored<T>[] = [];
     let start: Record<string, unknown> | undefined;
@@ -254,7 +292,7 @@ export class Store {
       if (opts.limit) input.Limit = opts.limit - out.length;
       const res = await this.doc.send(new QueryCommand(input));
       this.meterRead(res.ConsumedCapacity?.CapacityUnits);
-      for (const i of res.Items ?? []) out.push(fromItem<T>(i));
+      out.push(...(await this.itemsOf<T>(index, res.Items ?? [], opts.keep)));
       start = res.LastEvaluatedKey;
     } while (start && (!opts.limit || out.length < opts.limit));
     return out;
@@ -300,13 +338,13 @@ export class Store {
     this.queryPage<Match>('GSI7', offeringPk(offeringId), { ...p, newestFirst: true });
   /** The operators' review queue: by status (optionally one market), oldest first unless asked otherwise. */
   listMatchesByStatus = (status: MatchStatus, serviceType: string | undefined, p: PageRequest & { newestFirst?: boolean }) =>
-    this.queryPage<Match>(serviceType ? 'GSI6' : 'GSI5', statusPk(status, serviceType), p);
+    this.queryPage<Match>(serviceType ? 'GSI6' : 'GSI5', statusPk(status, serviceType), { ...p, keep: (m) => m.status === status });
 
   /** Matcher: the market's offerings (every status; the caller filters). */
   offeringsOfMarket = (serviceType: string) => this.queryAll<Offering>('GSI2', marketPk(serviceType), 'OFFERING#');
   /** Matcher: the market's waiting needs, oldest first. */
   waitingNeedsOfMarket = (serviceType: string, limit?: number) =>
-    this.queryAll<Need>('GSI2', marketPk(serviceType), 'NEED#', limit ? { limit } : {});
+    this.queryAll<Need>('GSI2', marketPk(serviceType), 'NEED#', { keep: (n) => n.status === 'WAITING', ...(limit ? { limit } : {}) });
   /** Analytics: the market's matches created in a period. */
   matchesOfMarketInPeriod = (serviceType: string, period: string) =>
     this.queryAll<Match>('GSI2', marketPk(serviceType), `MATCH#${period}-`);
@@ -314,11 +352,13 @@ export class Store {
   async dueInMarket(serviceType: string, at: string, limit = 500): Promise<Array<{ kind: 'need' | 'match'; id: string }>> {
     const input = this.queryInput('EXPIRY', expiryPk(serviceType), undefined, at);
     input.Limit = limit;
-    input.ProjectionExpression = '#t, id';
-    input.ExpressionAttributeNames!['#t'] = 'type';
     const res = await this.doc.send(new QueryCommand(input));
     this.meterRead(res.ConsumedCapacity?.CapacityUnits);
-    return (res.Items ?? []).map((i) => ({ kind: i.type as 'need' | 'match', id: i.id as string }));
+    // KEYS_ONLY: the table key names the entity (NEED#<id>, MATCH#<id>).
+    return (res.Items ?? []).flatMap((i) => {
+      const [kind, id] = String(i.pk).split('#', 2) as [string, string];
+      return kind === 'NEED' || kind === 'MATCH' ? [{ kind: kind === 'NEED' ? ('need' as const) : ('match' as const), id }] : [];
+    });
   }
 
   // ------------------------------------------------------------------ capacity ledger

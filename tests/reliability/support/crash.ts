@@ -12,8 +12,7 @@
  * locking its need and writing its match. Those strand by design until the
  * expiry job's recheck (15 minutes later), so the same data is then opened
  * in process with the clock 16 minutes ahead, the expiry job runs, and the
- * strict checks follow: each ledger holds exactly the needs of its holding
- * matches, and no need waits while an offering it may use has capacity.
+ * strict checks follow: each ledger holds exactly its holding matches, and no need waits while an offering it may use has capacity.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -36,9 +35,9 @@ export interface ChildRuntime {
 }
 
 /** Starts `local/main.ts` as `npm start` does; resolves with its URL read from the banner. */
-export async function startChild(dataDir: string, env: Record<string, string> = {}): Promise<ChildRuntime> {
+export async function startChild(dataDir: string, env: Record<string, string> = {}, preload: string[] = []): Promise<ChildRuntime> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'local/main.ts'], {
     cwd: ROOT,
     env: { ...base, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '0', ROUND_DELAY_MS: '50', LOG_LEVEL: 'WARN', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,12 +74,12 @@ export async function startChild(dataDir: string, env: Record<string, string> = 
   return { url, proc, exited, output: () => out };
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: any;
 }
 
-async function call(url: string, method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(url: string, method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await Promise.race([
     send(
       url,
@@ -94,13 +93,13 @@ async function call(url: string, method: string, p: string, token?: string, body
   return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined };
 }
 
-async function ok(url: string, method: string, p: string, token: string | undefined, body: unknown, status: number): Promise<any> {
+export async function ok(url: string, method: string, p: string, token: string | undefined, body: unknown, status: number): Promise<any> {
   const res = await call(url, method, p, token, body);
   if (res.status !== status) throw new Error(`${method} ${p} answered ${res.status}, expected ${status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-async function listAll(url: string, p: string, token: string): Promise<any[]> {
+export async function listAll(url: string, p: string, token: string): Promise<any[]> {
   const out: any[] = [];
   let cursor: string | null = null;
   do {
@@ -119,6 +118,7 @@ interface Intent {
   needId?: string;
   /** created: a 201 seen; unknown: sent, no answer (the process died); unsent. */
   state: 'unsent' | 'unknown' | 'created';
+  log: string[];
 }
 
 export interface CrashReport {
@@ -168,12 +168,14 @@ export async function crashScenario(opts: { kills: number; needsPerBurst: number
       call(url, 'POST', `/v1/smes/${smeIds[it.sme]}/needs`, smeTokens[it.sme], needBody({ serviceType: it.market }), { 'idempotency-key': it.key });
 
     let createdBeforeKills = 0;
+    const killedAt: number[] = [];
     for (let k = 0; k < opts.kills; k++) {
       const burst: Intent[] = Array.from({ length: opts.needsPerBurst }, (_, i) => ({
         key: `crash-${k}-${i}`,
         market: i % 3 === 2 ? MARKET_B : MARKET_A,
         sme: i % 2,
         state: 'unsent' as const,
+        log: [] as string[],
       }));
       intents.push(...burst);
       // Killed after a random number of confirmed posts, with more in flight and rounds running.
@@ -185,18 +187,22 @@ export async function crashScenario(opts: { kills: number; needsPerBurst: number
         if (killed) return;
         killed = true;
         victim.proc.kill('SIGKILL');
+        killedAt.push(Date.now() - t0);
       };
       const queue = [...burst];
       const worker = async () => {
         for (let it = queue.shift(); it && !killed; it = queue.shift()) {
           it.state = 'unknown';
+          it.log.push(`burst ${k}: sent at +${Date.now() - t0} ms`);
           try {
             const res = await post(victim.url, it);
             if (res.status !== 201) throw new Error(`POST need answered ${res.status}: ${JSON.stringify(res.body)}`);
             it.state = 'created';
             it.needId = res.body.id;
+            it.log.push(`201 ${res.body.id} at +${Date.now() - t0} ms${killed ? ' (after the kill)' : ''}`);
             if (++confirmed >= killAfter) kill();
           } catch (e) {
+            it.log.push(`no answer: ${(e as Error).message} at +${Date.now() - t0} ms`);
             if (!killed) throw e;
           }
         }
@@ -214,13 +220,16 @@ export async function crashScenario(opts: { kills: number; needsPerBurst: number
         expect(res.status, `retry of ${it.key} after the restart: ${JSON.stringify(res.body)}`).toBe(201);
         it.state = 'created';
         it.needId = res.body.id;
+        it.log.push(`retried after restart ${k + 1}: 201 ${res.body.id}`);
       }
     }
 
     // Settle: the restart's relay pass and the replayed journal drive rounds; wait until nothing changes.
     const url = child.url;
     const observe = async () => {
-      const needs = (await Promise.all(smeIds.map((id, i) => listAll(url, `/v1/smes/${id}/needs`, smeTokens[i]!)))).flat();
+      const needs = (
+        await Promise.all(smeIds.map(async (id, i) => (await listAll(url, `/v1/smes/${id}/needs`, smeTokens[i]!)).map((n) => ({ ...n, listedFor: i }))))
+      ).flat();
       const caps = await Promise.all(offerings.map((o) => ok(url, 'GET', `/v1/offerings/${o.id}/capacity`, o.token, undefined, 200)));
       const matches = [
         ...(await listAll(url, `/v1/providers/${pA.id}/matches`, provA)),
@@ -246,7 +255,23 @@ export async function crashScenario(opts: { kills: number; needsPerBurst: number
     expect(new Set(created).size, 'one need per Idempotency-Key').toBe(intents.length);
     const byId = new Map(state.needs.map((n) => [n.id as string, n]));
     for (const id of created) expect(byId.has(id), `need ${id} (answered 201) is lost`).toBe(true);
-    expect(state.needs, 'needs that no key made (duplicates)').toHaveLength(intents.length);
+    if (state.needs.length !== intents.length) {
+      const known = new Set(created);
+      const orphans = state.needs.filter((n) => !known.has(n.id));
+      const ids = state.needs.map((n) => n.id);
+      const detail = {
+        listed: state.needs.length,
+        distinctListed: new Set(ids).size,
+        keys: intents.length,
+        killedAt,
+        duplicated: state.needs
+          .filter((n) => ids.indexOf(n.id) !== ids.lastIndexOf(n.id))
+          .map((n) => ({ id: n.id, smeOfNeed: smeIds.indexOf(n.smeId), listedFor: n.listedFor, status: n.status, postedAt: n.postedAt, updatedAt: n.updatedAt })),
+        orphans: orphans.map((n) => ({ id: n.id, sme: smeIds.indexOf(n.smeId), market: n.serviceType, postedAt: n.postedAt, status: n.status })),
+        uncertain: intents.filter((i) => i.log.some((l) => l.startsWith('no answer') || l.startsWith('retried'))).map((i) => ({ key: i.key, sme: i.sme, market: i.market, log: i.log })),
+      };
+      expect.fail(`needs that no Idempotency-Key made (duplicates): ${JSON.stringify(detail, null, 1)}`);
+    }
     const matchIds = state.matches.map((m) => m.id);
     expect(new Set(matchIds).size, 'duplicate match ids').toBe(matchIds.length);
     const holding = state.matches.filter((m) => HOLDING.includes(m.status));

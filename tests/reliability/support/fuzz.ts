@@ -35,6 +35,8 @@ export const CODE_OF_STATUS: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  // Request line or headers too large (the gateway's answer for what node's HTTP parser refuses).
+  431: 'PAYLOAD_TOO_LARGE',
 };
 
 /** Every 4xx: `{ error: { code, message, details: [{ path, message }] } }` with the code of its status. */

@@ -4,8 +4,8 @@
  * needs and an operator rejecting proposals, every store request released
  * one at a time in a scheduled order. Afterwards the events are delivered
  * (follow-ups), a last round runs (as a rebalance would), and then:
- * no offering over its capacity; each ledger's claims are exactly the needs
- * of the matches holding it; no need with two holding matches; a withdrawn
+ * no offering over its capacity; each ledger's claims are exactly the
+ * matches holding it (claims are held by match ids); no need with two holding matches; a withdrawn
  * need holds nothing; a proposed need's match exists and is open; and no
  * need waits while an offering it may use has capacity left.
  */
@@ -114,7 +114,7 @@ export function marketRaceProperty(stats: MarketRaceStats, max = { needs: 6, rou
     const spareOf = new Map<string, number>();
     for (const o of offerings) {
       const ledger = await plain.getCapacity(o.id, PERIOD);
-      const holders = matches.filter((m) => m.offeringId === o.id && HOLDING.includes(m.status)).map((m) => m.needId);
+      const holders = matches.filter((m) => m.offeringId === o.id && HOLDING.includes(m.status)).map((m) => m.id);
       const used = ledger?.used ?? 0;
       expect(used, `offering over capacity: ${report}`).toBeLessThanOrEqual(o.capacityPerMonth);
       expect(used, report).toBe(ledger?.claims.length ?? 0);

@@ -2,7 +2,7 @@
  * Reading a market's state back for the reliability checks: every match of
  * some offerings, their ledgers, the needs; and the invariants that must
  * hold once things settle (no overbooking; each ledger holds exactly the
- * needs of the matches holding it; one holding match per need at most).
+ * matches holding it (claims are held by match ids); one holding match per need at most).
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
@@ -62,12 +62,17 @@ export async function expectConsistentLedgers(
   for (const o of offerings) {
     for (const period of allPeriods) {
       const l = await store.getCapacity(o.id, period);
-      const holders = matches.filter((m) => m.offeringId === o.id && m.period === period && HOLDING.includes(m.status)).map((m) => m.needId);
+      // The ledger's holders are the matches (store.claimCapacity's holderId), one unit each.
+      const holding = matches.filter((m) => m.offeringId === o.id && m.period === period && HOLDING.includes(m.status));
+      const holders = holding.map((m) => m.id);
       const view = { offeringId: o.id, period, limit: l?.limit ?? o.capacityPerMonth, used: l?.used ?? 0, claims: [...(l?.claims ?? [])].sort() };
       ledgers.push(view);
-      expect(view.used, `offering ${o.id} over its capacity in ${period} ${context}`).toBeLessThanOrEqual(o.capacityPerMonth);
-      expect(view.used, `ledger used != |claims| ${context}`).toBe(view.claims.length);
-      expect(view.claims, `ledger of ${o.id} ${period} does not hold exactly its matches' needs ${context}`).toEqual([...holders].sort());
+      const detail = `${context}\nledger ${JSON.stringify(view)}\nmatches of the offering ${JSON.stringify(
+        matches.filter((m) => m.offeringId === o.id).map((m) => ({ id: m.id, need: m.needId, status: m.status, period: m.period, history: m.history.map((h) => h.status) })),
+      )}`;
+      expect(view.used, `offering ${o.id} over its capacity in ${period} ${detail}`).toBeLessThanOrEqual(o.capacityPerMonth);
+      expect(view.used, `ledger used != |claims| ${detail}`).toBe(view.claims.length);
+      expect(view.claims, `ledger of ${o.id} ${period} does not hold exactly its holding matches ${detail}`).toEqual([...holders].sort());
     }
   }
   const needs: Need[] = [];
