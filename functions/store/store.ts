@@ -148,23 +148,28 @@ export class Store {
   }
 
   async batchGet<K extends Kind>(kind: K, ids: readonly string[]): Promise<Map<string, Stored<Entities[K]>>> {
-    const out = new Map<string, Stored<Entities[K]>>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => PRIMARY[kind](id));
-      // BatchGet may leave keys unprocessed under load: retry them with backoff.
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+    const items = await this.batchGetRaw([...new Set(ids)].map((id) => PRIMARY[kind](id)));
+    return new Map(items.map((item) => [item.id as string, fromItem<Entities[K]>(item)]));
+  }
+
+  /**
+   * Every item of these keys that exists, in no particular order: chunks of
+   * 100 (the API's limit), retrying what DynamoDB leaves unprocessed under
+   * load, with backoff.
+   */
+  private async batchGetRaw(keys: readonly Record<string, unknown>[], consistent = false): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchGetItem kept leaving keys unprocessed');
         if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 1000));
         const res: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ...this.rcc() }),
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } }, ...this.rcc() }),
         );
         for (const c of res.ConsumedCapacity ?? []) this.meterRead(c.CapacityUnits);
-        for (const item of res.Responses?.[this.tableName] ?? []) {
-          const e = fromItem<Entities[K]>(item);
-          out.set((e as { id: string }).id, e);
-        }
-        keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (attempt > 8 && keys?.length) throw new Error('BatchGetItem kept leaving keys unprocessed');
+        out.push(...(res.Responses?.[this.tableName] ?? []));
+        pending = res.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
     return out;
@@ -227,22 +232,9 @@ export class Store {
    * no longer belongs to the list (a need proposed since, a match moved on).
    */
   private async hydrate<T>(entries: Record<string, unknown>[], keep?: (item: Stored<T>) => boolean): Promise<Stored<T>[]> {
-    const found = new Map<string, Record<string, unknown>>();
     const keyOf = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
     const unique = [...new Map(entries.map((e) => [keyOf(e), { pk: e.pk, sk: e.sk }])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 1000));
-        const res: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ...this.rcc() }),
-        );
-        for (const c of res.ConsumedCapacity ?? []) this.meterRead(c.CapacityUnits);
-        for (const item of res.Responses?.[this.tableName] ?? []) found.set(keyOf(item), item);
-        keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (attempt > 8 && keys?.length) throw new Error('BatchGetItem kept leaving keys unprocessed');
-      }
-    }
+    const found = new Map((await this.batchGetRaw(unique)).map((item) => [keyOf(item), item]));
     const out: Stored<T>[] = [];
     for (const e of entries) {
       const item = found.get(keyOf(e));
@@ -372,25 +364,11 @@ export class Store {
   }
 
   async batchGetCapacities(offeringIds: readonly string[], period: string): Promise<Map<string, Capacity & { claims: string[] }>> {
-    const out = new Map<string, Capacity & { claims: string[] }>();
-    const unique = [...new Set(offeringIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => capacityKey(id, period));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 1000));
-        const res: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } }, ...this.rcc() }),
-        );
-        for (const c of res.ConsumedCapacity ?? []) this.meterRead(c.CapacityUnits);
-        for (const item of res.Responses?.[this.tableName] ?? []) {
-          const c = toCapacity(item);
-          out.set(c.offeringId, c);
-        }
-        keys = res.UnprocessedKeys?.[this.tableName]?.Keys;
-        if (attempt > 8 && keys?.length) throw new Error('BatchGetItem kept leaving keys unprocessed');
-      }
-    }
-    return out;
+    const items = await this.batchGetRaw(
+      [...new Set(offeringIds)].map((id) => capacityKey(id, period)),
+      true,
+    );
+    return new Map(items.map((item) => [item.offeringId as string, toCapacity(item)]));
   }
 
   /**
