@@ -103,12 +103,12 @@ interface Problem {
   m: number;
   /** Capacity usable at all: min(capacity, number of edges into it). */
   capEff: Int32Array;
-  /** An Int32Array of at least E entries free for the solver's own use. */
-  scratch: Int32Array;
   start: Int32Array; // n + 1: edges of need i are start[i]..start[i+1]
   eOff: Int32Array; // offering of each edge, ascending within a need
-  weight: Float64Array; // original weight (max over duplicates), > 0
   units: Float64Array; // integer weight in resolution units, >= 1
+  /** Input index of each edge (the heaviest of duplicates): its weight. */
+  source: Int32Array;
+  edges: SolverEdge[];
 }
 
 function compareStrings(a: string, b: string): number {
@@ -177,28 +177,52 @@ function prepare(input: SolverInput): Problem {
   const cap = new Float64Array(m);
   for (let q = 0; q < m; q++) cap[q] = offerings[byId[q]!]!.capacity;
 
-  // Validate every edge; keep the usable ones (positive weight, capacity > 0).
+  // Two passes over the edges: count per need, then place straight into the
+  // CSR arrays. Staging copies would add ~16 bytes an edge, and past ~64 MB
+  // of fresh typed arrays V8 runs a full collection over the caller's input
+  // (a few hundred ms at 2M edge objects).
   const total = edges.length;
-  const rawNeed = new Int32Array(total);
-  const rawOff = new Int32Array(total);
-  const rawW = new Float64Array(total);
-  let kept = 0;
-  // Edges usually arrive grouped by need and often repeat an offering id
-  // object; remembering the last lookup skips most Map traffic.
+  const start = new Int32Array(n + 1);
+  let maxW = 0;
   let lastNeedId: unknown;
   let lastNeed = -1;
-  let lastOffId: unknown;
-  let lastOff = -1;
   for (let k = 0; k < total; k++) {
     const edge = edges[k];
     if (edge === null || typeof edge !== 'object') throw new SolverInputError(`edges[${k}] must be an object`);
     const needId = edge.need;
+    // Edges usually arrive grouped by need: remembering the last lookup
+    // skips most Map traffic.
     if (needId !== lastNeedId) {
       const i = typeof needId === 'string' ? needIndex.get(needId) : undefined;
       if (i === undefined) throw new SolverInputError(`edges[${k}] names unknown need ${describe(needId)}`);
       lastNeedId = needId;
       lastNeed = rankOf[i]!;
     }
+    const w = edge.weight;
+    if (typeof w !== 'number' || !Number.isFinite(w)) {
+      throw new SolverInputError(
+        `edges[${k}] (${describe(needId)} -> ${describe(edge.offering)}) has non-finite weight ${describe(w)}`,
+      );
+    }
+    // Unplaced is worth zero, so a non-positive edge is never worth taking.
+    if (w > 0) {
+      start[lastNeed + 1]!++;
+      if (w > maxW) maxW = w;
+    }
+  }
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const scale = weightScale(maxW, n + m + 2);
+  const slots = start[n]!;
+  const eOff = new Int32Array(slots);
+  const units = new Float64Array(slots);
+  const source = new Int32Array(slots); // input index of the edge (its weight)
+  const fill = start.slice(0, n + 1);
+  lastNeedId = undefined;
+  let lastOffId: unknown;
+  let lastOff = -1;
+  for (let k = 0; k < total; k++) {
+    const edge = edges[k]!;
+    const w = edge.weight;
     const offId = edge.offering;
     if (offId !== lastOffId) {
       const j = typeof offId === 'string' ? offeringIndex.get(offId) : undefined;
@@ -206,33 +230,22 @@ function prepare(input: SolverInput): Problem {
       lastOffId = offId;
       lastOff = orderOf[j]!;
     }
-    const w = edge.weight;
-    if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new SolverInputError(
-        `edges[${k}] (${describe(needId)} -> ${describe(offId)}) has non-finite weight ${describe(w)}`,
-      );
+    if (!(w > 0)) continue;
+    const needId = edge.need;
+    if (needId !== lastNeedId) {
+      lastNeedId = needId;
+      lastNeed = rankOf[needIndex.get(needId)!]!;
     }
-    // Unplaced is worth zero, so a non-positive edge is never worth taking.
-    if (w <= 0 || cap[lastOff] === 0) continue;
-    rawNeed[kept] = lastNeed;
-    rawOff[kept] = lastOff;
-    rawW[kept] = w;
-    kept++;
+    const p = fill[lastNeed]!++;
+    // An edge into a zero-capacity offering stays as a hole (offering -1),
+    // squeezed out below.
+    eOff[p] = cap[lastOff] === 0 ? -1 : lastOff;
+    units[p] = Math.max(1, Math.round(w * scale));
+    source[p] = k;
   }
 
-  // Counting sort by need rank, then by offering inside each need, merging
-  // duplicate pairs in place (the best weight wins).
-  const start = new Int32Array(n + 1);
-  for (let k = 0; k < kept; k++) start[rawNeed[k]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, n);
-  const eOff = new Int32Array(kept);
-  const weight = new Float64Array(kept);
-  for (let k = 0; k < kept; k++) {
-    const p = fill[rawNeed[k]!]!++;
-    eOff[p] = rawOff[k]!;
-    weight[p] = rawW[k]!;
-  }
+  // Inside each need: sort by offering, merge duplicate pairs (the best
+  // weight wins) and squeeze out holes, in place.
   let out = 0;
   for (let i = 0; i < n; i++) {
     const a = start[i]!;
@@ -240,23 +253,31 @@ function prepare(input: SolverInput): Problem {
     // Insertion sort: a need has a handful of eligible offerings.
     for (let p = a + 1; p < b; p++) {
       const o = eOff[p]!;
-      const w = weight[p]!;
+      const u = units[p]!;
+      const src = source[p]!;
       let q = p - 1;
       while (q >= a && eOff[q]! > o) {
         eOff[q + 1] = eOff[q]!;
-        weight[q + 1] = weight[q]!;
+        units[q + 1] = units[q]!;
+        source[q + 1] = source[q]!;
         q--;
       }
       eOff[q + 1] = o;
-      weight[q + 1] = w;
+      units[q + 1] = u;
+      source[q + 1] = src;
     }
     start[i] = out;
     for (let p = a; p < b; p++) {
+      if (eOff[p]! < 0) continue;
       if (out > start[i]! && eOff[out - 1] === eOff[p]) {
-        if (weight[p]! > weight[out - 1]!) weight[out - 1] = weight[p]!;
+        if (edges[source[p]!]!.weight > edges[source[out - 1]!]!.weight) {
+          units[out - 1] = units[p]!;
+          source[out - 1] = source[p]!;
+        }
       } else {
         eOff[out] = eOff[p]!;
-        weight[out] = weight[p]!;
+        units[out] = units[p]!;
+        source[out] = source[p]!;
         out++;
       }
     }
@@ -266,16 +287,9 @@ function prepare(input: SolverInput): Problem {
   const capEff = new Int32Array(m);
   for (let e = 0; e < E; e++) capEff[eOff[e]!]!++;
   for (let j = 0; j < m; j++) capEff[j] = Math.min(cap[j]!, capEff[j]!);
-  let maxW = 0;
-  for (let e = 0; e < E; e++) if (weight[e]! > maxW) maxW = weight[e]!;
-
-  const scale = weightScale(maxW, n + m + 2);
-  // The raw buffers are dead now; reusing one keeps the allocation volume,
-  // and with it the garbage collections over a large input, down.
-  const units = rawW.subarray(0, E);
-  for (let e = 0; e < E; e++) units[e] = Math.max(1, Math.round(weight[e]! * scale));
 
   return {
+    edges,
     needIds: byRank.map((i) => needs[i]!.id),
     offeringIds: byId.map((j) => offerings[j]!.id),
     n,
@@ -283,9 +297,8 @@ function prepare(input: SolverInput): Problem {
     capEff,
     start,
     eOff: eOff.subarray(0, E),
-    weight: weight.subarray(0, E),
-    units,
-    scratch: rawNeed,
+    units: units.subarray(0, E),
+    source: source.subarray(0, E),
   };
 }
 
@@ -317,8 +330,6 @@ interface Market {
   units: Float64Array;
   scale: number;
   capEff: Int32Array;
-  /** Optional reusable Int32Array of at least E entries. */
-  scratch?: Int32Array;
 }
 
 interface AuctionResult {
@@ -335,6 +346,13 @@ interface AuctionResult {
 
 /** Phase-to-phase ε divisor, tuned on the benchmark markets. */
 const EPS_FACTOR = 8;
+/**
+ * First-phase ε as a fraction of the largest value. Coarser starts only
+ * shuffle needs around and leave empty offerings that cost long chains of
+ * reverse bids; measured on the benchmark markets, 2^-12 halves phase one
+ * against the textbook max/8.
+ */
+const FIRST_EPS_DIVISOR = 4096;
 
 /**
  * ε-scaling auction with offering-level prices.
@@ -359,30 +377,89 @@ const EPS_FACTOR = 8;
  * attract its best need (who gains at least ε), or to zero.
  */
 function auction(mk: Market): AuctionResult {
-  const { n, m, start, eOff, units, scale, capEff } = mk;
-  const E = eOff.length;
-  const slotStart = new Int32Array(m + 1);
-  for (let j = 0; j < m; j++) slotStart[j + 1] = slotStart[j]! + capEff[j]!;
-  const K = slotStart[m]!;
-  const slotPrice = new Float64Array(K);
-  const slotOwner = new Int32Array(K).fill(-1);
-  const heap = new Int32Array(K); // per offering: a min-heap of its slots by price
-  const heapPos = new Int32Array(K);
-  for (let j = 0; j < m; j++) {
-    for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
-      heap[k] = k;
-      heapPos[k] = k - slotStart[j]!;
-    }
+  const a = new Auction(mk);
+  let maxValue = 0;
+  for (let e = 0; e < mk.units.length; e++) if (mk.units[e]! > maxValue) maxValue = mk.units[e]!;
+  let eps = Math.max(1, Math.floor((maxValue * mk.scale) / FIRST_EPS_DIVISOR));
+  let sp = a.everyone();
+  for (;;) {
+    a.forward(sp, eps);
+    a.reverse(eps);
+    if (eps === 1) break;
+    eps = Math.max(1, Math.floor(eps / EPS_FACTOR));
+    sp = a.recheck(eps);
   }
-  const offPrice = new Float64Array(m); // kept equal to the heap top's price
-  // Reverse bids scan the needs eligible for an offering; a copy of the
-  // edges in offering order makes that scan sequential.
-  const inStart = new Int32Array(m + 1);
-  for (let e = 0; e < E; e++) inStart[eOff[e]! + 1]!++;
-  for (let j = 0; j < m; j++) inStart[j + 1]! += inStart[j]!;
-  const inNeed = mk.scratch ? mk.scratch.subarray(0, E) : new Int32Array(E);
-  const inValue = new Float64Array(E);
-  {
+  return { heldOff: a.heldOff, heldValue: a.heldValue, offPrice: a.offPrice, slotStart: a.slotStart, slotOwner: a.slotOwner };
+}
+
+/**
+ * State of one auction. The stages are separate methods so the JIT
+ * optimises each hot loop on its own instead of one huge function that
+ * deoptimises whenever a new stage starts.
+ */
+class Auction {
+  readonly n: number;
+  readonly m: number;
+  readonly start: Int32Array;
+  readonly eOff: Int32Array;
+  readonly units: Float64Array;
+  readonly scale: number;
+  readonly capEff: Int32Array;
+  readonly slotStart: Int32Array;
+  readonly slotPrice: Float64Array;
+  /** Need holding each slot, or -1. */
+  readonly slotOwner: Int32Array;
+  /** Per offering: a min-heap of its slots by price, and each slot's position. */
+  readonly heap: Int32Array;
+  readonly heapPos: Int32Array;
+  /** P_j, kept equal to the price at the top of the offering's heap. */
+  readonly offPrice: Float64Array;
+  /** Edges in offering order (needs eligible for j, their values) for reverse bids. */
+  readonly inStart: Int32Array;
+  readonly inNeed: Int32Array;
+  readonly inValue: Float64Array;
+  readonly slotOf: Int32Array;
+  /**
+   * The offering a need holds (or UNPLACED / STAYS_UNPLACED) and that edge's
+   * value: reverse bids read them for every eligible need, and need-sized
+   * arrays stay in cache where edge-sized ones do not.
+   */
+  readonly heldOff: Int32Array;
+  readonly heldValue: Float64Array;
+  readonly load: Int32Array;
+  readonly stack: Int32Array;
+  readonly queued: Uint8Array;
+
+  constructor(mk: Market) {
+    const { n, m, start, eOff, units, scale, capEff } = mk;
+    const E = eOff.length;
+    this.n = n;
+    this.m = m;
+    this.start = start;
+    this.eOff = eOff;
+    this.units = units;
+    this.scale = scale;
+    this.capEff = capEff;
+    const slotStart = new Int32Array(m + 1);
+    for (let j = 0; j < m; j++) slotStart[j + 1] = slotStart[j]! + capEff[j]!;
+    const K = slotStart[m]!;
+    this.slotStart = slotStart;
+    this.slotPrice = new Float64Array(K);
+    this.slotOwner = new Int32Array(K).fill(-1);
+    this.heap = new Int32Array(K);
+    this.heapPos = new Int32Array(K);
+    for (let j = 0; j < m; j++) {
+      for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
+        this.heap[k] = k;
+        this.heapPos[k] = k - slotStart[j]!;
+      }
+    }
+    this.offPrice = new Float64Array(m);
+    const inStart = new Int32Array(m + 1);
+    for (let e = 0; e < E; e++) inStart[eOff[e]! + 1]!++;
+    for (let j = 0; j < m; j++) inStart[j + 1]! += inStart[j]!;
+    const inNeed = new Int32Array(E);
+    const inValue = new Float64Array(E);
     const fill = inStart.slice(0, m);
     for (let i = 0; i < n; i++) {
       for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
@@ -391,89 +468,113 @@ function auction(mk: Market): AuctionResult {
         inValue[q] = units[e]! * scale;
       }
     }
+    this.inStart = inStart;
+    this.inNeed = inNeed;
+    this.inValue = inValue;
+    this.slotOf = new Int32Array(n);
+    this.heldOff = new Int32Array(n).fill(UNPLACED);
+    this.heldValue = new Float64Array(n);
+    this.load = new Int32Array(m);
+    this.stack = new Int32Array(Math.max(n, m));
+    this.queued = new Uint8Array(m);
   }
 
-  const slotOf = new Int32Array(n);
-  // The offering a need holds and that edge's value: reverse bids read them
-  // for every eligible need, and need-sized arrays stay in cache.
-  const heldOff = new Int32Array(n);
-  const heldValue = new Float64Array(n);
-  const load = new Int32Array(m);
-  const stack = new Int32Array(Math.max(n, m));
-  const queued = new Uint8Array(m);
-
-  const siftDown = (base: number, size: number, pos: number): void => {
+  private siftDown(base: number, size: number, pos: number): void {
+    const heap = this.heap;
+    const heapPos = this.heapPos;
+    const price = this.slotPrice;
     const k = heap[base + pos]!;
-    const p = slotPrice[k]!;
+    const p = price[k]!;
     for (;;) {
       let c = 2 * pos + 1;
       if (c >= size) break;
-      if (c + 1 < size && slotPrice[heap[base + c + 1]!]! < slotPrice[heap[base + c]!]!) c++;
+      if (c + 1 < size && price[heap[base + c + 1]!]! < price[heap[base + c]!]!) c++;
       const ck = heap[base + c]!;
-      if (slotPrice[ck]! >= p) break;
+      if (price[ck]! >= p) break;
       heap[base + pos] = ck;
       heapPos[ck] = pos;
       pos = c;
     }
     heap[base + pos] = k;
     heapPos[k] = pos;
-  };
-  const siftUp = (base: number, pos: number): void => {
+  }
+
+  private siftUp(base: number, pos: number): void {
+    const heap = this.heap;
+    const heapPos = this.heapPos;
+    const price = this.slotPrice;
     const k = heap[base + pos]!;
-    const p = slotPrice[k]!;
+    const p = price[k]!;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pk = heap[base + parent]!;
-      if (slotPrice[pk]! <= p) break;
+      if (price[pk]! <= p) break;
       heap[base + pos] = pk;
       heapPos[pk] = pos;
       pos = parent;
     }
     heap[base + pos] = k;
     heapPos[k] = pos;
-  };
+  }
 
-  let maxValue = 0;
-  for (let e = 0; e < E; e++) if (units[e]! > maxValue) maxValue = units[e]!;
-  maxValue *= scale;
-  let eps = Math.max(1, Math.floor(maxValue / EPS_FACTOR));
-
-  heldOff.fill(UNPLACED);
-  let first = true;
-  for (;;) {
-    // ---- forward: needs bid until all are settled. A phase keeps the
-    // previous phase's assignment where it still meets the new ε: clearing
-    // everything makes needs land differently and leaves empty slots that
-    // then need long chains of reverse bids.
+  /** First phase: every need bids, the earliest first. */
+  everyone(): number {
+    const stack = this.stack;
     let sp = 0;
-    if (first) {
-      for (let i = n - 1; i >= 0; i--) stack[sp++] = i; // earliest need bids first
-      first = false;
-    } else {
-      for (let i = n - 1; i >= 0; i--) {
-        const j = heldOff[i]!;
-        let own = 0;
-        let other = 0;
-        for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-          const jj = eOff[e]!;
-          const v = units[e]! * scale - offPrice[jj]!;
-          if (jj === j) own = v;
-          else if (v > other) other = v;
-        }
-        if (own >= other - eps) continue;
-        if (j >= 0) {
-          // The slot empties at the offering's price, which therefore stays
-          // put; a stale higher bid would only keep the slot empty.
-          const k = slotOf[i]!;
-          slotOwner[k] = -1;
-          slotPrice[k] = offPrice[j]!;
-          siftUp(slotStart[j]!, heapPos[k]!);
-          load[j]!--;
-        }
-        heldOff[i] = UNPLACED;
-        stack[sp++] = i;
+    for (let i = this.n - 1; i >= 0; i--) stack[sp++] = i;
+    return sp;
+  }
+
+  /**
+   * Start of a later phase: keep each need's assignment where it still
+   * meets the new ε (clearing everything makes needs land elsewhere and
+   * leaves empty slots that then need long chains of reverse bids); the
+   * others bid again. Returns the stack size of needs to bid.
+   */
+  recheck(eps: number): number {
+    const { n, start, eOff, units, scale, offPrice, heldOff, slotOf, slotPrice, slotOwner, slotStart, heapPos, load, stack } = this;
+    let sp = 0;
+    for (let i = n - 1; i >= 0; i--) {
+      const j = heldOff[i]!;
+      let own = 0;
+      let other = 0;
+      for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
+        const jj = eOff[e]!;
+        const v = units[e]! * scale - offPrice[jj]!;
+        if (jj === j) own = v;
+        else if (v > other) other = v;
       }
+      if (own >= other - eps) {
+        if (j >= 0) {
+          // Re-bid in place at the new ε: the slot's price bounds how far
+          // the offering's price may rise while this need stays.
+          const k = slotOf[i]!;
+          const bid = own + offPrice[j]! - other + eps;
+          if (bid < slotPrice[k]!) {
+            slotPrice[k] = bid;
+            this.siftUp(slotStart[j]!, heapPos[k]!);
+          }
+        }
+        continue;
+      }
+      if (j >= 0) {
+        // The slot empties at the offering's price, which therefore stays
+        // put; a stale higher bid would only keep the slot empty.
+        const k = slotOf[i]!;
+        slotOwner[k] = -1;
+        slotPrice[k] = offPrice[j]!;
+        this.siftUp(slotStart[j]!, heapPos[k]!);
+        load[j]!--;
+      }
+      heldOff[i] = UNPLACED;
+      stack[sp++] = i;
     }
+    return sp;
+  }
+
+  /** Forward bids until every need on the stack is settled. */
+  forward(sp: number, eps: number): void {
+    const { start, eOff, units, scale, offPrice, heldOff, heldValue, slotOf, slotPrice, slotOwner, slotStart, heap, load, stack } = this;
     while (sp > 0) {
       const i = stack[--sp]!;
       let v1 = 0; // staying unplaced is worth zero
@@ -495,20 +596,24 @@ function auction(mk: Market): AuctionResult {
       const base = slotStart[j]!;
       const k = heap[base]!;
       const prev = slotOwner[k]!;
+      const value = v1 + offPrice[j]!;
       heldOff[i] = j;
-      heldValue[i] = v1 + offPrice[j]!;
+      heldValue[i] = value;
       slotOwner[k] = i;
       slotOf[i] = k;
-      slotPrice[k] = v1 + offPrice[j]! - v2 + eps; // v2 >= 0: a price never exceeds value + ε
-      siftDown(base, slotStart[j + 1]! - base, 0);
+      slotPrice[k] = value - v2 + eps; // v2 >= 0: a price never exceeds value + ε
+      this.siftDown(base, slotStart[j + 1]! - base, 0);
       offPrice[j] = slotPrice[heap[base]!]!;
       if (prev >= 0) {
         heldOff[prev] = UNPLACED;
         stack[sp++] = prev;
       } else load[j]!++;
     }
+  }
 
-    // ---- reverse: offerings with room but a positive price
+  /** Reverse bids until no offering has room at a positive price. */
+  reverse(eps: number): void {
+    const { m, capEff, offPrice, heldOff, heldValue, slotOf, slotPrice, slotOwner, slotStart, heap, heapPos, load, stack, queued, inStart, inNeed, inValue } = this;
     let rp = 0;
     for (let j = 0; j < m; j++) {
       if (load[j]! < capEff[j]! && offPrice[j]! > 0) {
@@ -548,7 +653,7 @@ function auction(mk: Market): AuctionResult {
         if (b1 - eps <= 0) {
           // Nobody gains more than ε from it: the offering is worth zero.
           slotPrice[k] = 0;
-          siftUp(base, heapPos[k]!);
+          this.siftUp(base, heapPos[k]!);
           offPrice[j] = 0;
           break;
         }
@@ -560,7 +665,7 @@ function auction(mk: Market): AuctionResult {
         slotOwner[k] = i;
         slotOf[i] = k;
         slotPrice[k] = b2 - eps > 0 ? b2 - eps : 0;
-        siftUp(base, heapPos[k]!);
+        this.siftUp(base, heapPos[k]!);
         offPrice[j] = slotPrice[heap[base]!]!;
         load[j]!++;
         if (old >= 0) {
@@ -573,11 +678,7 @@ function auction(mk: Market): AuctionResult {
         }
       }
     }
-
-    if (eps === 1) break;
-    eps = Math.max(1, Math.floor(eps / EPS_FACTOR));
   }
-  return { heldOff, heldValue, offPrice, slotStart, slotOwner };
 }
 
 // ------------------------------------------------------------ exact duals
@@ -711,7 +812,7 @@ function solveProblem(p: Problem): Int32Array {
 
   // Phase 1: the optimum itself.
   const s = n + m + 2; // > #needs for the auction, > path length for exactDuals
-  const market: Market = { n, m, start, eOff, units, scale: s, capEff, scratch: p.scratch };
+  const market: Market = { n, m, start, eOff, units, scale: s, capEff };
   const { u, P } = exactDuals(market, auction(market), s);
 
   // Phase 2: among the optimal assignments, place the earliest needs. Only
@@ -765,7 +866,7 @@ function toResult(p: Problem, chosen: Int32Array): SolverResult {
     const e = chosen[i]!;
     if (e < 0) continue;
     assignments.push({ need: p.needIds[i]!, offering: p.offeringIds[p.eOff[e]!]! });
-    objective += p.weight[e]!;
+    objective += p.edges[p.source[e]!]!.weight;
   }
   return { assignments, objective };
 }
@@ -788,7 +889,7 @@ export function greedyAssignment(input: SolverInput): SolverResult {
   const p = prepare(input);
   const { n, start, eOff, units, capEff } = p;
   const E = eOff.length;
-  const eNeed = p.scratch.subarray(0, E);
+  const eNeed = new Int32Array(E);
   for (let i = 0; i < n; i++) eNeed.fill(i, start[i]!, start[i + 1]!);
   let order: Float64Array;
   let maxUnits = 0;

@@ -203,33 +203,36 @@ describe('(c) partial batches', () => {
     app.publisher.queue = [];
     const a1 = await postNeed(app, m, MARKET_A);
     const b1 = await postNeed(app, m, MARKET_B);
-    const b2 = await postNeed(app, m, MARKET_B);
     const posted = app.publisher.queue.filter((e) => e.detailType === 'NeedPosted');
     app.publisher.queue = [];
-    const batch = fifoRecords(posted);
-    const byNeed = new Map(posted.map((e, i) => [(e.detail as { needId: string }).needId, batch[i]!]));
+    // Market B's records: the need's NeedPosted and a rebalance request; one round covers both.
+    const batch = fifoRecords([...posted, rebalanceEvent(MARKET_B, 7, NOW, 'test')]);
+    const [recA1, recB1, recB2] = batch as [SQSRecord, SQSRecord, SQSRecord];
 
-    // Claiming capacity for b1 fails: market B's round throws after locking b1.
-    const broken = failingStore(app.ports.store, (method, args) => method === 'claimCapacity' && args[3] === b1);
+    // Claiming capacity on B's offering fails: market B's round throws after locking b1.
+    const broken = failingStore(app.ports.store, (method, args) => method === 'claimCapacity' && args[0] === m.offeringsB[0]!.id);
     const res = await buildHandlers({ ...app.ports, store: broken }).matcher({ Records: batch }, lambdaContext('matcher'));
 
     expect(broken.failures).toHaveLength(1);
-    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([byNeed.get(b1)!.messageId, byNeed.get(b2)!.messageId].sort());
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([recB1.messageId, recB2.messageId].sort());
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).not.toContain(recA1.messageId);
     expect((await currentMatchOf(app, a1))!.status).toBe('PROPOSED');
 
     // The redelivery succeeds; b1 stays locked without a match until the expiry job's recheck frees it.
-    const retry = await app.handlers.matcher({ Records: [byNeed.get(b1)!, byNeed.get(b2)!] }, lambdaContext('matcher'));
+    const retry = await app.handlers.matcher({ Records: [recB1, recB2] }, lambdaContext('matcher'));
     expect(retry.batchItemFailures).toEqual([]);
+    expect((await app.ports.store.get('need', b1, true))!.status).toBe('PROPOSED');
+    expect(await currentMatchOf(app, b1)).toBeUndefined();
     app.advance(16 * 60_000);
     const expiry = await app.handlers.expiry({}, lambdaContext('expiry'));
     expect(expiry.proposalsRecovered).toBe(1);
     await app.drain();
 
-    const all = [a1, b1, b2];
+    const all = [a1, b1];
     const { matches, needs } = await expectConsistentLedgers(app.ports.store, [...m.offeringsA, ...m.offeringsB], all, [PERIOD]);
-    expect(needs.map((n) => n.status)).toEqual(['PROPOSED', 'PROPOSED', 'PROPOSED']);
-    // One proposal per need: no duplicate from the failed round and its redelivery.
-    expect(countBy(matches.filter((x) => HOLDING.includes(x.status)), (x) => x.needId)).toEqual({ [a1]: 1, [b1]: 1, [b2]: 1 });
+    expect(needs.map((n) => n.status)).toEqual(['PROPOSED', 'PROPOSED']);
+    // One proposal per need: nothing twice from the failed round, its redelivery and the recovery.
+    expect(countBy(matches.filter((x) => HOLDING.includes(x.status)), (x) => x.needId)).toEqual({ [a1]: 1, [b1]: 1 });
   });
 });
 

@@ -322,7 +322,9 @@ function applyMutation(body: unknown, m: Mutation): unknown {
   if (m.kind === 'extra') {
     if (body === null || typeof body !== 'object') return body;
     // A real own property named "__proto__", as JSON.parse makes it.
-    return JSON.parse(JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(m.key)}:${JSON.stringify(m.value ?? null)}${Object.keys(body).length ? ',' : ''}`));
+    const text = JSON.stringify(body);
+    if (!text.startsWith('{')) return body;
+    return JSON.parse(`{${JSON.stringify(m.key)}:${JSON.stringify(m.value ?? null)}${text.length > 2 ? ',' : ''}${text.slice(1)}`);
   }
   const paths = pathsOf(body);
   if (paths.length === 0) return body;
