@@ -22,7 +22,8 @@ import { openLocalAuth, type LocalAuth, type LocalRole } from './auth.ts';
 import { LocalBus, type BusOptions } from './bus.ts';
 import { setUpDemo, type DemoInfo } from './demo.ts';
 import { ensureTable, startDynalite, type RunningDynalite } from './dynamo.ts';
-import { lockDir, readOrCreate } from './files.ts';
+import { lockDir, readOrCreate, writeFileDurably } from './files.ts';
+import { repairAfterCrash, RUNNING_MARKER } from './repair.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { DEFAULT_INTERVALS, startScheduler, type Scheduler } from './scheduler.ts';
 
@@ -122,10 +123,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
+      // An unclean stop may have left an index disagreeing with its items (see repair.ts).
+      await repairAfterCrash(raw, config.TABLE_NAME, dataDir, logger);
       await ensureTable(raw, config.TABLE_NAME);
     } finally {
       raw.destroy();
     }
+    const marker = path.join(dataDir, RUNNING_MARKER);
+    await writeFileDurably(marker, String(process.pid));
+    // Runs after every later step has stopped (cleanups unwind in reverse): only a full stop removes it.
+    cleanups.push(() => fs.rm(marker, { force: true }));
     const doc = makeDocumentClient({ endpoint: db.endpoint });
     cleanups.push(async () => doc.destroy());
     const store = new Store(doc, config.TABLE_NAME, config.CURSOR_SECRET);

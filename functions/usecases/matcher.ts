@@ -111,12 +111,17 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
   const queue = [...solution.assignments];
   const worker = async () => {
     for (let a = queue.shift(); a; a = queue.shift()) {
-      const ok = await propose(ports, needById.get(a.need)!, offeringById.get(a.offering)!, providers.get(offeringById.get(a.offering)!.providerId)!.ownerSub, breakdowns.get(`${a.need}|${a.offering}`)!, period, now);
+      const offering = offeringById.get(a.offering)!;
+      const providerOwnerSub = providers.get(offering.providerId)!.ownerSub;
+      const ok = await propose(ports, needById.get(a.need)!, offering, providerOwnerSub, breakdowns.get(`${a.need}|${a.offering}`)!, period, now);
       if (ok) result.proposed++;
       else result.lostRaces++;
     }
   };
-  await Promise.all(Array.from({ length: PROPOSE_CONCURRENCY }, worker));
+  // Wait for every worker before failing: a Lambda must not return (and be frozen) with writes in flight.
+  const settled = await Promise.allSettled(Array.from({ length: PROPOSE_CONCURRENCY }, worker));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
   logger.info('market round', { ...result });
   return result;
 }
