@@ -1,0 +1,455 @@
+import fc from 'fast-check';
+import highsModule, { type Highs } from 'highs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  SolverInputError,
+  greedyAssignment,
+  solveAssignment,
+  type SolverEdge,
+  type SolverInput,
+  type SolverResult,
+} from '#domain/solver.ts';
+
+// ---------------------------------------------------------------- helpers
+
+const day = (d: number) => new Date(Date.UTC(2026, 9, 1 + d)).toISOString();
+
+/** Needs in (postedAt, id) order: the order ties must favour. */
+function rankOrder(input: SolverInput): string[] {
+  return [...input.needs]
+    .sort((a, b) => Date.parse(a.postedAt) - Date.parse(b.postedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((n) => n.id);
+}
+
+/** Best weight per (need, offering) pair among positive edges. */
+function bestEdges(input: SolverInput): Map<string, Map<string, number>> {
+  const best = new Map<string, Map<string, number>>();
+  for (const e of input.edges) {
+    if (!(e.weight > 0)) continue;
+    const row = best.get(e.need) ?? new Map<string, number>();
+    row.set(e.offering, Math.max(row.get(e.offering) ?? -Infinity, e.weight));
+    best.set(e.need, row);
+  }
+  return best;
+}
+
+/** Every need at most once, every offering within capacity, only positive existing edges. */
+function expectFeasible(input: SolverInput, result: SolverResult): void {
+  const best = bestEdges(input);
+  const capacity = new Map(input.offerings.map((o) => [o.id, o.capacity]));
+  const seen = new Set<string>();
+  const load = new Map<string, number>();
+  let total = 0;
+  for (const a of result.assignments) {
+    expect(seen.has(a.need)).toBe(false);
+    seen.add(a.need);
+    const w = best.get(a.need)?.get(a.offering);
+    expect(w).toBeGreaterThan(0);
+    total += w!;
+    load.set(a.offering, (load.get(a.offering) ?? 0) + 1);
+  }
+  for (const [off, used] of load) expect(used).toBeLessThanOrEqual(capacity.get(off)!);
+  expect(result.objective).toBeCloseTo(total, 9);
+}
+
+/**
+ * Exhaustive oracle for tiny markets: the optimum in hundredths (weights
+ * are multiples of 0.01) and, among optimal assignments, the placed needs
+ * that are lexicographically best in (postedAt, id) order.
+ */
+function oracle(input: SolverInput): { cents: number; placed: string[] } {
+  const order = rankOrder(input);
+  const best = bestEdges(input);
+  const capacity = new Map(input.offerings.map((o) => [o.id, o.capacity]));
+  const options = order.map((id) => [...(best.get(id) ?? new Map<string, number>())]);
+  const used = new Map<string, number>();
+  const placed: boolean[] = order.map(() => false);
+  let bestCents = -1;
+  let bestPlaced: boolean[] = [];
+  const lexBetter = (a: boolean[], b: boolean[]) => {
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]!;
+    return false;
+  };
+  const walk = (k: number, cents: number): void => {
+    if (k === order.length) {
+      if (cents > bestCents || (cents === bestCents && lexBetter(placed, bestPlaced))) {
+        bestCents = cents;
+        bestPlaced = [...placed];
+      }
+      return;
+    }
+    placed[k] = false;
+    walk(k + 1, cents);
+    for (const [off, w] of options[k]!) {
+      const u = used.get(off) ?? 0;
+      if (u >= capacity.get(off)!) continue;
+      used.set(off, u + 1);
+      placed[k] = true;
+      walk(k + 1, cents + Math.round(w * 100));
+      used.set(off, u);
+    }
+    placed[k] = false;
+  };
+  walk(0, 0);
+  return { cents: bestCents, placed: order.filter((_, k) => bestPlaced[k]) };
+}
+
+const placedNeeds = (r: SolverResult) => r.assignments.map((a) => a.need).sort();
+
+/** Pseudo-random generator for the medium instances (fast-check picks the seed). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+function mediumMarket(seed: number, weight: (r: () => number) => number): SolverInput {
+  const r = rng(seed);
+  const nNeeds = 30 + Math.floor(r() * 31);
+  const nOffs = 5 + Math.floor(r() * 11);
+  const needs = Array.from({ length: nNeeds }, (_, i) => ({ id: `n${i}`, postedAt: day(Math.floor(r() * 5)) }));
+  const offerings = Array.from({ length: nOffs }, (_, j) => ({ id: `o${j}`, capacity: Math.floor(r() * 6) }));
+  const edges: SolverEdge[] = [];
+  for (const n of needs) for (const o of offerings) if (r() < 0.35) edges.push({ need: n.id, offering: o.id, weight: weight(r) });
+  return { needs, offerings, edges };
+}
+
+/** The market as a CPLEX LP text for HiGHS; `cost` gives each edge's objective coefficient. */
+function toLp(input: SolverInput, cost: (e: SolverEdge) => number): { lp: string; vars: SolverEdge[] } {
+  const best = bestEdges(input);
+  const vars: SolverEdge[] = [];
+  for (const [need, row] of best) for (const [offering, weight] of row) vars.push({ need, offering, weight });
+  const terms = vars.map((e, k) => `${cost(e)} x${k}`);
+  const rows: string[] = [];
+  const rowOf = (label: string, ks: number[], rhs: number) => {
+    if (ks.length > 0) rows.push(` ${label}: ${ks.map((k) => `x${k}`).join(' + ')} <= ${rhs}`);
+  };
+  input.needs.forEach((n, i) => rowOf(`n${i}`, vars.flatMap((e, k) => (e.need === n.id ? [k] : [])), 1));
+  input.offerings.forEach((o, j) =>
+    rowOf(`o${j}`, vars.flatMap((e, k) => (e.offering === o.id ? [k] : [])), o.capacity),
+  );
+  const lp = [
+    'Maximize',
+    ` obj: ${terms.length > 0 ? terms.join('\n + ') : '0 x_empty'}`,
+    'Subject To',
+    ...(rows.length > 0 ? rows : [' none: 0 x_empty <= 1']),
+    'Bounds',
+    ...vars.map((_, k) => ` 0 <= x${k} <= 1`),
+    'End',
+  ].join('\n');
+  return { lp, vars };
+}
+
+// highs declares its ESM build with CommonJS-style types: under NodeNext the
+// default import is typed as the module object, at run time it is the loader.
+const loadHighs = highsModule as unknown as typeof highsModule.default;
+let highs: Highs;
+beforeAll(async () => {
+  highs = await loadHighs();
+});
+
+function highsSolve(lp: string): { objective: number; x: (k: number) => number } {
+  const r = highs.solve(lp, { solver: 'simplex', output_flag: false });
+  expect(r.Status).toBe('Optimal');
+  return {
+    objective: r.ObjectiveValue,
+    x: (k) => {
+      const col = r.Columns[`x${k}`];
+      return col && 'Primal' in col ? col.Primal : 0;
+    },
+  };
+}
+
+// ------------------------------------------------------------------- tests
+
+describe('solveAssignment optimality', () => {
+  const tinyMarket = fc
+    .record({
+      days: fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 6 }),
+      caps: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+      edges: fc.array(fc.record({ i: fc.nat(5), j: fc.nat(3), cents: fc.integer({ min: -100, max: 400 }) }), {
+        maxLength: 16,
+      }),
+      tied: fc.boolean(),
+      reversed: fc.boolean(),
+    })
+    .map(({ days, caps, edges, tied, reversed }): SolverInput => {
+      const needs = days.map((d, i) => ({ id: `n${(i * 5) % 7}`, postedAt: day(d) }));
+      return {
+        needs: reversed ? [...needs].reverse() : needs,
+        offerings: caps.map((c, j) => ({ id: `o${j}`, capacity: c })),
+        edges: edges
+          .filter((e) => e.i < needs.length && e.j < caps.length)
+          // Tied markets draw from {1, 2} so many optimal assignments exist.
+          .map((e) => ({ need: needs[e.i]!.id, offering: `o${e.j}`, weight: tied ? 1 + (Math.abs(e.cents) % 2) : e.cents / 100 })),
+      };
+    });
+
+  it('matches the exhaustive optimum and places the earliest needs among optimal assignments', () => {
+    fc.assert(
+      fc.property(tinyMarket, (input) => {
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const best = oracle(input);
+        expect(Math.round(result.objective * 100)).toBe(best.cents);
+        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('matches the HiGHS LP optimum on medium markets', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = mediumMarket(seed, (r) => 0.25 + r() * 124.75);
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const lp = highsSolve(toLp(input, (e) => e.weight).lp);
+        // Weights are compared at 1e-6, so the optimum may differ by that per need.
+        expect(Math.abs(result.objective - lp.objective)).toBeLessThanOrEqual(1e-6 * input.needs.length + 1e-9);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('matches HiGHS on the earliest-need tie-break of medium tied markets', () => {
+    // Weight·(n + 1) + (n − rank) is an exact lexicographic objective: one
+    // alternating path changes the rank bonus by at most n.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = mediumMarket(seed, (r) => 1 + Math.floor(r() * 3));
+        const n = input.needs.length;
+        const rank = new Map(rankOrder(input).map((id, r) => [id, r]));
+        const { lp, vars } = toLp(input, (e) => e.weight * (n + 1) + (n - rank.get(e.need)!));
+        const h = highsSolve(lp);
+        const expected = vars.flatMap((e, k) => (h.x(k) > 0.5 ? [e.need] : [])).sort();
+        const result = solveAssignment(input);
+        expect(placedNeeds(result)).toEqual(expected);
+        const optimum = vars.reduce((sum, e, k) => sum + (h.x(k) > 0.5 ? e.weight : 0), 0);
+        expect(result.objective).toBe(optimum);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('stays exact when huge weights force a coarser resolution', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = mediumMarket(seed, (r) => 1e9 + Math.floor(r() * 1000) * 1e4);
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        expect(result.objective).toBe(highsSolve(toLp(input, (e) => e.weight).lp).objective);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('beats greedy where taking the heaviest edge first blocks a better pair', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'a', postedAt: day(0) },
+        { id: 'b', postedAt: day(1) },
+      ],
+      offerings: [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 1 },
+      ],
+      edges: [
+        { need: 'a', offering: 'x', weight: 3 },
+        { need: 'a', offering: 'y', weight: 2 },
+        { need: 'b', offering: 'x', weight: 2 },
+      ],
+    };
+    expect(greedyAssignment(input).objective).toBe(3);
+    const result = solveAssignment(input);
+    expect(result.objective).toBe(4);
+    expect(result.assignments).toEqual([
+      { need: 'a', offering: 'y' },
+      { need: 'b', offering: 'x' },
+    ]);
+  });
+
+  it('keeps greedy feasible and never above the optimum', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = mediumMarket(seed, (r) => 0.25 + r() * 124.75);
+        const greedy = greedyAssignment(input);
+        expectFeasible(input, greedy);
+        expect(greedy.objective).toBeLessThanOrEqual(solveAssignment(input).objective + 1e-9);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('solveAssignment degenerate markets and tie-breaking', () => {
+  it('returns nothing for a market without edges', () => {
+    const input: SolverInput = { needs: [{ id: 'a', postedAt: day(0) }], offerings: [{ id: 'x', capacity: 3 }], edges: [] };
+    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0 });
+    expect(solveAssignment({ needs: [], offerings: [], edges: [] })).toEqual({ assignments: [], objective: 0 });
+  });
+
+  it('assigns nothing to offerings with zero capacity', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'a', postedAt: day(0) },
+        { id: 'b', postedAt: day(0) },
+      ],
+      offerings: [
+        { id: 'x', capacity: 0 },
+        { id: 'y', capacity: 1 },
+      ],
+      edges: [
+        { need: 'a', offering: 'x', weight: 9 },
+        { need: 'b', offering: 'x', weight: 9 },
+        { need: 'b', offering: 'y', weight: 1 },
+      ],
+    };
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'b', offering: 'y' }], objective: 1 });
+  });
+
+  it('places the earliest needs when every weight is tied', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'late', postedAt: day(4) },
+        { id: 'second', postedAt: day(1) },
+        { id: 'third-b', postedAt: day(2) },
+        { id: 'first', postedAt: day(0) },
+        { id: 'third-a', postedAt: day(2) },
+      ],
+      offerings: [
+        { id: 'x', capacity: 2 },
+        { id: 'y', capacity: 1 },
+      ],
+      edges: ['late', 'second', 'third-b', 'first', 'third-a'].flatMap((need) => [
+        { need, offering: 'x', weight: 1 },
+        { need, offering: 'y', weight: 1 },
+      ]),
+    };
+    const result = solveAssignment(input);
+    expect(result.objective).toBe(3);
+    // Same postedAt: the smaller id wins. Output lists needs in that order too.
+    expect(result.assignments.map((a) => a.need)).toEqual(['first', 'second', 'third-a']);
+  });
+
+  it('gives a contested slot to the earlier need, whatever the input order', () => {
+    const needs = [
+      { id: 'b', postedAt: '2026-10-01T09:00:00.000Z' },
+      { id: 'a', postedAt: '2026-10-01T10:00:00+02:00' }, // 08:00Z, the earliest
+    ];
+    const edges = [
+      { need: 'b', offering: 'x', weight: 2.5 },
+      { need: 'a', offering: 'x', weight: 2.5 },
+    ];
+    const offerings = [{ id: 'x', capacity: 1 }];
+    expect(solveAssignment({ needs, offerings, edges }).assignments).toEqual([{ need: 'a', offering: 'x' }]);
+    expect(
+      solveAssignment({ needs: [...needs].reverse(), offerings, edges: [...edges].reverse() }).assignments,
+    ).toEqual([{ need: 'a', offering: 'x' }]);
+  });
+
+  it('never trades weight for an earlier need', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'early', postedAt: day(0) },
+        { id: 'later', postedAt: day(1) },
+      ],
+      offerings: [{ id: 'x', capacity: 1 }],
+      edges: [
+        { need: 'early', offering: 'x', weight: 1 },
+        { need: 'later', offering: 'x', weight: 1.000001 },
+      ],
+    };
+    expect(solveAssignment(input).assignments).toEqual([{ need: 'later', offering: 'x' }]);
+  });
+
+  it('gives a single need its best offering', () => {
+    const input: SolverInput = {
+      needs: [{ id: 'a', postedAt: day(0) }],
+      offerings: [
+        { id: 'x', capacity: 1 },
+        { id: 'y', capacity: 5 },
+      ],
+      edges: [
+        { need: 'a', offering: 'x', weight: 0.4 },
+        { need: 'a', offering: 'y', weight: 0.7 },
+      ],
+    };
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'y' }], objective: 0.7 });
+  });
+
+  it('never chooses an edge of zero or negative weight', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'a', postedAt: day(0) },
+        { id: 'b', postedAt: day(1) },
+      ],
+      offerings: [{ id: 'x', capacity: 2 }],
+      edges: [
+        { need: 'a', offering: 'x', weight: 0 },
+        { need: 'b', offering: 'x', weight: -3 },
+      ],
+    };
+    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0 });
+  });
+
+  it('counts a duplicated pair once, at its best weight', () => {
+    const input: SolverInput = {
+      needs: [{ id: 'a', postedAt: day(0) }],
+      offerings: [{ id: 'x', capacity: 3 }],
+      edges: [
+        { need: 'a', offering: 'x', weight: 1 },
+        { need: 'a', offering: 'x', weight: 4 },
+        { need: 'a', offering: 'x', weight: 2 },
+      ],
+    };
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'x' }], objective: 4 });
+  });
+
+  it('returns the same assignment for any order of needs, offerings and edges', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer(), (seed, shuffleSeed) => {
+        const input = mediumMarket(seed, (r) => 1 + Math.floor(r() * 3));
+        const r = rng(shuffleSeed);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x) => [r(), x] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map(([, x]) => x);
+        const shuffled = { needs: shuffle(input.needs), offerings: shuffle(input.offerings), edges: shuffle(input.edges) };
+        expect(solveAssignment(shuffled)).toEqual(solveAssignment(input));
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('solveAssignment input errors', () => {
+  const base = (): SolverInput => ({
+    needs: [{ id: 'a', postedAt: day(0) }],
+    offerings: [{ id: 'x', capacity: 1 }],
+    edges: [{ need: 'a', offering: 'x', weight: 1 }],
+  });
+  const cases: [string, (i: SolverInput) => void, RegExp][] = [
+    ['an edge naming an unknown need', (i) => i.edges.push({ need: 'ghost', offering: 'x', weight: 1 }), /unknown need "ghost"/],
+    ['an edge naming an unknown offering', (i) => i.edges.push({ need: 'a', offering: 'ghost', weight: 1 }), /unknown offering "ghost"/],
+    ['a duplicate need id', (i) => i.needs.push({ id: 'a', postedAt: day(1) }), /duplicate need id "a"/],
+    ['a duplicate offering id', (i) => i.offerings.push({ id: 'x', capacity: 2 }), /duplicate offering id "x"/],
+    ['a NaN weight', (i) => (i.edges[0]!.weight = Number.NaN), /non-finite weight NaN/],
+    ['an infinite weight', (i) => (i.edges[0]!.weight = Infinity), /non-finite weight Infinity/],
+    ['a negative capacity', (i) => (i.offerings[0]!.capacity = -1), /capacity -1/],
+    ['a fractional capacity', (i) => (i.offerings[0]!.capacity = 1.5), /capacity 1.5/],
+    ['an unparseable postedAt', (i) => (i.needs[0]!.postedAt = 'yesterday'), /invalid postedAt "yesterday"/],
+  ];
+  it.each(cases)('rejects %s', (_, mutate, message) => {
+    const input = base();
+    mutate(input);
+    expect(() => solveAssignment(input)).toThrow(SolverInputError);
+    expect(() => solveAssignment(input)).toThrow(message);
+    expect(() => greedyAssignment(input)).toThrow(SolverInputError);
+  });
+});
