@@ -70,9 +70,9 @@ export class StatelessStack extends Stack {
       });
       bindTable(f, props.table, spec.needs.table);
       if (spec.needs.publish) bindBus(f, props.bus);
-      // functions/config.ts requires CURSOR_SECRET (and TABLE_NAME) in every
-      // function that loads the shared config, so every function gets both.
-      bindSecret(f, cursorSecret, 'CURSOR_SECRET');
+      // The functions that load the shared config (all with table access) need the
+      // cursor secret; the others never see it.
+      if (spec.needs.table !== 'none') bindSecret(f, cursorSecret, 'CURSOR_SECRET');
       f.setting('ROUND_DELAY_MS', String(config.roundDelay.toSeconds() * 1000))
         .setting('MATCH_TTL_HOURS', String(config.matchTtlHours))
         .setting('REBALANCE_AFTER_MINUTES', String(config.rebalanceAfterMinutes))

@@ -132,17 +132,17 @@ export const TABLE_WRITE_ACTIONS = [
 ] as const;
 
 /**
- * TABLE_NAME and the grant that goes with it. 'none' names the table without
- * any permission: the shared config requires TABLE_NAME in every function, and
- * a function without access gets AccessDenied, never a silent write.
+ * TABLE_NAME and the grant that goes with it. 'none': neither (the functions
+ * without table access, public and marketTrigger, do not load the shared
+ * config that requires TABLE_NAME).
  *
  * The grants name each index of TABLE rather than `index/*` (what
  * `table.grantReadData` would give): as narrow as IAM allows, and no wildcard
  * for cdk-nag to excuse.
  */
 export function bindTable(f: AppFunction, table: ITable, access: 'read' | 'readwrite' | 'none'): void {
-  f.fn.addEnvironment('TABLE_NAME', table.tableName);
   if (access === 'none') return;
+  f.fn.addEnvironment('TABLE_NAME', table.tableName);
   f.fn.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_READ_ACTIONS], resources: [table.tableArn] }));
   f.fn.addToRolePolicy(
     new PolicyStatement({
