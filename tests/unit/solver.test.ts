@@ -273,6 +273,28 @@ describe('solveAssignment optimality', () => {
     ]);
   });
 
+  it('runs greedy heaviest edge first, also when weights are too large to pack sort keys', () => {
+    // 200 needs × 12 offerings, every pair, weights near 1e12: the coarsened
+    // integer weights (no common factor) times the edge count pass 2^53.
+    const r = rng(7);
+    const needs = Array.from({ length: 200 }, (_, i) => ({ id: `n${String(i).padStart(3, '0')}`, postedAt: day(0) }));
+    const offerings = Array.from({ length: 12 }, (_, j) => ({ id: `o${j}`, capacity: 1 + (j % 4) }));
+    const edges = needs.flatMap((n) =>
+      offerings.map((o) => ({ need: n.id, offering: o.id, weight: 1e12 + r() * 1e9 })),
+    );
+    const left = new Map(offerings.map((o) => [o.id, o.capacity]));
+    const taken = new Set<string>();
+    const expected: { need: string; offering: string }[] = [];
+    for (const e of [...edges].sort((a, b) => b.weight - a.weight)) {
+      if (taken.has(e.need) || left.get(e.offering)! === 0) continue;
+      taken.add(e.need);
+      left.set(e.offering, left.get(e.offering)! - 1);
+      expected.push({ need: e.need, offering: e.offering });
+    }
+    const greedy = greedyAssignment({ needs, offerings, edges });
+    expect(greedy.assignments).toEqual(expected.sort((a, b) => (a.need < b.need ? -1 : 1)));
+  });
+
   it('keeps greedy feasible and never above the optimum', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
@@ -350,6 +372,20 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
     expect(
       solveAssignment({ needs: [...needs].reverse(), offerings, edges: [...edges].reverse() }).assignments,
     ).toEqual([{ need: 'a', offering: 'x' }]);
+  });
+
+  it('ranks needs posted centuries apart by time, then id', () => {
+    // 50 needs over ~8000 years: time offset × count no longer packs into a
+    // double, so ranking takes the comparator path.
+    const needs = Array.from({ length: 50 }, (_, i) => ({
+      id: `n${String(49 - i).padStart(2, '0')}`,
+      postedAt: new Date(Date.UTC(1000 + (i % 25) * 320, 0, 1)).toISOString(),
+    }));
+    const offerings = [{ id: 'x', capacity: 3 }];
+    const edges = needs.map((n) => ({ need: n.id, offering: 'x', weight: 1 }));
+    const input = { needs, offerings, edges };
+    expect(solveAssignment(input).assignments.map((a) => a.need)).toEqual(rankOrder(input).slice(0, 3));
+    expect(rankOrder(input).slice(0, 3)).toEqual(['n24', 'n49', 'n23']);
   });
 
   it('never trades weight for an earlier need', () => {
@@ -444,6 +480,9 @@ describe('solveAssignment input errors', () => {
     ['a negative capacity', (i) => (i.offerings[0]!.capacity = -1), /capacity -1/],
     ['a fractional capacity', (i) => (i.offerings[0]!.capacity = 1.5), /capacity 1.5/],
     ['an unparseable postedAt', (i) => (i.needs[0]!.postedAt = 'yesterday'), /invalid postedAt "yesterday"/],
+    // Callers in plain JavaScript can send holes the types rule out.
+    ['an edge without a need', (i) => (i.edges = [{ offering: 'x', weight: 1 } as unknown as SolverEdge]), /unknown need undefined/],
+    ['an edge without an offering', (i) => (i.edges = [{ need: 'a', weight: 1 } as unknown as SolverEdge]), /unknown offering undefined/],
   ];
   it.each(cases)('rejects %s', (_, mutate, message) => {
     const input = base();
