@@ -24,17 +24,13 @@ import { PROVINCE_CODES } from '#domain/regions.ts';
 import { HTTP_ROUTES, type HttpRoute } from '#functions/http/routes.ts';
 import type { Role } from '#functions/http/identity.ts';
 import { actor, testApp, type Actor, type CallOptions } from '#tests/support/app.ts';
+import { CODE_OF } from '#tests/support/http.ts';
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
 
-/** The contract's status of each error code (api.md). */
+/** The contract's status of each error code (api.md), plus the gateway's 431. */
 export const CODE_OF_STATUS: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
+  ...CODE_OF,
   // Request line or headers too large (the gateway's answer for what node's HTTP parser refuses).
   431: 'PAYLOAD_TOO_LARGE',
 };
