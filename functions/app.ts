@@ -17,6 +17,16 @@ import type { Config } from './config.ts';
 import type { HttpGroup } from './http/routes.ts';
 import type { Clock, EventPublisher } from './ports.ts';
 import type { Store } from './store/store.ts';
+import { httpGroup, type RouteDef } from './http/api.ts';
+import { analyticsRoutes } from './http/groups/analytics.ts';
+import { inboxRoutes } from './http/groups/inbox.ts';
+import { matchRoutes } from './http/groups/matches.ts';
+import { providerRoutes } from './http/groups/providers.ts';
+import { publicRoutes } from './http/groups/public.ts';
+import { smeRoutes } from './http/groups/smes.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { handleMarketBatch, handleNotification } from './usecases/consumers.ts';
+import { relayOutbox, requestRebalances, runExpiry } from './usecases/jobs.ts';
 
 export interface AppPorts {
   store: Store;
@@ -48,17 +58,6 @@ export interface AppHandlers {
   /** Scheduled: expires needs past their deadline and open matches past their time; settles stranded proposals. */
   expiry: (event: unknown, context: Context) => Promise<JobResult>;
 }
-
-import { httpGroup, type RouteDef } from './http/api.ts';
-import { analyticsRoutes } from './http/groups/analytics.ts';
-import { inboxRoutes } from './http/groups/inbox.ts';
-import { matchRoutes } from './http/groups/matches.ts';
-import { providerRoutes } from './http/groups/providers.ts';
-import { publicRoutes } from './http/groups/public.ts';
-import { smeRoutes } from './http/groups/smes.ts';
-import { buildOpenApi } from './http/openapi.ts';
-import { handleMarketBatch, handleNotification } from './usecases/consumers.ts';
-import { relayOutbox, requestRebalances, runExpiry } from './usecases/jobs.ts';
 
 /** Every authenticated route group, by Lambda. */
 const GROUPS = {

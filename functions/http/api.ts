@@ -42,7 +42,7 @@ export interface RouteDef {
   body?: Schema;
   query?: Schema;
   params?: Schema;
-  /** Extra response headers, e.g. content type of non-JSON responses. */
+  /** The handler returns the whole API Gateway result itself (not a JSON body to wrap). */
   raw?: boolean;
   handle: (input: never) => Promise<unknown>;
 }
