@@ -34,6 +34,29 @@ export const lambdaContext = (name = 'test'): Context =>
     succeed: () => undefined,
   }) as Context;
 
+/** One SQS FIFO record of the matcher's queue carrying `event` (group = its market). */
+export function marketRecord(event: AppEvent, messageId: string = randomUUID()): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: 'r',
+    body: JSON.stringify(toEnvelope(event)),
+    attributes: {
+      MessageGroupId: event.detail.serviceType,
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageDeduplicationId: event.id,
+      SequenceNumber: '1',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:matcher.fifo',
+    awsRegion: 'local',
+  };
+}
+
 export class RecordingPublisher implements EventPublisher {
   readonly published: AppEvent[] = [];
   queue: AppEvent[] = [];
@@ -121,20 +144,7 @@ export async function testApp(env: Record<string, string> = {}) {
         const mine = batch.filter((e) => route.detailTypes.includes(e.detailType));
         if (mine.length === 0) continue;
         if (route.delivery === 'fifo') {
-          const records = mine.map(
-            (e) =>
-              ({
-                messageId: randomUUID(),
-                receiptHandle: 'r',
-                body: JSON.stringify(toEnvelope(e)),
-                attributes: { MessageGroupId: String(e.detail[route.groupBy!]), ApproximateReceiveCount: '1' },
-                messageAttributes: {},
-                md5OfBody: '',
-                eventSource: 'aws:sqs',
-                eventSourceARN: 'arn:aws:sqs:local:000000000000:matcher.fifo',
-                awsRegion: 'local',
-              }) as unknown as SQSRecord,
-          );
+          const records = mine.map((e) => marketRecord(e));
           const res = await handlers.matcher({ Records: records }, lambdaContext('matcher'));
           if (res.batchItemFailures.length > 0) throw new Error(`matcher failed ${res.batchItemFailures.length} record(s)`);
         } else {

@@ -6,15 +6,14 @@
  * market must keep whatever ran (no overbooking, one open match per need,
  * every capacity-holding match holds its claim, no leaked claims).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RELEASING_STATUSES } from '#domain/lifecycle.ts';
 import type { Match, MatchStatus, Need, Offering, Provider, Sme } from '#domain/model.ts';
 import type { AppEvent } from '#events/contracts.ts';
-import { toEnvelope } from '#events/envelope.ts';
 import type { AppHandlers } from '#functions/app.ts';
 import type { Store } from '#functions/store/store.ts';
-import { lambdaContext } from './app.ts';
+import { lambdaContext, marketRecord } from './app.ts';
 import { makeNeed, makeOffering, makeProvider, makeSme } from './factories.ts';
 
 /** An id the API's path validation accepts (`nd_...`, `of_...`). */
@@ -42,28 +41,7 @@ export async function seedNeed(store: Store, over: Partial<Need> = {}, smeOver: 
   return need;
 }
 
-/** One SQS FIFO record of the matcher's queue carrying `event` (group = its market). */
-export function marketRecord(event: AppEvent, messageId: string = randomUUID()): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: 'r',
-    body: JSON.stringify(toEnvelope(event)),
-    attributes: {
-      MessageGroupId: event.detail.serviceType,
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageDeduplicationId: event.id,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:matcher.fifo',
-    awsRegion: 'local',
-  };
-}
+export { marketRecord } from './app.ts';
 
 export const sqsBatch = (records: SQSRecord[]): SQSEvent => ({ Records: records });
 

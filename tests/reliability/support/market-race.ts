@@ -20,6 +20,7 @@ import { runMarketRound } from '#functions/usecases/matcher.ts';
 import { testApp } from '#tests/support/app.ts';
 import { TEST_CURSOR_SECRET } from '#tests/support/db.ts';
 import { BASE_TIME, makeProvider, makeSme, minutesAfter, needOf, offeringOf } from '#tests/support/factories.ts';
+import { pages as all } from './market-state.ts';
 import { owner, scheduledDoc, serialScheduler, type TraceEntry } from './scheduled-db.ts';
 
 const MARKET = 'energy-audit';
@@ -45,17 +46,6 @@ export const scenarioArb = (max: { needs: number; rounds: number }): fc.Arbitrar
       rejects: fc.integer({ min: 0, max: 2 }),
     })
     .map((s) => ({ ...s, withdraw: s.withdraw.filter((i) => i < s.needs) }));
-
-async function all<T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page(cursor);
-    out.push(...p.items);
-    cursor = p.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
-}
 
 export interface MarketRaceStats {
   runs: number;

@@ -4,13 +4,12 @@
  * hold once things settle (no overbooking; each ledger holds exactly the
  * matches holding it (claims are held by match ids); one holding match per need at most).
  */
-import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { expect } from 'vitest';
 import type { Match, MatchStatus, Need } from '#domain/model.ts';
 import type { AppEvent } from '#events/contracts.ts';
-import { toEnvelope } from '#events/envelope.ts';
 import type { Store } from '#functions/store/store.ts';
+import { marketRecord } from '#tests/support/app.ts';
 
 /** Statuses in which a match holds its claim on the ledger (a completed one used its unit). */
 export const HOLDING: readonly MatchStatus[] = ['PROPOSED', 'APPROVED', 'CONFIRMED', 'COMPLETED'];
@@ -95,20 +94,7 @@ export async function expectConsistentLedgers(
 
 /** SQS FIFO records of the matcher's queue for these events (message group = market), in order. */
 export function fifoRecords(events: readonly AppEvent[]): SQSRecord[] {
-  return events.map(
-    (e) =>
-      ({
-        messageId: randomUUID(),
-        receiptHandle: 'r',
-        body: JSON.stringify(toEnvelope(e)),
-        attributes: { MessageGroupId: e.detail.serviceType, ApproximateReceiveCount: '1' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:local:000000000000:matcher.fifo',
-        awsRegion: 'local',
-      }) as unknown as SQSRecord,
-  );
+  return events.map((e) => marketRecord(e));
 }
 
 /** A Store whose calls throw for the chosen (method, arguments): one bad item among good ones. */
