@@ -76,6 +76,12 @@ const PRIMARY: { [K in Kind]: (id: string) => { pk: string; sk: string } } = {
   match: matchKey,
 };
 
+/** The entity alone, without the outbox it was loaded with (the store carries pending events over on save). */
+export function entityOf<T extends object>(e: Stored<T>): T {
+  const { pendingEvents: _pending, ...rest } = e as T & { pendingEvents?: unknown };
+  return rest as T;
+}
+
 /** Attributes that belong to the table, never to the entity. */
 const STORAGE_ATTRS = new Set(['pk', 'sk', 'type', 'ttl', ...Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey])]);
 

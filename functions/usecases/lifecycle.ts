@@ -21,7 +21,7 @@ import type { Actor, Match, MatchStatus, Need } from '#domain/model.ts';
 import { makeEvent, type AppEvent, type DetailType } from '#events/contracts.ts';
 import type { AppPorts } from '../app.ts';
 import { matchKey, needKey } from '../store/keys.ts';
-import type { Stored } from '../store/store.ts';
+import { entityOf, type Stored } from '../store/store.ts';
 import { addHours, iso, publishStored } from './support.ts';
 
 const MAX_RETRIES = 5;
@@ -102,7 +102,7 @@ export async function transitionMatch(
     const s = applyMatchCommand(m, cmd, by);
     const now = ports.clock.now();
     const next: Match = {
-      ...stripStored(m),
+      ...entityOf(m),
       status: s.status,
       smeAccepted: s.smeAccepted,
       providerAccepted: s.providerAccepted,
@@ -123,11 +123,6 @@ export async function transitionMatch(
     await publishStored(ports, matchKey(next.id), [...(m.pendingEvents ?? []), ...events], next.version);
     return { ...next, pendingEvents: [] };
   }
-}
-
-function stripStored<T extends object>(e: Stored<T>): T {
-  const { pendingEvents: _p, ...rest } = e as Stored<T> & { pendingEvents?: unknown };
-  return rest as T;
 }
 
 /**
@@ -185,7 +180,7 @@ export async function updateNeed(
     if (!n) return undefined;
     const patch = change(n);
     if (!patch) return n;
-    const next: Need = { ...stripStored(n), ...patch, version: n.version + 1, updatedAt: iso(ports.clock.now()) };
+    const next: Need = { ...entityOf(n), ...patch, version: n.version + 1, updatedAt: iso(ports.clock.now()) };
     for (const k of Object.keys(patch) as (keyof Need)[]) if (patch[k] === undefined) delete next[k];
     const evs = events(next);
     try {

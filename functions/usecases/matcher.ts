@@ -24,7 +24,7 @@ import { solveAssignment, type SolverEdge } from '#domain/solver.ts';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import type { AppPorts } from '../app.ts';
 import { deadlineEnd, matchKey } from '../store/keys.ts';
-import type { Stored } from '../store/store.ts';
+import { entityOf, type Stored } from '../store/store.ts';
 import { matchEvent } from './lifecycle.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
@@ -141,9 +141,8 @@ async function propose(
   const matchId = derivedId('mt', need.id, String(need.version));
 
   // 1. Lock the need.
-  const { pendingEvents: _pe, ...cur } = need;
   const locked: Need = {
-    ...cur,
+    ...entityOf(need),
     status: nextNeedStatus(need.status, 'propose'),
     currentMatchId: matchId,
     claim: { offeringId: offering.id, period },

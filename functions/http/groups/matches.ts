@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { Conflict, Forbidden, NotFound } from '#domain/errors.ts';
 import { DeclineBody, FeedbackBody, matchStatus, RejectBody, serviceType, type Match, type Provider } from '#domain/model.ts';
 import type { AppPorts } from '../../app.ts';
-import type { Stored } from '../../store/store.ts';
+import { entityOf, type Stored } from '../../store/store.ts';
 import { transitionMatch } from '../../usecases/lifecycle.ts';
 import { iso } from '../../usecases/support.ts';
 import type { Caller } from '../identity.ts';
@@ -117,9 +117,8 @@ export function matchRoutes(ports: AppPorts): RouteDef[] {
         asParty(caller, ['sme'])(m);
         if (m.status !== 'COMPLETED') throw new Conflict(`feedback is given after completion; the match is ${m.status}`);
         if (m.feedback) throw new Conflict('feedback was already given for this match');
-        const { pendingEvents: _pe, ...cur } = m;
         const next: Match = {
-          ...cur,
+          ...entityOf(m),
           feedback: { rating: body.rating, ...(body.comment ? { comment: body.comment } : {}), at: iso(clock.now()) },
           version: m.version + 1,
           updatedAt: iso(clock.now()),
@@ -155,9 +154,8 @@ export async function refreshProviderRating(ports: AppPorts, providerId: string)
   for (let attempt = 0; attempt < 5; attempt++) {
     const p = await store.get('provider', providerId, true);
     if (!p) return;
-    const { pendingEvents: _pe, ...cur } = p;
     const next: Provider = {
-      ...cur,
+      ...entityOf(p),
       rating: count === 0 ? null : Math.round((sum / count) * 100) / 100,
       ratingCount: count,
       version: p.version + 1,

@@ -5,6 +5,7 @@ import { CreateOfferingBody, CreateProviderBody, PatchOfferingBody, period, type
 import { makeEvent } from '#events/contracts.ts';
 import type { AppPorts } from '../../app.ts';
 import { offeringKey } from '../../store/keys.ts';
+import { entityOf } from '../../store/store.ts';
 import { assertOwned, assertVisible, iso, newId, periodOf, publishStored } from '../../usecases/support.ts';
 import { id, PageQuery, pageOf, route, type RouteDef } from '../api.ts';
 import { matchView, offeringView, providerView } from '../views.ts';
@@ -125,9 +126,8 @@ export function providerRoutes(ports: AppPorts): RouteDef[] {
       body: PatchOfferingBody,
       handle: async ({ caller, params, body }) => {
         const prev = assertOwned(caller, await store.get('offering', params.offeringId, true), 'offering');
-        const { pendingEvents: _pe, ...current } = prev;
         const now = clock.now();
-        const next: Offering = { ...current, ...body, version: prev.version + 1, updatedAt: iso(now) };
+        const next: Offering = { ...entityOf(prev), ...body, version: prev.version + 1, updatedAt: iso(now) };
         // The rules that span fields must hold for the merged offering, not just the patch.
         if (next.priceMin !== undefined && next.priceMax !== undefined && next.priceMin > next.priceMax) {
           throw new ValidationFailed('the request body is invalid', [{ path: 'body.priceMin', message: 'priceMin must not exceed priceMax' }]);
