@@ -127,6 +127,12 @@ export interface CapacityMeter {
   add(kind: 'read' | 'write', units: number): void;
 }
 
+/**
+ * A save lost an optimistic-concurrency race: a 409 to a caller, and for a
+ * use case the signal to read again and retry.
+ */
+export class StaleWrite extends Conflict {}
+
 export function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
@@ -222,9 +228,8 @@ export class Store {
       this.meterWrite(res.ConsumedCapacity?.CapacityUnits);
     } catch (e) {
       if (isConditionFailure(e)) {
-        throw new Conflict(
-          'create' in guard ? `${kind} already exists` : `${kind} was changed by someone else; read it again and retry`,
-        );
+        if ('create' in guard) throw new Conflict(`${kind} already exists`);
+        throw new StaleWrite(`${kind} was changed by someone else; read it again and retry`);
       }
       throw e;
     }

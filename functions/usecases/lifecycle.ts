@@ -21,7 +21,7 @@ import type { Actor, Match, MatchStatus, Need } from '#domain/model.ts';
 import { makeEvent, type AppEvent, type DetailType } from '#events/contracts.ts';
 import type { AppPorts } from '../app.ts';
 import { matchKey, needKey } from '../store/keys.ts';
-import { entityOf, type Stored } from '../store/store.ts';
+import { entityOf, StaleWrite, type Stored } from '../store/store.ts';
 import { addHours, iso, publishStored } from './support.ts';
 
 const MAX_RETRIES = 5;
@@ -79,9 +79,7 @@ export function needEvent(n: Need, detailType: 'NeedPosted' | 'NeedWithdrawn' | 
   });
 }
 
-function isVersionConflict(e: unknown): boolean {
-  return e instanceof Conflict && e.message.includes('changed by someone else');
-}
+const isVersionConflict = (e: unknown) => e instanceof StaleWrite;
 
 /**
  * Applies a command to a match (re-reading on a concurrent change), runs its
@@ -206,10 +204,10 @@ export async function endNeed(
   needId: string,
   how: 'withdraw' | 'expire',
   authorize?: (n: Stored<Need>) => void,
+  notFound: () => Error = () => new Conflict(`need ${needId} does not exist`),
 ): Promise<Stored<Need>> {
   const target = how === 'withdraw' ? 'WITHDRAWN' : 'EXPIRED';
-  let ended: Stored<Need> | undefined;
-  ended = await updateNeed(
+  const ended = await updateNeed(
     ports,
     needId,
     (n) => {
@@ -218,7 +216,7 @@ export async function endNeed(
     },
     (next) => [needEvent(next, how === 'withdraw' ? 'NeedWithdrawn' : 'NeedExpired')],
   );
-  if (!ended) throw new Conflict(`need ${needId} does not exist`);
+  if (!ended) throw notFound();
   if (ended.status === target) await settleEndedNeed(ports, ended);
   return ended;
 }

@@ -24,7 +24,7 @@ import { solveAssignment, type SolverEdge } from '#domain/solver.ts';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import type { AppPorts } from '../app.ts';
 import { deadlineEnd, matchKey } from '../store/keys.ts';
-import { entityOf, type Stored } from '../store/store.ts';
+import { entityOf, StaleWrite, type Stored } from '../store/store.ts';
 import { matchEvent } from './lifecycle.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
@@ -153,7 +153,7 @@ async function propose(
   try {
     await store.save('need', need, locked);
   } catch (e) {
-    if (e instanceof Conflict) return false;
+    if (e instanceof StaleWrite) return false;
     throw e;
   }
 
@@ -168,7 +168,7 @@ async function propose(
       await store.save('need', { ...locked, pendingEvents: need.pendingEvents ?? [] }, reopened);
     } catch (e) {
       // Changed meanwhile (withdrawn): its own follow-up handles it; the recheck covers the rest.
-      if (!(e instanceof Conflict)) throw e;
+      if (!(e instanceof StaleWrite)) throw e;
     }
     return false;
   }

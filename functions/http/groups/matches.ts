@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { Conflict, Forbidden, NotFound } from '#domain/errors.ts';
 import { DeclineBody, FeedbackBody, matchStatus, RejectBody, serviceType, type Match, type Provider } from '#domain/model.ts';
 import type { AppPorts } from '../../app.ts';
-import { entityOf, type Stored } from '../../store/store.ts';
+import { entityOf, StaleWrite, type Stored } from '../../store/store.ts';
 import { transitionMatch } from '../../usecases/lifecycle.ts';
 import { iso } from '../../usecases/support.ts';
 import type { Caller } from '../identity.ts';
@@ -165,7 +165,7 @@ export async function refreshProviderRating(ports: AppPorts, providerId: string)
       await store.save('provider', p, next);
       return;
     } catch (e) {
-      if (!(e instanceof Conflict)) throw e;
+      if (!(e instanceof StaleWrite)) throw e;
     }
   }
 }

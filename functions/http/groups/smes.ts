@@ -187,13 +187,16 @@ export function smeRoutes(ports: AppPorts): RouteDef[] {
       roles: ['sme'],
       params: NeedParams,
       handle: async ({ caller, params }) => {
-        const n = await endNeed(ports, params.needId, 'withdraw', (cur) => {
-          if (cur.ownerSub !== caller.sub) throw new NotFound('need not found');
-        }).catch((e: unknown) => {
-          // endNeed reports a missing need as a conflict (it is also used by jobs); to a caller it is absent.
-          if (e instanceof Conflict && e.message.includes('does not exist')) throw new NotFound('need not found');
-          throw e;
-        });
+        const notFound = () => new NotFound('need not found');
+        const n = await endNeed(
+          ports,
+          params.needId,
+          'withdraw',
+          (cur) => {
+            if (cur.ownerSub !== caller.sub) throw notFound();
+          },
+          notFound,
+        );
         return needView(n);
       },
     }),
