@@ -32,16 +32,27 @@ export async function startDynalite(opts: { path?: string; port?: number } = {})
   };
 }
 
-/** Creates the table from the one definition unless it exists; waits until ACTIVE. */
+const named = (e: unknown, name: string) => (e as { name?: string } | null)?.name === name;
+
+/**
+ * Creates the table from the one definition unless it exists; waits until
+ * ACTIVE. A table still being deleted (dynalite deletes asynchronously, so
+ * "in use" can be answered by a table about to vanish) is waited out and
+ * created again.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (e) {
-    if (!(e instanceof ResourceInUseException) && (e as { name?: string }).name !== 'ResourceInUseException') throw e;
-  }
-  for (let i = 0; i < 100; i++) {
-    const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (d.Table?.TableStatus === 'ACTIVE') return;
+  for (let i = 0; i < 250; i++) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (e) {
+      if (!(e instanceof ResourceInUseException) && !named(e, 'ResourceInUseException')) throw e;
+    }
+    try {
+      const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (d.Table?.TableStatus === 'ACTIVE') return;
+    } catch (e) {
+      if (!named(e, 'ResourceNotFoundException')) throw e;
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`table ${tableName} did not become ACTIVE`);
