@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/soak/**', 'node_modules/**'],
+    // The browser suite drives Chromium and has its own command (npm run test:browser).
+    exclude: ['tests/soak/**', 'tests/browser/**', 'node_modules/**'],
     globalSetup: ['tests/setup/global.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 30_000,

@@ -188,3 +188,20 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
   }
   return rows;
 }
+
+/**
+ * `npx tsx bench/bundles.ts [--quick]`: this table alone (`npm run bench`
+ * runs it with the other parts and writes the report).
+ */
+if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+  const rows = await runBundleBench({ quick: process.argv.includes('--quick'), log: (line) => process.stderr.write(`${line}\n`) });
+  console.table(
+    rows.map((r) => ({
+      function: r.name,
+      KB: r.kb,
+      'init ms': r.initMs,
+      'init CPU ms': r.initCpuMs,
+      'largest parts (KB)': r.largest.map((l) => `${l.module} ${round(l.bytes / 1024, 0)}`).join(', '),
+    })),
+  );
+}

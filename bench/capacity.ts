@@ -3,8 +3,10 @@
  *
  * Two instruments, both attached from outside the application:
  *
- * - `UnitMeter`, the store's own CapacityMeter: the units dynalite reports
- *   for ReturnConsumedCapacity TOTAL on every successful call. dynalite
+ * - `UnitMeter`, a CapacityMeter for the SDK middleware of
+ *   functions/store/metering.ts (installed on the benchmark's client only):
+ *   the units dynalite reports for ReturnConsumedCapacity TOTAL on every
+ *   successful call. dynalite
  *   reports table units only (no GSI writes) and sizes strings in UTF-16
  *   code units rather than UTF-8 bytes.
  * - `CapacityLedger`, fed by a wrapper around the document client's `send`:
@@ -20,7 +22,7 @@
  *   sees every item's whole history).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CapacityMeter } from '#functions/store/store.ts';
+import type { CapacityMeter } from '#functions/store/metering.ts';
 import { INDEX_NAMES, projectionOf, TABLE, type IndexName } from '#functions/store/table.ts';
 
 export class UnitMeter implements CapacityMeter {

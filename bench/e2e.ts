@@ -8,9 +8,10 @@
  * `buildHandlers` option, meant for tests to wrap the handlers, is where the
  * benchmark attaches its instruments:
  *
- * - the store the handlers get is a second Store over the same dynalite with
- *   a CapacityMeter (so every call asks for ReturnConsumedCapacity TOTAL) and
- *   a document client whose `send` feeds the CapacityLedger;
+ * - the store the handlers get is a second Store over the same dynalite,
+ *   through a document client of its own carrying the capacity-meter
+ *   middleware (so every call asks for ReturnConsumedCapacity TOTAL) and
+ *   whose `send` feeds the CapacityLedger;
  * - the publisher the handlers get forwards to the runtime's bus and notes
  *   when each MatchProposed is published: the matcher publishes it right
  *   after writing the PROPOSED match (the need was locked PROPOSED just
@@ -31,9 +32,10 @@ import type { SQSEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import type { AppEvent, MatchDetail } from '#events/contracts.ts';
-import { buildHandlers, type AppHandlers, type AppPorts } from '#functions/app.ts';
-import type { EventPublisher } from '#functions/ports.ts';
+import { buildHandlers, type AppHandlers } from '#functions/app.ts';
+import type { AppPorts, EventPublisher } from '#functions/ports.ts';
 import { makeDocumentClient } from '#functions/store/client.ts';
+import { installCapacityMeter } from '#functions/store/metering.ts';
 import { Store } from '#functions/store/store.ts';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
 import { CapacityLedger, UnitMeter, type LedgerSnapshot } from './capacity.ts';
@@ -202,8 +204,12 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
     if (!shared) {
       roundDelayMs = ports.config.ROUND_DELAY_MS;
       doc = makeDocumentClient({ endpoint: ports.config.DYNAMODB_ENDPOINT });
+      installCapacityMeter(doc, meter);
       ledger.attach(doc);
-      shared = { store: new Store(doc, ports.config.TABLE_NAME, ports.config.CURSOR_SECRET, meter), publisher: tap(ports.publisher) };
+      shared = {
+        store: new Store(doc, ports.config.TABLE_NAME, ports.config.CURSOR_SECRET, { clock: ports.clock }),
+        publisher: tap(ports.publisher),
+      };
     }
     const app = buildHandlers({ ...ports, ...shared });
     return {

@@ -124,27 +124,33 @@ function solverTable(rows: SolverRow[]): Table {
 
 function solverTargets(rows: SolverRow[] | undefined): TargetCheck[] {
   const views = (rows ?? []).map(readSolverRow);
-  const near = (p: number) => views.filter((v) => v.pairs !== undefined && Math.abs(v.pairs - p) / p < 0.05)[0];
+  // One row per weight family at each size: a target holds only if it holds in every family.
+  const near = (p: number) => views.filter((v) => v.pairs !== undefined && Math.abs(v.pairs - p) / p < 0.05);
   const at200k = near(200_000);
   const at2M = near(2_000_000);
+  const exact = at200k.filter((v) => v.exact !== undefined);
+  const speedups = at200k.flatMap((v) => (v.speedup === undefined ? [] : [v.speedup]));
+  const times2M = at2M.flatMap((v) => (v.solverMs === undefined ? [] : [v.solverMs]));
+  const slowest = times2M.length > 0 ? Math.max(...times2M) : undefined;
+  const worstSpeedup = speedups.length > 0 ? Math.min(...speedups) : undefined;
   return [
     {
       part: 'solver',
-      target: 'exact (same objective as HiGHS) at 200k pairs',
-      measured: at200k?.exact === undefined ? 'no 200k row with exactness' : at200k.exact ? 'exact' : 'NOT exact',
-      met: at200k?.exact ?? null,
+      target: 'exact (same objective as HiGHS) at 200k pairs, every family',
+      measured: exact.length === 0 ? 'no 200k row with exactness' : exact.every((v) => v.exact) ? 'exact' : 'NOT exact',
+      met: exact.length === 0 ? null : exact.every((v) => v.exact),
     },
     {
       part: 'solver',
-      target: `>= ${TARGETS.solverSpeedupAt200k}x faster than HiGHS at 200k pairs`,
-      measured: at200k?.speedup === undefined ? 'no 200k row with both timings' : `${round(at200k.speedup, 1)}x`,
-      met: at200k?.speedup === undefined ? null : at200k.speedup >= TARGETS.solverSpeedupAt200k,
+      target: `>= ${TARGETS.solverSpeedupAt200k}x faster than HiGHS at 200k pairs, every family`,
+      measured: worstSpeedup === undefined ? 'no 200k row with both timings' : `${round(worstSpeedup, 1)}x (worst family)`,
+      met: worstSpeedup === undefined ? null : worstSpeedup >= TARGETS.solverSpeedupAt200k,
     },
     {
       part: 'solver',
-      target: `2M pairs <= ${TARGETS.solverMsAt2M / 1000} s`,
-      measured: at2M?.solverMs === undefined ? 'no 2M row' : `${round(at2M.solverMs / 1000, 2)} s`,
-      met: at2M?.solverMs === undefined ? null : at2M.solverMs <= TARGETS.solverMsAt2M,
+      target: `2M pairs <= ${TARGETS.solverMsAt2M / 1000} s, every family`,
+      measured: slowest === undefined ? 'no 2M row' : `${round(slowest / 1000, 2)} s (slowest family)`,
+      met: slowest === undefined ? null : slowest <= TARGETS.solverMsAt2M,
     },
   ];
 }

@@ -6,7 +6,8 @@
  */
 import { serviceTypeEntry, type ProviderKind } from './catalog.ts';
 import type { Need, Offering, ScoreBreakdown } from './model.ts';
-import { FIT_COMPONENTS, FIT_FLOOR, POLICY, priorityFor, projectPolicy, type FitComponent } from './policy.ts';
+import { FIT_COMPONENTS, FIT_FLOOR, POLICY, priorityFor, projectPolicy, round4, type FitComponent } from './policy.ts';
+import type { WaitingReasonCode } from './waiting-codes.ts';
 
 /** What scoring needs of a provider (its rating is kept up to date by feedback). */
 export interface ProviderView {
@@ -17,15 +18,88 @@ export interface ProviderView {
   certifications: string[];
 }
 
-/** An offering with its provider and its capacity in the period being matched. */
-export interface OfferingCandidate {
+/**
+ * Facts about the provider's standing that decide whether its offerings may
+ * be matched at all. Optional: absent means the platform does not record the
+ * fact yet and the rule is not applied; set them and the matcher and the
+ * waiting reasons both apply it.
+ */
+export interface ProviderStanding {
+  /** false while an operator has not approved the provider (PENDING, REJECTED). */
+  providerApproved?: boolean;
+  /** true while an operator has suspended the provider. */
+  providerSuspended?: boolean;
+}
+
+/** What eligibility reads of an offering: the offering, its provider's standing, its capacity this period. */
+export interface EligibilityCandidate extends ProviderStanding {
   offering: Offering;
-  provider: ProviderView;
   limit: number;
   used: number;
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; reasons: string[] };
+/** An offering with its provider and its capacity in the period being matched. */
+export interface OfferingCandidate extends EligibilityCandidate {
+  provider: ProviderView;
+}
+
+/** Facts about the need beyond the need item itself; optional like ProviderStanding. */
+export interface NeedFacts {
+  /** The balance of the voucher the need carries: it pays only offerings priced within it, or free ones. */
+  voucherBalance?: number;
+}
+
+/** The rules of eligibility, in the fixed order checkEligibility reports them. */
+export const ELIGIBILITY_RULES = [
+  'serviceType',
+  'paused',
+  'providerSuspended',
+  'providerNotApproved',
+  'excluded',
+  'region',
+  'language',
+  'market',
+  'sizeClass',
+  'tier',
+  'budget',
+  'voucher',
+  'leadTime',
+  'noCapacity',
+] as const;
+export type EligibilityRule = (typeof ELIGIBILITY_RULES)[number];
+
+/**
+ * The reason code of the HTTP contract ("Why a need waits") each rule maps
+ * to. One table, read by checkEligibility, so the matcher's rules and the
+ * reasons a waiting need shows cannot drift apart. An offering of another
+ * service type, or a paused one, is not on the need's market at all.
+ */
+export const ELIGIBILITY_CODE: Readonly<Record<EligibilityRule, WaitingReasonCode>> = {
+  serviceType: 'NO_OFFERING',
+  paused: 'NO_OFFERING',
+  providerSuspended: 'SUSPENDED',
+  providerNotApproved: 'PROVIDER_NOT_APPROVED',
+  excluded: 'EXCLUDED',
+  region: 'REGION',
+  language: 'LANGUAGE',
+  market: 'MARKETS',
+  sizeClass: 'ELIGIBILITY',
+  tier: 'ELIGIBILITY',
+  budget: 'BUDGET',
+  voucher: 'VOUCHER',
+  leadTime: 'LEAD_TIME',
+  noCapacity: 'CAPACITY_FULL',
+};
+
+export type Eligibility =
+  | { eligible: true }
+  | {
+      eligible: false;
+      /** Every failed rule, in ELIGIBILITY_RULES order. */
+      reasons: EligibilityRule[];
+      /** The same failures as contract codes, each once, in order of first appearance. */
+      codes: WaitingReasonCode[];
+    };
 
 const DAY_MS = 86_400_000;
 
@@ -46,47 +120,48 @@ function endOfDayUtc(date: string): number {
 
 /**
  * Every rule a pair must satisfy. Reasons list every failed rule, in a fixed
- * order, so operators see the full picture and tests can check rules alone.
+ * order, so operators see the full picture and tests can check rules alone;
+ * codes are the same failures in the contract's vocabulary.
  */
-export function checkEligibility(need: Need, c: OfferingCandidate, now: Date): Eligibility {
+export function checkEligibility(need: Need, c: EligibilityCandidate, now: Date, facts: NeedFacts = {}): Eligibility {
   const o = c.offering;
   const sme = need.sme;
-  const reasons: string[] = [];
+  const failed = new Set<EligibilityRule>();
 
-  if (o.serviceType !== need.serviceType) reasons.push('serviceType');
-  if (o.status !== 'ACTIVE') reasons.push('paused');
-  if (need.excludedOfferingIds.includes(o.id)) reasons.push('excluded');
-  if (!(o.regions.includes(sme.region.province) || (o.remote && need.remoteOk))) reasons.push('region');
+  if (o.serviceType !== need.serviceType) failed.add('serviceType');
+  if (o.status !== 'ACTIVE') failed.add('paused');
+  if (c.providerSuspended === true) failed.add('providerSuspended');
+  if (c.providerApproved === false) failed.add('providerNotApproved');
+  if (need.excludedOfferingIds.includes(o.id)) failed.add('excluded');
+  if (!(o.regions.includes(sme.region.province) || (o.remote && need.remoteOk))) failed.add('region');
   if (need.languages.length > 0 && !need.languages.some((l) => o.languages.some((m) => languagesMeet(l, m)))) {
-    reasons.push('language');
+    failed.add('language');
   }
   const markets = o.markets ?? [];
-  if (!need.markets.every((m) => markets.includes(m))) reasons.push('market');
+  if (!need.markets.every((m) => markets.includes(m))) failed.add('market');
   const sizeClasses = o.eligibility?.sizeClasses;
-  if (sizeClasses && !sizeClasses.includes(sme.sizeClass)) reasons.push('sizeClass');
+  if (sizeClasses && !sizeClasses.includes(sme.sizeClass)) failed.add('sizeClass');
   const tiers = o.eligibility?.tiers;
-  if (tiers && !tiers.includes(sme.tier)) reasons.push('tier');
+  if (tiers && !tiers.includes(sme.tier)) failed.add('tier');
   // A public-welfare offering is free to the SME whatever its list price.
   if (!o.publicWelfare && need.budgetMax !== undefined && o.priceMin !== undefined && o.priceMin > need.budgetMax) {
-    reasons.push('budget');
+    failed.add('budget');
+  }
+  // api.md: a voucher need is matched only to offerings priced within its balance, or free ones.
+  if (!o.publicWelfare && facts.voucherBalance !== undefined && o.priceMin !== undefined && o.priceMin > facts.voucherBalance) {
+    failed.add('voucher');
   }
   // Written as a negation so that a malformed deadline (NaN) refuses the pair.
-  if (!(now.getTime() + o.leadTimeDays * DAY_MS <= endOfDayUtc(need.deadline))) reasons.push('leadTime');
-  if (!(c.used < c.limit)) reasons.push('noCapacity');
+  if (!(now.getTime() + o.leadTimeDays * DAY_MS <= endOfDayUtc(need.deadline))) failed.add('leadTime');
+  if (!(c.used < c.limit)) failed.add('noCapacity');
 
-  return reasons.length === 0 ? { eligible: true } : { eligible: false, reasons };
+  if (failed.size === 0) return { eligible: true };
+  const reasons = ELIGIBILITY_RULES.filter((r) => failed.has(r));
+  return { eligible: false, reasons, codes: [...new Set(reasons.map((r) => ELIGIBILITY_CODE[r]))] };
 }
 
-/**
- * Round half away from zero to 4 decimals. Multiplication and Math.round are
- * fully specified by ECMAScript on IEEE 754 doubles, so the same input gives
- * the same output on every runtime, which is all determinism needs (a decimal
- * "half" that binary cannot represent rounds by its representation, always the
- * same way). The `+ 0` turns -0 into 0 so stored breakdowns compare equal.
- */
-export function round4(x: number): number {
-  return (Math.sign(x) * Math.round(Math.abs(x) * 10_000)) / 10_000 + 0;
-}
+/** Kept here too: scores are rounded by the policy's rule (policy.ts). */
+export { round4 };
 
 const clamp01 = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : x);
 

@@ -1,961 +1,190 @@
 /**
- * The matcher's optimiser: a capacitated maximum-weight assignment (bipartite
- * b-matching). Each need takes at most one offering, offering `j` takes at
- * most `capacity[j]` needs, and the chosen (need, offering) pairs maximise the
- * total weight — exactly, not greedily. Among the optimal assignments the one
- * that places the earlier needs (earlier `postedAt`, then smaller id) wins.
+ * The matcher's optimiser: a capacitated maximum-weight assignment with
+ * provider soft caps, solved exactly as a minimum-cost flow.
  *
- * Algorithm: an ε-scaling forward/reverse auction (Bertsekas) on integer
- * weights, needs bidding for offerings that hold `capacity` slots each.
- *  - The LP relaxation is integral, so prices certify optimality: with
- *    integer weights scaled by s > #needs and ε = 1 in the last scaling
- *    phase, ε-complementary slackness leaves a gap below one weight unit,
- *    i.e. none.
- *  - Why auction: successive shortest paths runs a Dijkstra per placed need;
- *    network simplex and generic cost-scaling push-relabel pay for a
- *    source/sink hub of degree n + m, and push-relabel prices can drift with
- *    the number of relabels. An auction bid touches only the bidder's ~20
- *    eligible offerings and a tiny slot heap, and every price stays within
- *    [0, max value + ε] (everyone may stay unplaced at value 0, so nobody
- *    bids above its value): integer-valued doubles never overflow.
- *  - Needs may stay unplaced and slots empty (an asymmetric problem): an
- *    offering left with room at a positive price breaks the certificate, so
- *    reverse bids let it lower its price until filled or free.
- *  - Measured here (2 shared cores): 200k edges in ~0.25–0.35 s against
- *    ~7 s for the HiGHS LP, 2M edges in ~2–2.6 s; see bench/solver.ts.
- *    Weights on a coarse grid (all equal, priorities alone) are the
- *    auction's worst case: prices climb ε by ε between equal options.
- *    Dividing out the weights' common factor and a coarser first ε for
- *    such weights (`weightSchedule`) soften it, but at 2M edges they still
- *    take several seconds.
+ * Model. Each need takes at most one offering; offering j takes at most
+ * `capacity[j]` needs; an offering may belong to a provider whose offerings
+ * together take `softCap` needs at no cost and each one beyond at
+ * `penalty`. The objective is
+ *   Σ weights of the chosen edges − Σ_providers penalty · max(0, load − softCap).
+ * As a flow network: every need has one unit of supply, the sink demands
+ * them all; need → offering arcs (capacity 1, cost −weight), need → sink
+ * ("waits", cost 0), offering → its provider (or the sink) with the
+ * offering's capacity, provider → sink twice: softCap at cost 0 and the
+ * overflow at cost `penalty`. A network matrix: the LP optimum is integral,
+ * so the flow optimum is the exact optimum over assignments.
  *
- * Tie-breaking without overflow: a perturbation weight·K + bonus(rank) with
- * K above every possible bonus sum (≈ n²/2) would overflow 2^53 at realistic
- * sizes. Instead a second, small auction runs on the face of optimal
- * solutions: exact dual prices (one Dijkstra from the ε-optimal prices) give
- * the tight edges, the needs that must be placed (u > 0) and the offerings
- * that must be full (P > 0); the second auction maximises rank bonuses
- * (n − rank) over tight edges, plus a reward L = n + 1 per must-be-placed
- * need and per must-be-full slot filled. One alternating path changes the
- * bonus sum by at most n < L, so any assignment off the face can be improved
- * and the optimum stays on it. The sets of needs placeable in an optimal
- * assignment form a matroid, so maximising any strictly decreasing rank
- * bonus equals the lexicographic choice "place the earliest need you can,
- * then the next". Ties between offerings for the same need go by offering
- * id order; the result does not depend on input order.
+ * Lexicographic objectives, each solved exactly on the optimal face of the
+ * one before (exact optimal potentials fix every arc of non-zero reduced
+ * cost at its bound, by complementary slackness, and that describes every
+ * optimal solution of the earlier objective):
+ *  1. with `servedFirst` only: the most needs served (cost 1 per waiting
+ *     need). Same result as adding a large constant to every edge weight,
+ *     without the constant: at 2M pairs a big enough constant times the
+ *     flow's scale would pass 2^53.
+ *  2. the greatest objective (weights and penalties).
+ *  3. ties: leaving need of rank r waiting costs n − r. Among the optimal
+ *     assignments, the placed needs are then the lexicographically earliest
+ *     set in (postedAt, id) order: the earliest need that any optimal
+ *     assignment places is placed, then, given that, the next one, and so
+ *     on (the placeable sets of a flow's face form an M-convex family, on
+ *     which any strictly decreasing reward picks the greedy, i.e.
+ *     lexicographic, choice). Which offering a placed need gets among
+ *     equally good ones is fixed by the canonical order (needs by rank,
+ *     offerings by id) — the same whatever the input order — but no further
+ *     rule is promised.
+ * Edges of weight ≤ 0 are never chosen, with or without `servedFirst`: a
+ * need with no positive edge is not a candidate at all.
  *
- * Resolution: weights become integers at a resolution of 1e-6 (rounded,
- * at least one unit, so a positive weight never ties with staying unplaced);
- * weights closer than that are a tie. Should max weight · 1e6 ·
- * (needs + offerings + 2) exceed 2^50, the resolution is coarsened just
- * enough to stay exact in doubles (see `weightScale`). The integer weights
- * are divided by their common factor, which changes nothing but the number
- * of scaling phases.
+ * Algorithms. With provider caps or `servedFirst`: cost-scaling
+ * push-relabel with global price updates (domain/solver/mcf.ts), the
+ * objective and the tie-break in one flow when their combined costs stay
+ * exact (see `solveByFlow`), else in two. Without them: the bipartite
+ * ε-scaling auction (domain/solver/auction.ts), 2–4× faster there. Both
+ * give the same result (the tie rule above defines the placed needs; the
+ * tests hold both to the oracle and HiGHS). Weights that mostly tie remain
+ * the auction's slow case (prices climbing ε by ε between equal options);
+ * see bench/solver.ts for the figures.
  *
- * Pure TypeScript: typed arrays in CSR layout, no per-edge objects in the hot
- * loops.
+ * Resolution: weights and penalties become integers at 1e-6 (rounded, at
+ * least one unit when positive, so a positive weight never ties with
+ * waiting); values closer than that are a tie. Should the largest value ·
+ * 1e6 · (nodes + 2) pass 2^50, the resolution is coarsened just enough to
+ * stay exact in doubles. Common factors are divided out.
  */
+import { solveByAuction } from './solver/auction.ts';
+import { maxExactCost, minCostFlow, type FlowProblem } from './solver/mcf.ts';
+import { prepare, type Problem } from './solver/prepare.ts';
+import type { SolverInput, SolverResult } from './solver/types.ts';
 
-export interface SolverNeed {
-  id: string;
-  postedAt: string;
-  /** Informational: the plan's priority is already part of each edge weight. */
-  priority?: number;
-}
-export interface SolverOffering {
-  id: string;
-  capacity: number;
-}
-export interface SolverEdge {
-  need: string;
-  offering: string;
-  weight: number;
-}
-export interface SolverInput {
-  needs: SolverNeed[];
-  offerings: SolverOffering[];
-  edges: SolverEdge[];
-}
-export interface SolverResult {
-  /** Ordered by need: earlier `postedAt` first, then smaller id. */
-  assignments: { need: string; offering: string }[];
-  /** Sum of the original (unrounded) weights of the chosen edges. */
-  objective: number;
+export { WEIGHT_RESOLUTION } from './solver/prepare.ts';
+export {
+  SolverInputError,
+  type SolverEdge,
+  type SolverInput,
+  type SolverNeed,
+  type SolverOffering,
+  type SolverProvider,
+  type SolverResult,
+} from './solver/types.ts';
+
+/** The flow network of a problem, its arcs laid out in fixed ranges. */
+interface Network extends FlowProblem {
+  /** First arc of each range: edges [0, E), waits, offerings, soft caps, overflows. */
+  waits: number;
+  offeringArcs: number;
+  softArcs: number;
+  overflowArcs: number;
 }
 
-/** Structurally invalid solver input (the caller's bug, never a data race). */
-export class SolverInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SolverInputError';
-  }
-}
-
-/** Weights are compared at this resolution (unless coarsened, see `weightScale`). */
-export const WEIGHT_RESOLUTION = 1e-6;
-
-/**
- * Largest scaled weight times the auction scale that is allowed. The exact
- * dual computation adds a few such values; 2^50 leaves room below 2^53 so
- * every intermediate stays an exactly represented integer.
- */
-const EXACT_LIMIT = 2 ** 50;
-
-// ------------------------------------------------------------------ prepare
-
-/** Canonical, validated problem: needs by rank, offerings by id, CSR edges. */
-interface Problem {
-  needIds: string[]; // by rank (earliest first)
-  offeringIds: string[]; // by id
-  n: number;
-  m: number;
-  /** Capacity usable at all: min(capacity, number of edges into it). */
-  capEff: Int32Array;
-  start: Int32Array; // n + 1: edges of need i are start[i]..start[i+1]
-  eOff: Int32Array; // offering of each edge (input order within a need)
-  units: Float64Array; // integer weight in resolution units, >= 1
-  /** Input index of each edge (the heaviest of duplicates): its weight. */
-  source: Int32Array;
-  edges: SolverEdge[];
-  /** Int32Array of at least E entries, free for the solver's own use. */
-  scratch: Int32Array;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function prepare(input: SolverInput): Problem {
-  if (input === null || typeof input !== 'object') throw new SolverInputError('input must be an object');
-  const { needs, offerings, edges } = input;
-  if (!Array.isArray(needs)) throw new SolverInputError('needs must be an array');
-  if (!Array.isArray(offerings)) throw new SolverInputError('offerings must be an array');
-  if (!Array.isArray(edges)) throw new SolverInputError('edges must be an array');
-
-  const n = needs.length;
-  const posted = new Float64Array(n);
-  const needIndex = new Map<string, number>();
+function buildNetwork(p: Problem): Network {
+  const { n, m, start, eOff, capEff, provOf, softCap } = p;
+  const P = p.providerIds.length;
+  const E = eOff.length;
+  const sink = n + m + P;
+  const waits = E;
+  const offeringArcs = waits + n;
+  const softArcs = offeringArcs + m;
+  const overflowArcs = softArcs + P;
+  const A = overflowArcs + P;
+  const tail = new Int32Array(A);
+  const head = new Int32Array(A);
+  const cap = new Int32Array(A);
   for (let i = 0; i < n; i++) {
-    const need = needs[i];
-    if (need === null || typeof need !== 'object' || typeof need.id !== 'string') {
-      throw new SolverInputError(`needs[${i}] must have a string id`);
+    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
+      tail[e] = i;
+      head[e] = n + eOff[e]!;
+      cap[e] = 1;
     }
-    if (needIndex.has(need.id)) throw new SolverInputError(`duplicate need id ${describe(need.id)}`);
-    needIndex.set(need.id, i);
-    const t = typeof need.postedAt === 'string' ? Date.parse(need.postedAt) : Number.NaN;
-    if (Number.isNaN(t)) {
-      throw new SolverInputError(`need ${describe(need.id)} has an invalid postedAt ${describe(need.postedAt)}`);
-    }
-    posted[i] = t;
-    if (need.priority !== undefined && !(typeof need.priority === 'number' && Number.isFinite(need.priority))) {
-      throw new SolverInputError(`need ${describe(need.id)} has a non-finite priority`);
-    }
+    tail[waits + i] = i;
+    head[waits + i] = sink;
+    cap[waits + i] = 1;
   }
-  // Rank = position in (postedAt, id) order. Everything downstream works in
-  // rank order, so the result does not depend on the input order.
-  const byRank = rankByPosted(posted, (a, b) => compareStrings(needs[a]!.id, needs[b]!.id));
-  const rankOf = new Int32Array(n);
-  for (let r = 0; r < n; r++) rankOf[byRank[r]!] = r;
-
-  const m = offerings.length;
-  const offeringIndex = new Map<string, number>();
+  const provCap = new Int32Array(P);
   for (let j = 0; j < m; j++) {
-    const off = offerings[j];
-    if (off === null || typeof off !== 'object' || typeof off.id !== 'string') {
-      throw new SolverInputError(`offerings[${j}] must have a string id`);
-    }
-    if (offeringIndex.has(off.id)) throw new SolverInputError(`duplicate offering id ${describe(off.id)}`);
-    offeringIndex.set(off.id, j);
-    const c = off.capacity;
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) {
-      throw new SolverInputError(`offering ${describe(off.id)} has capacity ${describe(c)}; it must be an integer >= 0`);
-    }
+    const a = offeringArcs + j;
+    tail[a] = n + j;
+    head[a] = provOf[j]! >= 0 ? n + m + provOf[j]! : sink;
+    cap[a] = capEff[j]!;
+    if (provOf[j]! >= 0) provCap[provOf[j]!]! += capEff[j]!;
   }
-  // Offerings in id order: ties between offerings resolve the same way
-  // whatever the input order.
-  const byId = Array.from({ length: m }, (_, j) => j).sort((a, b) =>
-    compareStrings(offerings[a]!.id, offerings[b]!.id),
-  );
-  const orderOf = new Int32Array(m);
-  for (let q = 0; q < m; q++) orderOf[byId[q]!] = q;
-  const cap = new Float64Array(m);
-  for (let q = 0; q < m; q++) cap[q] = offerings[byId[q]!]!.capacity;
-
-  // Two passes over the edges. The first validates, looks every id up once
-  // and counts per need; the second places straight into the CSR arrays.
-  // Staging full copies would add ~16 bytes an edge, and past ~64 MB of fresh
-  // typed arrays V8 runs a full collection over the caller's input (a few
-  // hundred ms at 2M edge objects).
-  const total = edges.length;
-  const start = new Int32Array(n + 1);
-  // Offering (canonical index) of each input edge, or -1 if it is unusable.
-  // Reused afterwards as solver scratch.
-  const edgeOff = new Int32Array(Math.max(1, total));
-  // Edges usually arrive grouped by need: runs of the same need id keep the
-  // need lookups (and the second pass's) to one per run.
-  let runAt = new Int32Array(n + 2);
-  let runRank = new Int32Array(n + 2);
-  let runs = 0;
-  let maxW = 0;
-  // A fresh object matches no id, so the first edge is always looked up.
-  const none = {};
-  let lastNeedId: unknown = none;
-  let lastNeed = -1;
-  let lastOffId: unknown = none;
-  let lastOff = -1;
-  for (let k = 0; k < total; k++) {
-    const edge = edges[k];
-    if (edge === null || typeof edge !== 'object') throw new SolverInputError(`edges[${k}] must be an object`);
-    const needId = edge.need;
-    if (needId !== lastNeedId) {
-      const i = typeof needId === 'string' ? needIndex.get(needId) : undefined;
-      if (i === undefined) throw new SolverInputError(`edges[${k}] names unknown need ${describe(needId)}`);
-      lastNeedId = needId;
-      lastNeed = rankOf[i]!;
-      if (runs + 1 >= runAt.length) {
-        const grow = (a: Int32Array) => {
-          const b = new Int32Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        runAt = grow(runAt);
-        runRank = grow(runRank);
-      }
-      runAt[runs] = k;
-      runRank[runs] = lastNeed;
-      runs++;
-    }
-    const offId = edge.offering;
-    if (offId !== lastOffId) {
-      const j = typeof offId === 'string' ? offeringIndex.get(offId) : undefined;
-      if (j === undefined) throw new SolverInputError(`edges[${k}] names unknown offering ${describe(offId)}`);
-      lastOffId = offId;
-      lastOff = orderOf[j]!;
-    }
-    const w = edge.weight;
-    if (typeof w !== 'number' || !Number.isFinite(w)) {
-      throw new SolverInputError(`edges[${k}] (${describe(needId)} -> ${describe(offId)}) has non-finite weight ${describe(w)}`);
-    }
-    // Unplaced is worth zero, so a non-positive edge is never worth taking.
-    if (w > 0 && cap[lastOff]! > 0) {
-      edgeOff[k] = lastOff;
-      start[lastNeed + 1]!++;
-      if (w > maxW) maxW = w;
-    } else {
-      edgeOff[k] = -1;
-    }
+  for (let k = 0; k < P; k++) {
+    const soft = Math.min(softCap[k]!, provCap[k]!);
+    tail[softArcs + k] = tail[overflowArcs + k] = n + m + k;
+    head[softArcs + k] = head[overflowArcs + k] = sink;
+    cap[softArcs + k] = soft;
+    cap[overflowArcs + k] = provCap[k]! - soft;
   }
-  runAt[runs] = total;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const scale = weightScale(maxW, n + m + 2);
-  const slots = start[n]!;
-  const eOff = new Int32Array(slots);
-  const units = new Float64Array(slots);
-  const source = new Int32Array(slots); // input index of the edge (its weight)
-  const fill = start.slice(0, n + 1);
-  for (let r = 0; r < runs; r++) {
-    let p = fill[runRank[r]!]!;
-    for (let k = runAt[r]!, end = runAt[r + 1]!; k < end; k++) {
-      const j = edgeOff[k]!;
-      if (j < 0) continue;
-      eOff[p] = j;
-      units[p] = Math.max(1, Math.round(edges[k]!.weight * scale));
-      source[p] = k;
-      p++;
-    }
-    fill[runRank[r]!] = p;
-  }
-
-  // Merge duplicate pairs inside each need (the best weight wins), in place.
-  // Edges keep their input order within a need: bids break ties by offering
-  // index, so the result does not depend on it, and no sort is needed.
-  const seenBy = new Int32Array(m).fill(-1); // need that last listed offering j
-  const seenAt = new Int32Array(m); // where that need's edge to j went
-  let out = 0;
-  for (let i = 0; i < n; i++) {
-    const a = start[i]!;
-    const b = start[i + 1]!;
-    start[i] = out;
-    for (let p = a; p < b; p++) {
-      const j = eOff[p]!;
-      if (seenBy[j] === i) {
-        const q = seenAt[j]!;
-        if (edges[source[p]!]!.weight > edges[source[q]!]!.weight) {
-          units[q] = units[p]!;
-          source[q] = source[p]!;
-        }
-      } else {
-        seenBy[j] = i;
-        seenAt[j] = out;
-        eOff[out] = j;
-        units[out] = units[p]!;
-        source[out] = source[p]!;
-        out++;
-      }
-    }
-  }
-  start[n] = out;
-  const E = out;
-  const capEff = new Int32Array(m);
-  for (let e = 0; e < E; e++) capEff[eOff[e]!]!++;
-  for (let j = 0; j < m; j++) capEff[j] = Math.min(cap[j]!, capEff[j]!);
-  // Dividing by the common factor changes neither the optimum nor its ties
-  // but shrinks the value range, hence the number of ε-scaling phases:
-  // weights on a coarse grid (priorities alone, quarter points) are where
-  // the auction works hardest.
-  let g = 0;
-  for (let e = 0; e < E && g !== 1; e++) g = gcd(units[e]!, g);
-  if (g > 1) for (let e = 0; e < E; e++) units[e] = units[e]! / g;
-
-  return {
-    edges,
-    needIds: byRank.map((i) => needs[i]!.id),
-    offeringIds: byId.map((j) => offerings[j]!.id),
-    n,
-    m,
-    capEff,
-    start,
-    eOff: eOff.subarray(0, E),
-    units: units.subarray(0, E),
-    source: source.subarray(0, E),
-    scratch: edgeOff,
-  };
+  const supply = new Int32Array(sink + 1);
+  supply.fill(1, 0, n);
+  supply[sink] = -n;
+  return { nodes: sink + 1, tail, head, cap, cost: new Float64Array(A), supply, waits, offeringArcs, softArcs, overflowArcs };
 }
 
 /**
- * Indices sorted by `time`, ties by `tie`. A native sort of packed
- * (time offset, index) doubles is several times faster than a comparator
- * sort at 100k needs; equal times then get their tie order. When the packed
- * keys would not be exact, the comparator sort does it all.
+ * Restricts the network to the optimal face of the flow just found: an arc
+ * whose reduced cost under the exact optimal potentials is not zero keeps
+ * its flow in every optimal solution, so that flow moves into `fixed` and
+ * the supplies, and the arc leaves the network.
  */
-function rankByPosted(time: Float64Array, tie: (a: number, b: number) => number): number[] {
-  const n = time.length;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, time[i]!);
-    hi = Math.max(hi, time[i]!);
-  }
-  if (n === 0 || (hi - lo + 1) * n >= 2 ** 53) {
-    return Array.from({ length: n }, (_, i) => i).sort((a, b) => time[a]! - time[b]! || tie(a, b));
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (time[i]! - lo) * n + i;
-  keys.sort();
-  const order = Array.from(keys, (k) => k % n);
-  for (let a = 0; a < n; ) {
-    let b = a + 1;
-    while (b < n && time[order[b]!] === time[order[a]!]) b++;
-    if (b - a > 1) {
-      const run = order.slice(a, b).sort(tie);
-      for (let q = a; q < b; q++) order[q] = run[q - a]!;
-    }
-    a = b;
-  }
-  return order;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-/**
- * Integer units per weight unit: 1 / WEIGHT_RESOLUTION, unless the largest
- * weight times the auction scale would leave the range where doubles hold
- * integers exactly; then the largest factor that still fits.
- */
-function weightScale(maxWeight: number, auctionScale: number): number {
-  const preferred = 1 / WEIGHT_RESOLUTION;
-  const limit = Math.floor(EXACT_LIMIT / ((maxWeight + 1) * auctionScale));
-  return Math.max(1, Math.min(preferred, limit));
-}
-
-// ------------------------------------------------------------------ auction
-
-const UNPLACED = -1;
-const STAYS_UNPLACED = -2;
-
-/**
- * Bipartite market the auction runs on: edge e is worth units[e] · scale
- * (integers; scaling on the fly saves an edge-sized array).
- */
-interface Market {
-  n: number;
-  m: number;
-  start: Int32Array;
-  eOff: Int32Array;
-  units: Float64Array;
-  scale: number;
-  capEff: Int32Array;
-  /** Int32Array of at least E entries the auction may use (saves an allocation). */
-  scratch?: Int32Array;
-}
-
-interface AuctionResult {
-  /** Per need: the offering it holds, or STAYS_UNPLACED. */
-  heldOff: Int32Array;
-  /** Per need: value of the edge it holds. */
-  heldValue: Float64Array;
-  /** P_j: the offering's price (its cheapest slot). */
-  offPrice: Float64Array;
-  slotStart: Int32Array; // m + 1
-  /** Need holding each slot, or -1. */
-  slotOwner: Int32Array;
-}
-
-/**
- * ε schedule of one auction: the first phase's ε is the largest value over
- * `firstDivisor`; the next divides it by `factor`, and each one after by
- * `growth` times more than the one before; the last phase has ε = 1. Any
- * schedule gives the same exact result; they differ in work only.
- */
-interface Schedule {
-  firstDivisor: number;
-  factor: number;
-  growth: number;
-}
-
-/**
- * Schedule for the weights themselves, tuned on the benchmark markets
- * (needs × offerings, ~20 eligible offerings a need). With weights of many
- * distinct values, starting at max / 1024 with steps of 16, 32, 64, … did
- * the least work (about 23 edge visits per edge at 2M edges): coarser
- * starts shuffle needs around and leave empty offerings that cost long
- * chains of reverse bids; once prices are close, each phase's full re-check
- * of every need costs more than the few bids a bigger step adds. With few
- * distinct weights a fine start and big steps are a trap: equal options make
- * needs outbid each other ε by ε, so the start follows the weights'
- * granularity (max / distinct values, at least max / 8) and steps stay 16.
- */
-function weightSchedule(units: Float64Array): Schedule {
-  // A strided sample is enough to tell "a handful of values" from "many".
-  const seen = new Set<number>();
-  const stride = Math.max(1, Math.floor(units.length / 4096));
-  for (let e = 0; e < units.length && seen.size < 1024; e += stride) seen.add(units[e]!);
-  const many = seen.size >= 1024;
-  return { firstDivisor: Math.max(8, seen.size), factor: 16, growth: many ? 2 : 1 };
-}
-
-/**
- * Schedule for the tie-break auction, whose values are rank bonuses that
- * differ by one between neighbours: a textbook coarse start avoids long
- * ε-by-ε price wars (measured 3–8× less work than the weight schedule on
- * tie-heavy markets).
- */
-const TIE_BREAK_SCHEDULE: Schedule = { firstDivisor: 8, factor: 8, growth: 1 };
-
-/**
- * ε-scaling auction with offering-level prices.
- *
- * An offering's price P_j is its cheapest slot's price; a slot's price is
- * the bid of the need holding it (or the carried-over price while empty),
- * so a higher bid evicts the holder of the cheapest slot. A need bids for
- * the cheapest slot of its best offering: its value there minus the value
- * of its best other offering (or of staying unplaced) plus ε. Comparing
- * against other offerings only, not against the same offering's next slot,
- * avoids ε-by-ε price wars between identical slots and keeps the
- * offering-level ε-complementary slackness the certificate needs:
- *   need placed at j:  w_ij − P_j ≥ max(0, max_k (w_ik − P_k)) − ε
- *   unplaced need:     0 ≥ max_k (w_ik − P_k) − ε
- *   offering not full: P_j = 0 (the reverse bids enforce it).
- * Then total weight ≥ dual bound − n·ε, so with values scaled by s > n and
- * ε = 1 in the last phase the assignment is optimal.
- *
- * A phase starts from the previous prices and assignment (needs that no
- * longer meet the new ε bid again), runs forward bids until all needs are
- * settled, then reverse bids: an offering with room but a positive price
- * lowers an empty slot's price to attract its best need (who gains at least
- * ε), or to zero.
- */
-function auction(mk: Market, schedule: Schedule): AuctionResult {
-  const a = new Auction(mk);
-  let maxValue = 0;
-  for (let e = 0; e < mk.units.length; e++) if (mk.units[e]! > maxValue) maxValue = mk.units[e]!;
-  let eps = Math.max(1, Math.floor((maxValue * mk.scale) / schedule.firstDivisor));
-  let factor = schedule.factor;
-  let sp = a.everyone();
-  for (;;) {
-    a.forward(sp, eps);
-    a.reverse(eps);
-    if (eps === 1) break;
-    eps = Math.max(1, Math.floor(eps / factor));
-    factor *= schedule.growth;
-    sp = a.recheck(eps);
-  }
-  return { heldOff: a.heldOff, heldValue: a.heldValue, offPrice: a.offPrice, slotStart: a.slotStart, slotOwner: a.slotOwner };
-}
-
-/**
- * State of one auction. The stages are separate methods so the JIT
- * optimises each hot loop on its own instead of one huge function that
- * deoptimises whenever a new stage starts.
- */
-class Auction {
-  readonly n: number;
-  readonly m: number;
-  readonly start: Int32Array;
-  readonly eOff: Int32Array;
-  readonly units: Float64Array;
-  readonly scale: number;
-  readonly capEff: Int32Array;
-  readonly slotStart: Int32Array;
-  readonly slotPrice: Float64Array;
-  /** Need holding each slot, or -1. */
-  readonly slotOwner: Int32Array;
-  /** Per offering: a min-heap of its slots by price, and each slot's position. */
-  readonly heap: Int32Array;
-  readonly heapPos: Int32Array;
-  /** P_j, kept equal to the price at the top of the offering's heap. */
-  readonly offPrice: Float64Array;
-  /** Edges in offering order (needs eligible for j, their values) for reverse bids. */
-  readonly inStart: Int32Array;
-  readonly inNeed: Int32Array;
-  readonly inValue: Float64Array;
-  readonly slotOf: Int32Array;
-  /**
-   * The offering a need holds (or UNPLACED / STAYS_UNPLACED) and that edge's
-   * value: reverse bids read them for every eligible need, and need-sized
-   * arrays stay in cache where edge-sized ones do not.
-   */
-  readonly heldOff: Int32Array;
-  readonly heldValue: Float64Array;
-  readonly load: Int32Array;
-  readonly stack: Int32Array;
-  readonly queued: Uint8Array;
-
-  constructor(mk: Market) {
-    const { n, m, start, eOff, units, scale, capEff } = mk;
-    const E = eOff.length;
-    this.n = n;
-    this.m = m;
-    this.start = start;
-    this.eOff = eOff;
-    this.units = units;
-    this.scale = scale;
-    this.capEff = capEff;
-    const slotStart = new Int32Array(m + 1);
-    for (let j = 0; j < m; j++) slotStart[j + 1] = slotStart[j]! + capEff[j]!;
-    const K = slotStart[m]!;
-    this.slotStart = slotStart;
-    this.slotPrice = new Float64Array(K);
-    this.slotOwner = new Int32Array(K).fill(-1);
-    this.heap = new Int32Array(K);
-    this.heapPos = new Int32Array(K);
-    for (let j = 0; j < m; j++) {
-      for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
-        this.heap[k] = k;
-        this.heapPos[k] = k - slotStart[j]!;
-      }
-    }
-    this.offPrice = new Float64Array(m);
-    const inStart = new Int32Array(m + 1);
-    for (let e = 0; e < E; e++) inStart[eOff[e]! + 1]!++;
-    for (let j = 0; j < m; j++) inStart[j + 1]! += inStart[j]!;
-    const inNeed = mk.scratch ? mk.scratch.subarray(0, E) : new Int32Array(E);
-    const inValue = new Float64Array(E);
-    const fill = inStart.slice(0, m);
-    for (let i = 0; i < n; i++) {
-      for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-        const q = fill[eOff[e]!]!++;
-        inNeed[q] = i;
-        inValue[q] = units[e]! * scale;
-      }
-    }
-    this.inStart = inStart;
-    this.inNeed = inNeed;
-    this.inValue = inValue;
-    this.slotOf = new Int32Array(n);
-    this.heldOff = new Int32Array(n).fill(UNPLACED);
-    this.heldValue = new Float64Array(n);
-    this.load = new Int32Array(m);
-    this.stack = new Int32Array(Math.max(n, m));
-    this.queued = new Uint8Array(m);
-  }
-
-  private siftDown(base: number, size: number, pos: number): void {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const price = this.slotPrice;
-    const k = heap[base + pos]!;
-    const p = price[k]!;
-    for (;;) {
-      let c = 2 * pos + 1;
-      if (c >= size) break;
-      if (c + 1 < size && price[heap[base + c + 1]!]! < price[heap[base + c]!]!) c++;
-      const ck = heap[base + c]!;
-      if (price[ck]! >= p) break;
-      heap[base + pos] = ck;
-      heapPos[ck] = pos;
-      pos = c;
-    }
-    heap[base + pos] = k;
-    heapPos[k] = pos;
-  }
-
-  private siftUp(base: number, pos: number): void {
-    const heap = this.heap;
-    const heapPos = this.heapPos;
-    const price = this.slotPrice;
-    const k = heap[base + pos]!;
-    const p = price[k]!;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pk = heap[base + parent]!;
-      if (price[pk]! <= p) break;
-      heap[base + pos] = pk;
-      heapPos[pk] = pos;
-      pos = parent;
-    }
-    heap[base + pos] = k;
-    heapPos[k] = pos;
-  }
-
-  /** First phase: every need bids, the earliest first. */
-  everyone(): number {
-    const stack = this.stack;
-    let sp = 0;
-    for (let i = this.n - 1; i >= 0; i--) stack[sp++] = i;
-    return sp;
-  }
-
-  /**
-   * Start of a later phase: keep each need's assignment where it still
-   * meets the new ε (clearing everything makes needs land elsewhere and
-   * leaves empty slots that then need long chains of reverse bids); the
-   * others bid again. Returns the stack size of needs to bid.
-   */
-  recheck(eps: number): number {
-    const { n, start, eOff, units, scale, offPrice, heldOff, slotOf, slotPrice, slotOwner, slotStart, heapPos, load, stack } = this;
-    let sp = 0;
-    for (let i = n - 1; i >= 0; i--) {
-      const j = heldOff[i]!;
-      let own = 0;
-      let other = 0;
-      for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-        const jj = eOff[e]!;
-        const v = units[e]! * scale - offPrice[jj]!;
-        if (jj === j) own = v;
-        else if (v > other) other = v;
-      }
-      if (own >= other - eps) {
-        if (j >= 0) {
-          // Re-bid in place at the new ε: the slot's price bounds how far
-          // the offering's price may rise while this need stays.
-          const k = slotOf[i]!;
-          const bid = own + offPrice[j]! - other + eps;
-          if (bid < slotPrice[k]!) {
-            slotPrice[k] = bid;
-            this.siftUp(slotStart[j]!, heapPos[k]!);
-          }
-        }
-        continue;
-      }
-      if (j >= 0) {
-        // The slot empties at the offering's price, which therefore stays
-        // put; a stale higher bid would only keep the slot empty.
-        const k = slotOf[i]!;
-        slotOwner[k] = -1;
-        slotPrice[k] = offPrice[j]!;
-        this.siftUp(slotStart[j]!, heapPos[k]!);
-        load[j]!--;
-      }
-      heldOff[i] = UNPLACED;
-      stack[sp++] = i;
-    }
-    return sp;
-  }
-
-  /** Forward bids until every need on the stack is settled. */
-  forward(sp: number, eps: number): void {
-    const { start, eOff, units, scale, offPrice, heldOff, heldValue, slotOf, slotPrice, slotOwner, slotStart, heap, load, stack } = this;
-    while (sp > 0) {
-      const i = stack[--sp]!;
-      let v1 = 0; // staying unplaced is worth zero, and wins its ties
-      let v2 = 0;
-      let best = -1;
-      let bestJ = -1;
-      for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-        const j = eOff[e]!;
-        const v = units[e]! * scale - offPrice[j]!;
-        // Equal offerings go by index, whatever the edges' input order.
-        if (v > v1 || (v === v1 && best >= 0 && j < bestJ)) {
-          v2 = v1;
-          v1 = v;
-          best = e;
-          bestJ = j;
-        } else if (v > v2) v2 = v;
-      }
-      if (best < 0) {
-        heldOff[i] = STAYS_UNPLACED;
-        continue;
-      }
-      const j = bestJ;
-      const base = slotStart[j]!;
-      const k = heap[base]!;
-      const prev = slotOwner[k]!;
-      const value = v1 + offPrice[j]!;
-      heldOff[i] = j;
-      heldValue[i] = value;
-      slotOwner[k] = i;
-      slotOf[i] = k;
-      slotPrice[k] = value - v2 + eps; // v2 >= 0: a price never exceeds value + ε
-      this.siftDown(base, slotStart[j + 1]! - base, 0);
-      offPrice[j] = slotPrice[heap[base]!]!;
-      if (prev >= 0) {
-        heldOff[prev] = UNPLACED;
-        stack[sp++] = prev;
-      } else load[j]!++;
-    }
-  }
-
-  /** Reverse bids until no offering has room at a positive price. */
-  reverse(eps: number): void {
-    const { m, capEff, offPrice, heldOff, heldValue, slotOf, slotPrice, slotOwner, slotStart, heap, heapPos, load, stack, queued, inStart, inNeed, inValue } = this;
-    let rp = 0;
-    for (let j = 0; j < m; j++) {
-      if (load[j]! < capEff[j]! && offPrice[j]! > 0) {
-        stack[rp++] = j;
-        queued[j] = 1;
-      }
-    }
-    while (rp > 0) {
-      const j = stack[--rp]!;
-      queued[j] = 0;
-      const base = slotStart[j]!;
-      const end = slotStart[j + 1]!;
-      while (load[j]! < capEff[j]! && offPrice[j]! > 0) {
-        // The cheapest empty slot makes the offer.
-        let k = -1;
-        for (let q = base; q < end; q++) {
-          if (slotOwner[q]! < 0 && (k < 0 || slotPrice[q]! < slotPrice[k]!)) k = q;
-        }
-        let b1 = -Infinity;
-        let b2 = -Infinity;
-        let best = -1;
-        for (let q = inStart[j]!, qe = inStart[j + 1]!; q < qe; q++) {
-          const i = inNeed[q]!;
-          const jh = heldOff[i]!;
-          let profit = 0;
-          if (jh >= 0) {
-            if (jh === j) continue;
-            profit = heldValue[i]! - offPrice[jh]!;
-          }
-          const b = inValue[q]! - profit;
-          if (b > b1) {
-            b2 = b1;
-            b1 = b;
-            best = q;
-          } else if (b > b2) b2 = b;
-        }
-        if (b1 - eps <= 0) {
-          // Nobody gains more than ε from it: the offering is worth zero.
-          slotPrice[k] = 0;
-          this.siftUp(base, heapPos[k]!);
-          offPrice[j] = 0;
-          break;
-        }
-        const i = inNeed[best]!;
-        const jo = heldOff[i]!;
-        const old = jo >= 0 ? slotOf[i]! : -1;
-        heldOff[i] = j;
-        heldValue[i] = inValue[best]!;
-        slotOwner[k] = i;
-        slotOf[i] = k;
-        slotPrice[k] = b2 - eps > 0 ? b2 - eps : 0;
-        this.siftUp(base, heapPos[k]!);
-        offPrice[j] = slotPrice[heap[base]!]!;
-        load[j]!++;
-        if (old >= 0) {
-          slotOwner[old] = -1;
-          load[jo]!--;
-          if (!queued[jo] && offPrice[jo]! > 0) {
-            stack[rp++] = jo;
-            queued[jo] = 1;
-          }
-        }
-      }
-    }
+function fixOffFace(net: Network, flow: Int32Array, potential: Float64Array, fixed: Int32Array): void {
+  const { tail, head, cap, cost, supply } = net;
+  for (let a = 0; a < cap.length; a++) {
+    if (cap[a] === 0) continue;
+    if (cost[a]! + potential[tail[a]!]! - potential[head[a]!]! === 0) continue;
+    const f = flow[a]!;
+    fixed[a]! += f;
+    supply[tail[a]!]! -= f;
+    supply[head[a]!]! += f;
+    cap[a] = 0;
   }
 }
-
-// ------------------------------------------------------------ exact duals
-
-/**
- * Exact optimal dual prices in resolution units, from the ε-optimal auction
- * prices (values = units · s, ε = 1). Shortest paths in the residual network
- * with lengths (reduced cost + 1) ≥ 0 are found by Dijkstra; a path of
- * L ≤ n + m + 1 arcs adds L < s to its length, so flooring distance / s
- * recovers the exact integer distance. The residual network is augmented
- * with the arcs that encode u ≥ 0, P ≥ 0 and u_i + P_j ≥ w on the chosen
- * edges (each closes only a zero-cost 2-cycle), so the distances form an LP
- * dual: u (needs) and P (offerings) ≥ 0, u_i + P_j ≥ w_ij on every edge with
- * equality on chosen ones, u_i > 0 only for placed needs, P_j > 0 only for
- * full offerings.
- */
-function exactDuals(mk: Market, res: AuctionResult, s: number): { u: Float64Array; P: Float64Array } {
-  const { n, m, start, eOff, units, scale, capEff } = mk;
-  const { heldOff, heldValue, offPrice, slotStart, slotOwner } = res;
-  const V = n + m + 1;
-  const T = n + m; // the "stays unplaced" sink
-  // Potentials of the ε-optimal prices: offering −P_j, need its profit
-  // w − P_j (0 when unplaced), sink 0. Node order: needs, offerings, sink.
-  const phi = new Float64Array(V);
-  for (let j = 0; j < m; j++) phi[n + j] = -offPrice[j]!;
-  for (let i = 0; i < n; i++) {
-    const j = heldOff[i]!;
-    if (j >= 0) phi[i] = heldValue[i]! - offPrice[j]!;
-  }
-  let root = 0;
-  for (let v = 0; v < V; v++) if (phi[v]! > root) root = phi[v]!;
-
-  const dist = new Float64Array(V);
-  const hp = new Int32Array(V); // binary heap of nodes by dist
-  const pos = new Int32Array(V);
-  for (let v = 0; v < V; v++) {
-    dist[v] = root - phi[v]! + 1; // a virtual root reaches every node at cost 0
-    hp[v] = v;
-    pos[v] = v;
-  }
-  let size = V;
-  const down = (p: number): void => {
-    const v = hp[p]!;
-    const d = dist[v]!;
-    for (;;) {
-      let c = 2 * p + 1;
-      if (c >= size) break;
-      if (c + 1 < size && dist[hp[c + 1]!]! < dist[hp[c]!]!) c++;
-      if (dist[hp[c]!]! >= d) break;
-      hp[p] = hp[c]!;
-      pos[hp[p]!] = p;
-      p = c;
-    }
-    hp[p] = v;
-    pos[v] = p;
-  };
-  const up = (p: number): void => {
-    const v = hp[p]!;
-    const d = dist[v]!;
-    while (p > 0) {
-      const parent = (p - 1) >> 1;
-      if (dist[hp[parent]!]! <= d) break;
-      hp[p] = hp[parent]!;
-      pos[hp[p]!] = p;
-      p = parent;
-    }
-    hp[p] = v;
-    pos[v] = p;
-  };
-  for (let p = (size >> 1) - 1; p >= 0; p--) down(p);
-  const done = new Uint8Array(V);
-  const relax = (from: number, to: number, cost: number): void => {
-    if (done[to]) return;
-    const d = dist[from]! + cost + phi[from]! - phi[to]! + 1;
-    if (d < dist[to]!) {
-      dist[to] = d;
-      up(pos[to]!);
-    }
-  };
-  while (size > 0) {
-    const v = hp[0]!;
-    done[v] = 1;
-    size--;
-    if (size > 0) {
-      hp[0] = hp[size]!;
-      pos[hp[0]!] = 0;
-      down(0);
-    }
-    if (v < n) {
-      for (let e = start[v]!, end = start[v + 1]!; e < end; e++) relax(v, n + eOff[e]!, -units[e]! * scale);
-      relax(v, T, 0);
-    } else if (v < T) {
-      const j = v - n;
-      let load = 0;
-      for (let k = slotStart[j]!; k < slotStart[j + 1]!; k++) {
-        const i = slotOwner[k]!;
-        if (i >= 0) {
-          relax(v, i, heldValue[i]!);
-          load++;
-        }
-      }
-      if (load < capEff[j]!) relax(v, T, 0);
-    } else {
-      for (let j = 0; j < m; j++) relax(v, n + j, 0);
-      for (let i = 0; i < n; i++) if (heldOff[i] === STAYS_UNPLACED) relax(v, i, 0);
-    }
-  }
-  const u = new Float64Array(n);
-  const P = new Float64Array(m);
-  const exact = (v: number): number => {
-    const x = dist[v]! - root + phi[v]! - 1; // = s · distance + (arcs − 1)
-    let q = Math.floor(x / s);
-    if (q * s > x) q--;
-    else if ((q + 1) * s <= x) q++;
-    return q;
-  };
-  const dT = exact(T);
-  for (let i = 0; i < n; i++) u[i] = exact(i) - dT;
-  for (let j = 0; j < m; j++) P[j] = dT - exact(n + j);
-  return { u, P };
-}
-
-// ------------------------------------------------------------------ solve
 
 /** Edge (index into the problem's CSR) chosen for each need, or -1. */
 function solveProblem(p: Problem): Int32Array {
-  const { n, m, start, eOff, units, capEff } = p;
+  if (p.eOff.length === 0) return new Int32Array(p.n).fill(-1);
+  let capped = false;
+  for (let j = 0; j < p.m && !capped; j++) capped = p.provOf[j]! >= 0;
+  return p.servedFirst || capped ? solveByFlow(p) : solveByAuction(p);
+}
+
+function solveByFlow(p: Problem): Int32Array {
+  const { n, eOff, units, penaltyUnits } = p;
   const E = eOff.length;
+  const net = buildNetwork(p);
+  const fixed = new Int32Array(net.cap.length);
+  const cost = net.cost;
+
+  if (p.servedFirst) {
+    for (let i = 0; i < n; i++) cost[net.waits + i] = 1;
+    const most = minCostFlow(net, true);
+    fixOffFace(net, most.flow, most.potential!, fixed);
+    cost.fill(0);
+  }
+
+  // Objective and tie-break in one flow when the combined costs stay exact:
+  // objective · (n + 1) + waiting ranks. A simple cycle of the residual
+  // network passes the sink once, so it changes the rank term by less
+  // than n + 1: no objective unit is ever traded for an earlier need.
+  let maxUnits = 0;
+  for (let e = 0; e < E; e++) maxUnits = Math.max(maxUnits, units[e]!);
+  for (let k = 0; k < penaltyUnits.length; k++) maxUnits = Math.max(maxUnits, penaltyUnits[k]!);
+  const together = maxUnits * (n + 1) + n <= maxExactCost(net.nodes);
+  const K = together ? n + 1 : 1;
+  for (let e = 0; e < E; e++) cost[e] = -units[e]! * K;
+  for (let k = 0; k < penaltyUnits.length; k++) cost[net.overflowArcs + k] = penaltyUnits[k]! * K;
+  if (!together) {
+    const best = minCostFlow(net, true);
+    fixOffFace(net, best.flow, best.potential!, fixed);
+    cost.fill(0);
+  }
+  for (let i = 0; i < n; i++) cost[net.waits + i] = n - i;
+  const earliest = minCostFlow(net, false);
+
   const chosen = new Int32Array(n).fill(-1);
-  if (E === 0) return chosen;
-
-  // Phase 1: the optimum itself.
-  const s = n + m + 2; // > #needs for the auction, > path length for exactDuals
-  const market: Market = { n, m, start, eOff, units, scale: s, capEff, scratch: p.scratch };
-  const { u, P } = exactDuals(market, auction(market, weightSchedule(units)), s);
-
-  // Phase 2: among the optimal assignments, place the earliest needs. Only
-  // tight edges (u_i + P_j = w_ij) remain; need of rank r earns n − r, plus
-  // L if it must be placed (u > 0), plus L on edges into offerings that must
-  // be full (P > 0). L exceeds any difference of rank bonuses, so leaving
-  // the optimal face never pays (see the file comment).
-  const L = n + 1;
-  const s2 = n + 1;
-  const tStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    let c = 0;
-    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) if (u[i]! + P[eOff[e]!]! === units[e]!) c++;
-    tStart[i + 1] = tStart[i]! + c;
-  }
-  const E2 = tStart[n]!;
-  const tOff = new Int32Array(E2);
-  const tUnits = new Float64Array(E2);
-  const tIndeg = new Int32Array(m);
-  for (let i = 0, t = 0; i < n; i++) {
-    const bonus = n - i + (u[i]! > 0 ? L : 0);
-    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
-      const j = eOff[e]!;
-      if (u[i]! + P[j]! !== units[e]!) continue;
-      tOff[t] = j;
-      tUnits[t] = bonus + (P[j]! > 0 ? L : 0);
-      tIndeg[j]!++;
-      t++;
-    }
-  }
-  const tCap = new Int32Array(m);
-  for (let j = 0; j < m; j++) tCap[j] = Math.min(capEff[j]!, tIndeg[j]!);
-  // Same object shape as phase 1's market (the JIT keeps its optimised
-  // code), and phase 1 is done with the scratch buffer.
-  const tieBreak: Market = { n, m, start: tStart, eOff: tOff, units: tUnits, scale: s2, capEff: tCap, scratch: p.scratch };
-  const second = auction(tieBreak, TIE_BREAK_SCHEDULE);
-  for (let i = 0; i < n; i++) {
-    const j = second.heldOff[i]!;
-    if (j < 0) continue;
-    for (let e = start[i]!; e < start[i + 1]!; e++) {
-      if (eOff[e] === j) {
+    for (let e = p.start[i]!, end = p.start[i + 1]!; e < end; e++) {
+      if (fixed[e]! + earliest.flow[e]! > 0) {
         chosen[i] = e;
         break;
       }
@@ -966,19 +195,27 @@ function solveProblem(p: Problem): Int32Array {
 
 function toResult(p: Problem, chosen: Int32Array): SolverResult {
   const assignments: { need: string; offering: string }[] = [];
+  const load = new Int32Array(p.providerIds.length);
   let objective = 0;
   for (let i = 0; i < p.n; i++) {
     const e = chosen[i]!;
     if (e < 0) continue;
-    assignments.push({ need: p.needIds[i]!, offering: p.offeringIds[p.eOff[e]!]! });
+    const j = p.eOff[e]!;
+    assignments.push({ need: p.needIds[i]!, offering: p.offeringIds[j]! });
     objective += p.edges[p.source[e]!]!.weight;
+    if (p.provOf[j]! >= 0) load[p.provOf[j]!]!++;
   }
-  return { assignments, objective };
+  for (let k = 0; k < load.length; k++) {
+    if (load[k]! > p.softCap[k]!) objective -= p.penalty[k]! * (load[k]! - p.softCap[k]!);
+  }
+  return { assignments, objective, served: assignments.length };
 }
 
 /**
- * Exact capacitated maximum-weight assignment; ties go to earlier needs.
- * Throws SolverInputError on structurally invalid input.
+ * Exact assignment: with `servedFirst` the most needs served, then the
+ * greatest objective (weights minus soft-cap penalties); ties go to the
+ * earlier needs (see the file comment for the exact rule). Throws
+ * SolverInputError on structurally invalid input.
  */
 export function solveAssignment(input: SolverInput): SolverResult {
   const p = prepare(input);
@@ -988,7 +225,8 @@ export function solveAssignment(input: SolverInput): SolverResult {
 /**
  * Baseline for benchmarks: edges by weight, heaviest first (ties to the
  * earlier need, then input order), taken while the need is free and the
- * offering has room. Fast, not optimal.
+ * offering has room; provider soft caps only count in the reported
+ * objective. Fast, not optimal.
  */
 export function greedyAssignment(input: SolverInput): SolverResult {
   const p = prepare(input);

@@ -6,7 +6,7 @@
 import { EVENT_SOURCE, type DetailType } from './contracts.ts';
 
 export interface Route {
-  /** Consumer name; also the handler key in functions/handlers (see functions/handlers/index.ts). */
+  /** Consumer name; also its key in FUNCTIONS (functions/handlers/manifest.ts) and in the handlers buildHandlers returns. */
   consumer: 'matcher' | 'notifier';
   detailTypes: readonly DetailType[];
   /**

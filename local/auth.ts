@@ -31,6 +31,8 @@ export const LOCAL_AUDIENCE = 'sme-matchmaking-local';
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 const ALG = 'ES256';
 export const AUTH_KEY_FILE = 'auth-key.json';
+/** Leeway for an `iat` a little ahead of this clock (a token minted in the same second). */
+const IAT_SKEW_SECONDS = 5;
 
 export const ROLES = ['sme', 'provider', 'operator'] as const;
 export type LocalRole = (typeof ROLES)[number];
@@ -130,6 +132,11 @@ export async function localAuthFromJwk(privateJwk: JWK): Promise<LocalAuth> {
         });
         // API Gateway selects the key by `kid`; a token without one is refused there too.
         if (protectedHeader.kid !== kid) return null;
+        // jose checks that these claims are present, not what they hold. API Gateway
+        // also wants `iat` before the current time (a token from a clock a day ahead
+        // is refused), and every subject the platform issues is a non-empty string.
+        if (typeof payload.sub !== 'string' || payload.sub.length === 0) return null;
+        if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) return null;
         const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : null;
         return { claims: renderClaims(payload), scopes };
       } catch {

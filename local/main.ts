@@ -7,7 +7,8 @@
  *   ROUND_DELAY_MS  market round delay (default 1000)
  *   MATCH_TTL_HOURS open matches expire after this (default 72)
  *   LOG_LEVEL       DEBUG | INFO | WARN | ERROR | SILENT (default INFO)
- *   HOST            interface to listen on (default 127.0.0.1)
+ *   HOST            interface to listen on (default 127.0.0.1); one other machines
+ *                   can reach also needs LOCAL_EXPOSE_TOKEN_MINT=1 (see exposure.ts)
  *
  * Ctrl-C (SIGINT) or SIGTERM shuts down gracefully; a second signal exits at once.
  */
@@ -16,6 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import * as z from 'zod/mini';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './auth.ts';
+import { checkExposure } from './exposure.ts';
 
 const Env = z.object({
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), 3000),
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
+  const exposure = checkExposure(env.HOST, process.env);
+  if (!exposure.ok) {
+    console.error(exposure.message);
+    process.exit(2);
+  }
+  if (exposure.warning) console.warn(exposure.warning);
   // Loaded after the variable above is set: static imports would load the SDK first.
   const { startRuntime } = await import('./runtime.ts');
   const runtime = await startRuntime({

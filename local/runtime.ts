@@ -11,9 +11,9 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { buildHandlers as buildAppHandlers, type AppHandlers, type AppPorts, type HttpHandler } from '#functions/app.ts';
+import { buildHandlers as buildAppHandlers, type AppHandlers } from '#functions/app.ts';
 import { loadConfig, type Config } from '#functions/config.ts';
-import { systemClock, type Clock } from '#functions/ports.ts';
+import { systemClock, type AppPorts, type Clock, type HttpHandler } from '#functions/ports.ts';
 import type { FunctionName } from '#functions/handlers/manifest.ts';
 import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
 import { makeDocumentClient } from '#functions/store/client.ts';
@@ -25,6 +25,7 @@ import { ensureTable, startDynalite, type RunningDynalite } from './dynamo.ts';
 import { lockDir, readOrCreate, writeFileDurably } from './files.ts';
 import { repairAfterCrash, RUNNING_MARKER } from './repair.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
+import { localRoutes } from './local-routes.ts';
 import { DEFAULT_INTERVALS, startScheduler, type Scheduler } from './scheduler.ts';
 
 export const DEFAULT_TABLE_NAME = 'sme-matchmaking';
@@ -183,6 +184,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const gateway: RunningGateway = await startGateway({
       http: app.http,
       auth,
+      // /docs and /local/tokens: routes AWS does not have.
+      localRoutes: localRoutes(auth),
       logger,
       port: opts.port ?? 0,
       ...(opts.host ? { host: opts.host } : {}),

@@ -6,12 +6,11 @@
  * A failing run is logged and the schedule goes on, as a scheduled Lambda's
  * failure does not stop its rule.
  */
-import { randomUUID } from 'node:crypto';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { JobResult } from '#functions/app.ts';
+import type { JobResult } from '#functions/ports.ts';
 import type { FunctionName } from '#functions/handlers/manifest.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, functionNameOf, lambdaContext } from './context.ts';
+import { lambdaContext, scheduledEvent } from './aws-shapes.ts';
 
 export interface Job {
   name: Extract<FunctionName, 'relay' | 'rebalance' | 'expiry'>;
@@ -35,20 +34,6 @@ export function startScheduler(jobs: readonly Job[], logger: Pick<Logger, 'info'
   const states = new Map(
     jobs.map((job) => [job.name, { job, timer: undefined as NodeJS.Timeout | undefined, running: undefined as Promise<void> | undefined }]),
   );
-
-  function scheduledEvent(name: Job['name']): ScheduledEvent {
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: LOCAL_ACCOUNT,
-      time: new Date().toISOString(),
-      region: LOCAL_REGION,
-      resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${functionNameOf(name)}-schedule`],
-      detail: {},
-    };
-  }
 
   async function runOnce(name: Job['name']): Promise<void> {
     const s = states.get(name);

@@ -3,10 +3,16 @@
  * market given as JSON on stdin and prints the assignment as JSON.
  *
  *   in:  { "needs": [{ "id", "postedAt", "priority"? }],
- *          "offerings": [{ "id", "capacity" }],
- *          "edges": [{ "need", "offering", "weight" }] }
- *   out: { "assignments": [{ "need", "offering" }], "objective",
+ *          "offerings": [{ "id", "capacity", "provider"? }],
+ *          "edges": [{ "need", "offering", "weight" }],
+ *          "providers"?: [{ "id", "softCap", "penalty" }],
+ *          "servedFirst"?: boolean }
+ *   out: { "assignments": [{ "need", "offering" }], "objective", "served",
  *          "stats": { "solveMs" } }
+ *
+ * `objective` is the chosen edges' weights minus each provider's penalty
+ * per match beyond its softCap; with servedFirst the assignment serves the
+ * most needs possible and, among those, has the greatest objective.
  *
  * Bad input (not JSON, wrong shape, inconsistent market) prints one line on
  * stderr and exits 2, so scripts can tell it from a crash (exit 1).
@@ -26,8 +32,10 @@ const Market = z.strictObject({
       priority: z.optional(z.number()),
     }),
   ),
-  offerings: z.array(z.strictObject({ id: z.string(), capacity: z.number() })),
+  offerings: z.array(z.strictObject({ id: z.string(), capacity: z.number(), provider: z.optional(z.string()) })),
   edges: z.array(z.strictObject({ need: z.string(), offering: z.string(), weight: z.number() })),
+  providers: z.optional(z.array(z.strictObject({ id: z.string(), softCap: z.number(), penalty: z.number() }))),
+  servedFirst: z.optional(z.boolean()),
 });
 
 function fail(message: string): void {

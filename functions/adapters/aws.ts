@@ -1,19 +1,16 @@
 /**
- * AWS wiring, done once per container (module scope of each entry file):
- * config validated at init, clients built once and injected.
+ * AWS wiring of a function that also publishes events, done once per
+ * container (module scope of each entry file): the table's ports plus the
+ * EventBridge publisher.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AppPorts } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { systemClock } from '../ports.ts';
-import { makeDocumentClient } from '../store/client.ts';
-import { Store } from '../store/store.ts';
+import type { AppPorts } from '../ports.ts';
+import { awsTablePorts } from './aws-table.ts';
 import { EventBridgePublisher } from './eventbridge.ts';
 import { awsLogger } from './logger.ts';
 
 export function awsPorts(config: Config = loadConfig(), logger: Logger = awsLogger()): AppPorts {
-  const store = new Store(makeDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT }), config.TABLE_NAME, config.CURSOR_SECRET);
-  const publisher = new EventBridgePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME);
-  return { store, publisher, clock: systemClock, config, logger };
+  return { ...awsTablePorts(config, logger), publisher: new EventBridgePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME) };
 }

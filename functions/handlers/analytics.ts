@@ -1,5 +1,5 @@
-/** Lambda entry: the `analytics` HTTP routes (functions/http/groups/analytics.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the `analytics` HTTP routes (functions/http/routes.ts, group 'analytics'). Publishes no event. */
+import { analyticsHttp } from '#functions/http/groups/analytics.ts';
+import { awsTablePorts } from '#functions/adapters/aws-table.ts';
 
-export const handler = buildHandlers(awsPorts()).http.analytics;
+export const handler = analyticsHttp(awsTablePorts());

@@ -1,5 +1,5 @@
-/** Lambda entry: the `expiry` consumer/job (see functions/app.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the scheduled `expiry` job (functions/usecases/jobs.ts). */
+import { expiryHandler } from '#functions/usecases/jobs.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).expiry;
+export const handler = expiryHandler(awsPorts());

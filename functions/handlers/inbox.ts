@@ -1,5 +1,5 @@
-/** Lambda entry: the `inbox` HTTP routes (functions/http/groups/inbox.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the `inbox` HTTP routes (functions/http/routes.ts, group 'inbox'). Publishes no event. */
+import { inboxHttp } from '#functions/http/groups/inbox.ts';
+import { awsTablePorts } from '#functions/adapters/aws-table.ts';
 
-export const handler = buildHandlers(awsPorts()).http.inbox;
+export const handler = inboxHttp(awsTablePorts());

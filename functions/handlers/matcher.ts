@@ -1,5 +1,5 @@
-/** Lambda entry: the `matcher` consumer/job (see functions/app.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the matcher, consuming its SQS FIFO queue (functions/usecases/consumers.ts). The only bundle with the solver. */
+import { matcherHandler } from '#functions/usecases/consumers.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).matcher;
+export const handler = matcherHandler(awsPorts());

@@ -1,5 +1,5 @@
-/** Lambda entry: the `matches` HTTP routes (functions/http/groups/matches.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the `matches` HTTP routes (functions/http/routes.ts, group 'matches'). */
+import { matchesHttp } from '#functions/http/groups/matches.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).http.matches;
+export const handler = matchesHttp(awsPorts());

@@ -1,5 +1,5 @@
-/** Lambda entry: the `notifier` consumer/job (see functions/app.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the notifier, writing inboxes from match events (functions/usecases/inbox.ts). Publishes no event. */
+import { notifierHandler } from '#functions/usecases/inbox.ts';
+import { awsTablePorts } from '#functions/adapters/aws-table.ts';
 
-export const handler = buildHandlers(awsPorts()).notifier;
+export const handler = notifierHandler(awsTablePorts());

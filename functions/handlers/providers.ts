@@ -1,5 +1,5 @@
-/** Lambda entry: the `providers` HTTP routes (functions/http/groups/providers.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the `providers` HTTP routes (functions/http/routes.ts, group 'providers'). */
+import { providersHttp } from '#functions/http/groups/providers.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).http.providers;
+export const handler = providersHttp(awsPorts());

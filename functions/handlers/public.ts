@@ -1,5 +1,5 @@
-/** Lambda entry: health, catalog and OpenAPI. Touches no table and no bus. */
-import { publicHandler } from '../app.ts';
-import { awsLogger } from '../adapters/logger.ts';
+/** Lambda entry: health, catalog and OpenAPI. Touches no table and no bus, and loads no AWS SDK. */
+import { publicHttp } from '#functions/http/groups/public.ts';
+import { awsLogger } from '#functions/adapters/logger.ts';
 
-export const handler = publicHandler(awsLogger());
+export const handler = publicHttp(awsLogger());

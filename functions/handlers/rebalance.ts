@@ -1,5 +1,5 @@
-/** Lambda entry: the `rebalance` consumer/job (see functions/app.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the scheduled `rebalance` job (functions/usecases/jobs.ts). */
+import { rebalanceHandler } from '#functions/usecases/jobs.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).rebalance;
+export const handler = rebalanceHandler(awsPorts());

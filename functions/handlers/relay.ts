@@ -1,5 +1,5 @@
-/** Lambda entry: the `relay` consumer/job (see functions/app.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the scheduled `relay` job (functions/usecases/jobs.ts). */
+import { relayHandler } from '#functions/usecases/jobs.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).relay;
+export const handler = relayHandler(awsPorts());

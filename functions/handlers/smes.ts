@@ -1,5 +1,5 @@
-/** Lambda entry: the `smes` HTTP routes (functions/http/groups/smes.ts). */
-import { buildHandlers } from '../app.ts';
-import { awsPorts } from '../adapters/aws.ts';
+/** Lambda entry: the `smes` HTTP routes (functions/http/routes.ts, group 'smes'). */
+import { smesHttp } from '#functions/http/groups/smes.ts';
+import { awsPorts } from '#functions/adapters/aws.ts';
 
-export const handler = buildHandlers(awsPorts()).http.smes;
+export const handler = smesHttp(awsPorts());

@@ -1,88 +1,55 @@
 /**
  * One HTTP Lambda per route group: middy for the cross-cutting parts (size
  * limit, JSON parsing, logging context, error mapping), and a dispatch on
- * API Gateway's routeKey — the same key HTTP_ROUTES declares, so a route the
- * API forwards is exactly a route defined here. Route handlers receive
- * parsed, validated input and return a value or throw an AppError.
+ * API Gateway's routeKey over the group's declarations (routes.ts), so a
+ * route the API forwards is exactly a route declared there. Each declaration
+ * is bound to its handler by name; the handler receives the caller and the
+ * parsed, validated path, query, headers and body, and returns a value or
+ * throws an AppError.
  */
 import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
-import type { HttpHandler } from '../app.ts';
+import type { Caller, HttpHandler } from '../ports.ts';
 import { errorResponse } from './errors.ts';
-import { callerFromClaims, type Caller, type Role } from './identity.ts';
-import { parseWith } from './validate.ts';
+import { callerFromClaims } from './identity.ts';
+import { ROUTES, routeKeyOf, type HeaderDecl, type HttpGroup, type RouteDecl, type RouteName, type RouteNameOf, type Routes, type Schema } from './routes.ts';
+import { issuesToDetails, parseWith } from './validate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface RouteInput<B, Q, P> {
+type Out<S> = S extends Schema ? z.infer<S> : undefined;
+type HeadersOut<H> = H extends Record<string, HeaderDecl> ? { [K in keyof H]: z.infer<H[K]['schema']> } : Record<string, never>;
+
+export interface RouteInput<B, Q, P, H> {
   caller: Caller;
   body: B;
   query: Q;
   params: P;
-  headers: Record<string, string | undefined>;
+  /** The declared headers, parsed, by the declaration's keys. */
+  headers: H;
   requestId: string;
 }
 
+/** A public route runs without a caller (no authorizer on it). */
 export interface PublicInput {
   query: Record<string, string | undefined>;
-  headers: Record<string, string | undefined>;
 }
 
-type Schema = z.ZodMiniType;
-type Out<S> = S extends Schema ? z.infer<S> : undefined;
+/** What the handler bound to a declaration receives: its types flow from the declaration's schemas. */
+export type InputOf<D> =
+  D extends RouteDecl<HttpGroup, infer R, infer B, infer Q, infer P, infer H>
+    ? R extends 'public'
+      ? PublicInput
+      : RouteInput<Out<B>, Out<Q>, Out<P>, HeadersOut<H>>
+    : never;
 
-export interface RouteDef {
-  routeKey: string;
-  /** 'public' routes run without a caller (no authorizer on them). */
-  roles: readonly Role[] | 'public';
-  status?: number;
-  body?: Schema;
-  query?: Schema;
-  params?: Schema;
-  /** The handler returns the whole API Gateway result itself (not a JSON body to wrap). */
-  raw?: boolean;
-  handle: (input: never) => Promise<unknown>;
-}
+/** A group's handlers: exactly one per route it serves, by route name. */
+export type GroupHandlers<G extends HttpGroup> = { [K in RouteNameOf<G>]: (input: InputOf<Routes[K]>) => Promise<unknown> };
 
-/** Typed route builder: the handler's input types flow from the schemas. */
-export function route<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined>(def: {
-  routeKey: string;
-  roles: readonly Role[];
-  status?: number;
-  body?: B;
-  query?: Q;
-  params?: P;
-  handle: (input: RouteInput<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>;
-}): RouteDef {
-  return def as unknown as RouteDef;
-}
-
-export function publicRoute(def: {
-  routeKey: string;
-  raw?: boolean;
-  handle: (input: PublicInput) => Promise<unknown>;
-}): RouteDef {
-  return { ...def, roles: 'public' } as unknown as RouteDef;
-}
-
-/** Ids are made by the server: a prefix, an underscore and 10-64 url-safe characters. */
-export const id = (prefix: string) => z.string().check(z.regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,64}$`), `must be a ${prefix}_ id`));
-
-export const PageQuery = {
-  limit: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, 'must be an integer 1..100')),
-      z.pipe(
-        z.transform((s: string) => Number(s)),
-        z.int().check(z.minimum(1), z.maximum(100)),
-      ),
-    ),
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+/** Page requests of list routes: `?limit` defaults to 20. */
 export const pageOf = (q: { limit?: number | undefined; cursor?: string | undefined }) => ({
   limit: q.limit ?? 20,
   cursor: q.cursor,
@@ -114,36 +81,62 @@ function readBody(event: Event): unknown {
   }
 }
 
-export function httpGroup(routes: readonly RouteDef[], logger: Logger): HttpHandler {
-  const table = new Map(routes.map((r) => [r.routeKey, r]));
+function readHeaders(decls: Record<string, HeaderDecl> | undefined, headers: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, h] of Object.entries(decls ?? {})) {
+    const lower = h.name.toLowerCase();
+    const r = h.schema.safeParse(headers[lower]);
+    if (!r.success) throw new ValidationFailed(`the ${h.name} header is invalid`, issuesToDetails(r.error.issues, `header.${lower}`));
+    out[key] = r.data;
+  }
+  return out;
+}
+
+type Bound = { decl: RouteDecl; handle: (input: never) => Promise<unknown> };
+
+/** The group's declarations, each with its handler, by API Gateway routeKey. */
+function bind<G extends HttpGroup>(group: G, handlers: GroupHandlers<G>): Map<string, Bound> {
+  const table = new Map<string, Bound>();
+  for (const [name, decl] of Object.entries(ROUTES) as Array<[RouteName, RouteDecl]>) {
+    if (decl.group !== group) continue;
+    const handle = (handlers as Record<string, Bound['handle'] | undefined>)[name];
+    // The types demand every handler; this catches a group built from an untyped object.
+    if (!handle) throw new Error(`route ${name} (${routeKeyOf(decl)}) has no handler in group ${group}`);
+    table.set(routeKeyOf(decl), { decl, handle });
+  }
+  return table;
+}
+
+export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers<G>, logger: Logger): HttpHandler {
+  const table = bind(group, handlers);
 
   const dispatch = async (event: Event): Promise<Result> => {
-    const def = table.get(event.routeKey);
-    if (!def) throw new NotFound(`no route ${event.routeKey}`);
-    const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const bound = table.get(event.routeKey);
+    if (!bound) throw new NotFound(`no route ${event.routeKey}`);
+    const { decl } = bound;
     const rawQuery = event.queryStringParameters ?? {};
 
-    if (def.roles === 'public') {
-      const out = await (def.handle as (i: PublicInput) => Promise<unknown>)({ query: rawQuery, headers });
-      if (def.raw) return out as Result;
-      return json(def.status ?? 200, out);
+    if (decl.roles === 'public') {
+      return json(decl.status, await (bound.handle as (i: PublicInput) => Promise<unknown>)({ query: rawQuery }));
     }
 
     const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
     logger.appendKeys({ callerRole: caller.role });
-    if (!def.roles.includes(caller.role)) {
-      throw new Forbidden(`the ${caller.role} group may not call ${def.routeKey}`);
+    if (!decl.roles.includes(caller.role)) {
+      throw new Forbidden(`the ${caller.role} group may not call ${event.routeKey}`);
     }
-    const params = parseWith(def.params ?? EMPTY, event.pathParameters ?? {}, 'path');
-    const query = parseWith(def.query ?? EMPTY, rawQuery, 'query');
+    const params = parseWith(decl.params ?? EMPTY, event.pathParameters ?? {}, 'path');
+    const query = parseWith(decl.query ?? EMPTY, rawQuery, 'query');
     const rawBody = readBody(event);
     let body: unknown;
-    if (def.body) {
-      body = parseWith(def.body, rawBody === undefined ? {} : rawBody, 'body');
+    if (decl.body) {
+      body = parseWith(decl.body, rawBody === undefined ? {} : rawBody, 'body');
     } else if (rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && Object.keys(rawBody).length === 0)) {
       throw new ValidationFailed('this endpoint takes no body', [{ path: 'body', message: 'must be empty' }]);
     }
-    const out = await (def.handle as (i: RouteInput<unknown, unknown, unknown>) => Promise<unknown>)({
+    const lowerHeaders = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const headers = readHeaders(decl.headers, lowerHeaders);
+    const out = await (bound.handle as (i: RouteInput<unknown, unknown, unknown, unknown>) => Promise<unknown>)({
       caller,
       body,
       query,
@@ -151,7 +144,7 @@ export function httpGroup(routes: readonly RouteDef[], logger: Logger): HttpHand
       headers,
       requestId: event.requestContext?.requestId ?? '',
     });
-    return json(def.status ?? 200, out);
+    return json(decl.status, out);
   };
 
   return middy<Event, Result>()

@@ -3,12 +3,7 @@
  * the local gateway's verifier locally). Handlers never see the token.
  */
 import { Unauthenticated } from '#domain/errors.ts';
-
-export type Role = 'sme' | 'provider' | 'operator';
-export interface Caller {
-  sub: string;
-  role: Role;
-}
+import type { Caller, Role } from '../ports.ts';
 
 /** When a user is in several groups, the most capable one acts (operators are assigned by an admin). */
 const PRECEDENCE: readonly Role[] = ['operator', 'provider', 'sme'];

@@ -1,14 +1,15 @@
 /**
- * The OpenAPI 3.1 document, generated from the routes themselves: request
- * bodies, query and path parameters come from the same zod schemas that
- * validate them (zod's JSON Schema 2020-12 output is OpenAPI 3.1's dialect).
- * Responses are described here from the entity types.
+ * The OpenAPI 3.1 document, generated from the route declarations
+ * (routes.ts): request bodies, headers, query and path parameters come from
+ * the same zod schemas that validate them (zod's JSON Schema 2020-12 output
+ * is OpenAPI 3.1's dialect); summaries, who may call, examples and the
+ * response each route names come from its declaration. The response shapes
+ * are described here, as components, from the entity types.
  */
 import * as z from 'zod/mini';
 import { CATALOG_VERSION } from '#domain/catalog.ts';
 import { MATCH_STATUSES, NEED_STATUSES, NOTIFICATION_TYPES } from '#domain/model.ts';
-import { HTTP_ROUTES } from './routes.ts';
-import type { RouteDef } from './api.ts';
+import { ROUTES, routeKeyOf, type ComponentName, type RouteDecl, type ResponseDoc } from './routes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +29,11 @@ const str = { type: 'string' };
 const time = { type: 'string', format: 'date-time' };
 const int = { type: 'integer' };
 
-const COMPONENTS: Json = {
+/** The response shapes routes name, and what they are built from (Error, MarketRow). */
+const COMPONENTS: Record<ComponentName | 'Error' | 'MarketRow', Json> = {
+  Health: obj({ status: { const: 'ok' } }),
+  Catalog: { type: 'object', description: 'projects, their service types (id, zh, en) and provider kinds; catalog version ' + CATALOG_VERSION },
+  OpenApiDocument: { type: 'object', description: 'this document' },
   Error: obj({
     error: obj({
       code: { type: 'string', enum: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'INTERNAL'] },
@@ -68,33 +73,14 @@ const COMPONENTS: Json = {
   ),
   Notification: obj({ id: str, type: { enum: [...NOTIFICATION_TYPES] }, matchId: str, needId: str, at: time, read: { type: 'boolean' } }, ['id', 'type', 'at', 'read']),
   Capacity: obj({ offeringId: str, period: str, limit: int, used: int }),
+  ReadReceipt: obj({ id: str, read: { type: 'boolean' } }),
   MarketRow: obj(
     { serviceType: str, province: str, waiting: int, proposed: int, confirmed: int, completed: int, capacity: int, used: int, medianHoursToMatch: { type: ['number', 'null'] } },
     ['serviceType', 'waiting', 'proposed', 'confirmed', 'completed', 'capacity', 'used', 'medianHoursToMatch'],
   ),
+  MarketReport: obj({ period: str, items: { type: 'array', items: ref('MarketRow') } }),
+  NeedWithCurrentMatch: { allOf: [ref('Need'), obj({ currentMatch: { oneOf: [ref('Match'), { type: 'null' }] } })] },
 };
-
-/** The success response of each route (by routeKey). */
-function successOf(routeKey: string): Json {
-  const [, path] = routeKey.split(' ') as [string, string];
-  if (routeKey === 'GET /health') return obj({ status: { const: 'ok' } });
-  if (routeKey === 'GET /v1/catalog') return { type: 'object', description: 'projects, their service types (id, zh, en) and provider kinds; catalog version ' + CATALOG_VERSION };
-  if (routeKey === 'GET /openapi.json') return { type: 'object' };
-  if (routeKey === 'GET /v1/analytics/markets') return obj({ period: str, items: { type: 'array', items: ref('MarketRow') } });
-  if (path.endsWith('/capacity')) return ref('Capacity');
-  if (routeKey === 'GET /v1/inbox') return page('Notification');
-  if (path.endsWith('/read')) return obj({ id: str, read: { type: 'boolean' } });
-  if (path === '/v1/needs/{needId}' && routeKey.startsWith('GET')) {
-    return { allOf: [ref('Need'), obj({ currentMatch: { oneOf: [ref('Match'), { type: 'null' }] } })] };
-  }
-  const isList = routeKey.startsWith('GET') && !/\{[a-zA-Z]+\}$/.test(path);
-  const entity = path.endsWith('/matches') || path.startsWith('/v1/matches') ? 'Match'
-    : path.endsWith('/offerings') || path.startsWith('/v1/offerings') ? 'Offering'
-    : path.endsWith('/needs') || path.startsWith('/v1/needs') ? 'Need'
-    : path.startsWith('/v1/smes') ? 'Sme'
-    : 'Provider';
-  return isList ? page(entity) : ref(entity);
-}
 
 const ERRORS: Record<string, string> = {
   '400': 'VALIDATION_FAILED: body, path or query fails its schema; unknown fields are refused',
@@ -105,49 +91,50 @@ const ERRORS: Record<string, string> = {
   '413': 'PAYLOAD_TOO_LARGE: body over 64 KiB',
 };
 
-const ADDITIONS = new Set(['GET /v1/offerings/{offeringId}', 'GET /v1/smes/{smeId}/matches']);
+const responseSchema = (r: ResponseDoc) => (typeof r === 'string' ? ref(r) : page(r.pageOf));
 
-export function buildOpenApi(defs: readonly RouteDef[]): Json {
-  const byKey = new Map(defs.map((d) => [d.routeKey, d]));
+export function buildOpenApi(): Json {
   const paths: Record<string, Record<string, Json>> = {};
-  for (const r of HTTP_ROUTES) {
-    const key = `${r.method} ${r.path}`;
-    const def = byKey.get(key);
+  for (const [name, d] of Object.entries(ROUTES) as Array<[string, RouteDecl]>) {
+    const isPublic = d.roles === 'public';
     const op: Json = {
-      operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
-      tags: [r.group],
-      ...(ADDITIONS.has(key) ? { description: 'An addition to the v1 contract.' } : {}),
-      ...(r.auth === 'jwt' ? { security: [{ bearer: [] }], 'x-groups': def && def.roles !== 'public' ? def.roles : [] } : { security: [] }),
+      operationId: name,
+      tags: [d.group],
+      summary: d.summary,
+      description: d.addition ? `${d.description} An addition to the v1 contract.` : d.description,
+      ...(isPublic ? { security: [] } : { security: [{ bearer: [] }], 'x-groups': d.roles }),
     };
     const parameters: Json[] = [];
-    for (const [where, schema] of [['path', def?.params], ['query', def?.query]] as const) {
+    for (const [where, schema] of [['path', d.params], ['query', d.query]] as const) {
       if (!schema) continue;
       const js = schemaOf(schema) as { properties?: Record<string, Json>; required?: string[] };
-      for (const [name, s] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+      for (const [param, s] of Object.entries(js.properties ?? {})) {
+        parameters.push({ name: param, in: where, required: where === 'path' || (js.required ?? []).includes(param), schema: s });
       }
     }
-    if (key === 'POST /v1/smes/{smeId}/needs') {
-      parameters.push({
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: false,
-        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
-        description: 'The same key with the same body answers the first need again; with another body, 409.',
-      });
+    for (const h of Object.values(d.headers ?? {})) {
+      parameters.push({ name: h.name, in: 'header', required: !h.schema.safeParse(undefined).success, schema: schemaOf(h.schema), description: h.description });
     }
     if (parameters.length) op.parameters = parameters;
-    if (def?.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(def.body) } } };
-    const status = String(def?.status ?? 200);
-    const responses: Json = { [status]: { description: 'success', content: { 'application/json': { schema: successOf(key) } } } };
-    if (r.auth === 'jwt') {
+    if (d.body) {
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: schemaOf(d.body), ...(d.example !== undefined ? { example: d.example } : {}) } },
+      };
+    }
+    const responses: Json = { [String(d.status)]: { description: 'success', content: { 'application/json': { schema: responseSchema(d.response) } } } };
+    if (!isPublic) {
       for (const [code, description] of Object.entries(ERRORS)) {
-        if (code === '413' && !def?.body) continue;
+        if (code === '413' && !d.body) continue;
         responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
       }
     }
     op.responses = responses;
-    (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
+    const ops = (paths[d.path] ??= {});
+    const method = d.method.toLowerCase();
+    // Two declarations of one route would make the API ambiguous: refuse it while building.
+    if (ops[method]) throw new Error(`route ${routeKeyOf(d)} is declared twice`);
+    ops[method] = op;
   }
   return {
     openapi: '3.1.0',

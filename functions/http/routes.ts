@@ -1,65 +1,46 @@
 /**
- * The HTTP routes, defined once: the CDK app makes one API Gateway route per
- * entry (JWT authorizer unless `auth: 'none'`), and the local gateway serves
- * the same table. `group` names the Lambda (functions/handlers/<group>.ts)
- * whose middy router handles the route.
+ * Every HTTP route, assembled from the per-Lambda declarations in
+ * http/routes/<group>.ts (their shape: http/route-decl.ts). Everything else
+ * is derived from this table:
+ *
+ * - HTTP_ROUTES: one API Gateway route per entry (infra/constructs/http-api.ts)
+ *   and the local gateway's routing (JWT authorizer unless the route is public);
+ * - each group's dispatch table (http/api.ts), which binds a handler to each
+ *   declaration by its name (http/groups/<group>.ts);
+ * - the OpenAPI document (http/openapi.ts).
+ *
+ * Data only (schemas and words): infra and the public Lambda import it
+ * without pulling any use case, store or AWS SDK.
  */
-export type HttpGroup = 'public' | 'providers' | 'smes' | 'matches' | 'inbox' | 'analytics';
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+import type { HttpGroup, HttpRoute, RouteDecl } from './route-decl.ts';
+import { publicRoutes } from './routes/public.ts';
+import { providersRoutes } from './routes/providers.ts';
+import { smesRoutes } from './routes/smes.ts';
+import { matchesRoutes } from './routes/matches.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 
-export interface HttpRoute {
-  method: HttpMethod;
-  /** API Gateway path syntax: /v1/providers/{providerId} */
-  path: string;
-  group: HttpGroup;
-  auth: 'none' | 'jwt';
-}
+export type { ComponentName, HeaderDecl, HttpGroup, HttpMethod, HttpRoute, ResponseDoc, RouteDecl, Schema } from './route-decl.ts';
 
-const r = (method: HttpMethod, path: string, group: HttpGroup, auth: 'none' | 'jwt' = 'jwt'): HttpRoute => ({
-  method,
-  path,
-  group,
-  auth,
-});
+/** The declarations, by name (the OpenAPI operationId); the order is HTTP_ROUTES' order. */
+export const ROUTES = {
+  ...publicRoutes,
+  ...providersRoutes,
+  ...smesRoutes,
+  ...matchesRoutes,
+  ...inboxRoutes,
+  ...analyticsRoutes,
+};
 
-export const HTTP_ROUTES: readonly HttpRoute[] = [
-  r('GET', '/health', 'public', 'none'),
-  r('GET', '/v1/catalog', 'public', 'none'),
-  r('GET', '/openapi.json', 'public', 'none'),
+export type Routes = typeof ROUTES;
+export type RouteName = keyof Routes;
+/** The names of the routes one Lambda serves. */
+export type RouteNameOf<G extends HttpGroup> = { [K in RouteName]: Routes[K]['group'] extends G ? K : never }[RouteName];
 
-  r('POST', '/v1/providers', 'providers'),
-  r('GET', '/v1/providers', 'providers'),
-  r('GET', '/v1/providers/{providerId}', 'providers'),
-  r('POST', '/v1/providers/{providerId}/offerings', 'providers'),
-  r('GET', '/v1/providers/{providerId}/offerings', 'providers'),
-  r('GET', '/v1/providers/{providerId}/matches', 'providers'),
-  r('GET', '/v1/offerings/{offeringId}', 'providers'),
-  r('PATCH', '/v1/offerings/{offeringId}', 'providers'),
-  r('GET', '/v1/offerings/{offeringId}/capacity', 'providers'),
+export const routeKeyOf = (d: Pick<RouteDecl, 'method' | 'path'>) => `${d.method} ${d.path}`;
 
-  r('POST', '/v1/smes', 'smes'),
-  r('GET', '/v1/smes', 'smes'),
-  r('GET', '/v1/smes/{smeId}', 'smes'),
-  r('POST', '/v1/smes/{smeId}/needs', 'smes'),
-  r('GET', '/v1/smes/{smeId}/needs', 'smes'),
-  r('GET', '/v1/smes/{smeId}/matches', 'smes'),
-  r('GET', '/v1/needs/{needId}', 'smes'),
-  r('POST', '/v1/needs/{needId}/withdraw', 'smes'),
-  r('GET', '/v1/needs/{needId}/matches', 'smes'),
-
-  r('GET', '/v1/matches', 'matches'),
-  r('GET', '/v1/matches/{matchId}', 'matches'),
-  r('POST', '/v1/matches/{matchId}/approve', 'matches'),
-  r('POST', '/v1/matches/{matchId}/reject', 'matches'),
-  r('POST', '/v1/matches/{matchId}/accept', 'matches'),
-  r('POST', '/v1/matches/{matchId}/decline', 'matches'),
-  r('POST', '/v1/matches/{matchId}/complete', 'matches'),
-  r('POST', '/v1/matches/{matchId}/feedback', 'matches'),
-
-  r('GET', '/v1/inbox', 'inbox'),
-  r('POST', '/v1/inbox/{notificationId}/read', 'inbox'),
-
-  r('GET', '/v1/analytics/markets', 'analytics'),
-];
+export const HTTP_ROUTES: readonly HttpRoute[] = Object.values(ROUTES).map(
+  (d: RouteDecl): HttpRoute => ({ method: d.method, path: d.path, group: d.group, auth: d.roles === 'public' ? 'none' : 'jwt' }),
+);
 
 export const HTTP_GROUPS: readonly HttpGroup[] = ['public', 'providers', 'smes', 'matches', 'inbox', 'analytics'];

@@ -3,12 +3,20 @@
  * entries it has, derived from its current state. The store writes whole
  * items, so an index entry appears and disappears with the state that
  * implies it (a need is in the market's waiting index only while WAITING).
+ *
+ * Sort keys embed ISO-8601 UTC times as they are: such strings sort
+ * chronologically as text.
  */
+import { deadlineEnd } from '#domain/deadlines.ts';
 import type { Match, Need, Notification, Offering, Provider, Sme } from '#domain/model.ts';
 
 export type Keys = Record<string, string>;
 
-const ts = (iso: string) => iso; // ISO-8601 UTC strings sort chronologically
+/**
+ * A domain rule, re-exported only while callers still import it from here;
+ * new code imports it from `#domain/deadlines.ts`.
+ */
+export { deadlineEnd };
 
 export const providerKey = (id: string) => ({ pk: `PROVIDER#${id}`, sk: 'PROVIDER' });
 export const offeringKey = (id: string) => ({ pk: `OFFERING#${id}`, sk: 'OFFERING' });
@@ -19,9 +27,26 @@ export const capacityKey = (offeringId: string, period: string) => ({ pk: `OFFER
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' });
 export const notificationKey = (recipientSub: string, at: string, id: string) => ({
   pk: `INBOX#${recipientSub}`,
-  sk: `NOTE#${ts(at)}#${id}`,
+  sk: `NOTE#${at}#${id}`,
 });
 export const inboxPk = (recipientSub: string) => `INBOX#${recipientSub}`;
+
+/** The sort key of a versioned entity's own item names its kind; the partition key is `<SK>#<id>`. */
+const KIND_OF_SK = { PROVIDER: 'provider', OFFERING: 'offering', SME: 'sme', NEED: 'need', MATCH: 'match' } as const;
+export type EntityKind = (typeof KIND_OF_SK)[keyof typeof KIND_OF_SK];
+
+/**
+ * Which entity a table key addresses (the inverse of the primary key builders
+ * above), or undefined for items that are not versioned entities (capacity,
+ * idempotency, inbox). Index entries of KEYS_ONLY indexes carry only these keys.
+ */
+export function entityOfKey(key: { pk: unknown; sk: unknown }): { kind: EntityKind; id: string } | undefined {
+  const sk = String(key.sk);
+  const kind = KIND_OF_SK[sk as keyof typeof KIND_OF_SK];
+  const prefix = `${sk}#`;
+  const pk = String(key.pk);
+  return kind && pk.startsWith(prefix) ? { kind, id: pk.slice(prefix.length) } : undefined;
+}
 
 // Partition values of the list access patterns, shared by writers (below) and readers (store queries).
 export const ownerPk = (sub: string) => `OWNER#${sub}`;
@@ -46,7 +71,7 @@ export const SK_PREFIX = {
 export function providerKeys(p: Provider): Keys {
   return {
     ...providerKey(p.id),
-    gsisk: `PROVIDER#${ts(p.createdAt)}#${p.id}`,
+    gsisk: `PROVIDER#${p.createdAt}#${p.id}`,
     gsi1pk: ownerPk(p.ownerSub),
     gsi2pk: allPk('PROVIDER'),
   };
@@ -55,7 +80,7 @@ export function providerKeys(p: Provider): Keys {
 export function smeKeys(s: Sme): Keys {
   return {
     ...smeKey(s.id),
-    gsisk: `SME#${ts(s.createdAt)}#${s.id}`,
+    gsisk: `SME#${s.createdAt}#${s.id}`,
     gsi1pk: ownerPk(s.ownerSub),
     gsi2pk: allPk('SME'),
   };
@@ -64,7 +89,7 @@ export function smeKeys(s: Sme): Keys {
 export function offeringKeys(o: Offering): Keys {
   return {
     ...offeringKey(o.id),
-    gsisk: `OFFERING#${ts(o.createdAt)}#${o.id}`,
+    gsisk: `OFFERING#${o.createdAt}#${o.id}`,
     gsi1pk: providerPk(o.providerId),
     // Every offering of a market, paused ones included: the matcher filters on status,
     // and an offering going back to ACTIVE must not need a re-index.
@@ -72,13 +97,10 @@ export function offeringKeys(o: Offering): Keys {
   };
 }
 
-/** End of the deadline day, UTC. */
-export const deadlineEnd = (deadline: string) => `${deadline}T23:59:59.999Z`;
-
 export function needKeys(n: Need & { recheckAt?: string }): Keys {
   const keys: Keys = {
     ...needKey(n.id),
-    gsisk: `NEED#${ts(n.postedAt)}#${n.id}`,
+    gsisk: `NEED#${n.postedAt}#${n.id}`,
     gsi1pk: smePk(n.smeId),
   };
   // In its market's waiting list only while WAITING (oldest first by gsisk).
@@ -97,7 +119,7 @@ export function matchKeys(m: Match & { expiresAt?: string }): Keys {
   const keys: Keys = {
     ...matchKey(m.id),
     // The period is the creation month, so `MATCH#<period>-` selects a market's matches of a month.
-    gsisk: `MATCH#${ts(m.createdAt)}#${m.id}`,
+    gsisk: `MATCH#${m.createdAt}#${m.id}`,
     gsi1pk: needPk(m.needId),
     gsi2pk: marketPk(m.serviceType),
     gsi3pk: providerPk(m.providerId),

@@ -7,7 +7,9 @@
 import { SERVICE_TYPE_IDS, type ServiceTypeId } from '#domain/catalog.ts';
 import type { Match } from '#domain/model.ts';
 import type { ProvinceCode } from '#domain/regions.ts';
+import type { AppPorts } from '#functions/ports.ts';
 import type { Store } from '../store/store.ts';
+import { periodOf } from './support.ts';
 
 export interface MarketRow {
   serviceType: ServiceTypeId;
@@ -120,4 +122,14 @@ function toRow(serviceType: ServiceTypeId, province: ProvinceCode | undefined, a
     used: a.used,
     medianHoursToMatch: median(a.hours),
   };
+}
+
+/** The operators' report: every market (or one) in a month, the current one by default. */
+export async function marketReport(
+  ports: Pick<AppPorts, 'store' | 'clock'>,
+  period: string | undefined,
+  serviceType: ServiceTypeId | undefined,
+): Promise<{ period: string; items: MarketRow[] }> {
+  const p = period ?? periodOf(ports.clock.now());
+  return { period: p, items: await marketAnalytics(ports.store, p, serviceType) };
 }

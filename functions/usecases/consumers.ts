@@ -1,14 +1,13 @@
 /**
- * Event consumers. Each is idempotent by construction: the matcher's
- * follow-ups check state before acting and a round takes whatever waits;
- * notifications are keyed by event id and recipient.
+ * The matcher's consumer, idempotent by construction: the follow-ups check
+ * state before acting and a round takes whatever waits. (The notifier's
+ * consumer is usecases/inbox.ts: it needs neither the solver nor the bus.)
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import type { AppEvent, MatchDetail, NeedDetail } from '#events/contracts.ts';
 import { fromEnvelope } from '#events/envelope.ts';
-import type { AppPorts } from '../app.ts';
-import { notifyParties } from './inbox.ts';
+import type { AppPorts, MatcherHandler } from '#functions/ports.ts';
 import { settleEndedNeed, settleMatch } from './lifecycle.ts';
 import { runMarketRound } from './matcher.ts';
 
@@ -84,6 +83,8 @@ export async function handleMarketBatch(ports: AppPorts, event: SQSEvent): Promi
   return { batchItemFailures: [...new Set(failures)].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export async function handleNotification(ports: AppPorts, envelope: unknown): Promise<void> {
-  await notifyParties(ports, fromEnvelope(envelope));
-}
+/** The matcher Lambda's handler. */
+export const matcherHandler =
+  (ports: AppPorts): MatcherHandler =>
+  (event) =>
+    handleMarketBatch(ports, event);

@@ -6,10 +6,12 @@
  * no lookup.
  */
 import { createHash } from 'node:crypto';
+import { NotFound } from '#domain/errors.ts';
 import type { Notification, NotificationType } from '#domain/model.ts';
 import type { AppEvent, MatchDetail } from '#events/contracts.ts';
+import { fromEnvelope } from '#events/envelope.ts';
 import { NOTIFIED_EVENTS } from '#events/routing.ts';
-import type { AppPorts } from '../app.ts';
+import type { AppPorts, Caller, NotifierHandler, Page, PageRequest } from '#functions/ports.ts';
 
 const TYPE_OF: Record<(typeof NOTIFIED_EVENTS)[number], NotificationType> = {
   MatchApproved: 'MATCH_APPROVED',
@@ -34,7 +36,7 @@ export function timeOfNotificationId(id: string): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
-export async function notifyParties(ports: AppPorts, event: AppEvent): Promise<number> {
+export async function notifyParties(ports: Pick<AppPorts, 'store'>, event: AppEvent): Promise<number> {
   const type = TYPE_OF[event.detailType as keyof typeof TYPE_OF];
   if (!type) return 0;
   const d = event.detail as MatchDetail;
@@ -52,4 +54,26 @@ export async function notifyParties(ports: AppPorts, event: AppEvent): Promise<n
     if (await ports.store.putNotification(n)) written++;
   }
   return written;
+}
+
+/** The notifier: one EventBridge event in, a notification per party out. */
+export async function handleNotification(ports: Pick<AppPorts, 'store'>, envelope: unknown): Promise<void> {
+  await notifyParties(ports, fromEnvelope(envelope));
+}
+
+/** The notifier Lambda's handler: it writes the inbox and publishes nothing. */
+export const notifierHandler =
+  (ports: Pick<AppPorts, 'store'>): NotifierHandler =>
+  (event) =>
+    handleNotification(ports, event);
+
+/** The caller's own notifications, newest first. */
+export async function listInbox(ports: Pick<AppPorts, 'store'>, caller: Caller, page: PageRequest): Promise<Page<Notification>> {
+  return ports.store.listInbox(caller.sub, page);
+}
+
+export async function markRead(ports: Pick<AppPorts, 'store'>, caller: Caller, notificationId: string): Promise<void> {
+  const at = timeOfNotificationId(notificationId);
+  // The key is the caller's own inbox: someone else's notification id simply is not there.
+  if (!at || !(await ports.store.markRead(caller.sub, at, notificationId))) throw new NotFound('notification not found');
 }

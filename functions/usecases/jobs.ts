@@ -3,10 +3,10 @@
  * safe to run twice at once or to crash half-way: every step is idempotent.
  */
 import { SERVICE_TYPE_IDS, type ServiceTypeId } from '#domain/catalog.ts';
+import { deadlineEnd } from '#domain/deadlines.ts';
 import { Conflict } from '#domain/errors.ts';
 import { makeEvent } from '#events/contracts.ts';
-import type { AppPorts, JobResult } from '../app.ts';
-import { deadlineEnd } from '../store/keys.ts';
+import type { AppPorts, JobHandler, JobResult } from '#functions/ports.ts';
 import { endNeed, transitionMatch, updateNeed } from './lifecycle.ts';
 import { iso } from './support.ts';
 
@@ -107,3 +107,8 @@ export async function runExpiry(ports: AppPorts): Promise<JobResult> {
   }
   return counts;
 }
+
+/** The scheduled Lambdas' handlers: the schedule's event carries nothing they need. */
+export const relayHandler = (ports: AppPorts): JobHandler => () => relayOutbox(ports);
+export const rebalanceHandler = (ports: AppPorts): JobHandler => () => requestRebalances(ports);
+export const expiryHandler = (ports: AppPorts): JobHandler => () => runExpiry(ports);

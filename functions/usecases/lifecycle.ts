@@ -19,7 +19,7 @@ import {
 } from '#domain/lifecycle.ts';
 import type { Actor, Match, MatchStatus, Need } from '#domain/model.ts';
 import { makeEvent, type AppEvent, type DetailType } from '#events/contracts.ts';
-import type { AppPorts } from '../app.ts';
+import type { AppPorts } from '#functions/ports.ts';
 import { matchKey, needKey } from '../store/keys.ts';
 import { entityOf, StaleWrite, type Stored } from '../store/store.ts';
 import { addHours, iso, publishStored } from './support.ts';

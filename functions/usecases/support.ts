@@ -5,8 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFound } from '#domain/errors.ts';
 import type { AppEvent } from '#events/contracts.ts';
-import type { AppPorts } from '../app.ts';
-import type { Caller } from '../http/identity.ts';
+import type { AppPorts, Caller } from '#functions/ports.ts';
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 /** Ids that must come out the same on a retry (idempotent creation). */

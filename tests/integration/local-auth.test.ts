@@ -10,10 +10,11 @@ import path from 'node:path';
 import { SignJWT, base64url, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpHandler } from '#functions/app.ts';
+import type { HttpHandler } from '#functions/ports.ts';
 import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
 import { AUTH_KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, openLocalAuth, renderClaims, type LocalAuth } from '#local/auth.ts';
 import { startGateway, type GatewayLogger, type RunningGateway } from '#local/gateway.ts';
+import { localRoutes } from '#local/local-routes.ts';
 
 let dir: string;
 let otherDir: string;
@@ -62,7 +63,7 @@ beforeAll(async () => {
   otherDir = await fs.mkdtemp(path.join(os.tmpdir(), 'local-auth-other-'));
   auth = await openLocalAuth(dir);
   privateJwk = JSON.parse(await fs.readFile(path.join(dir, AUTH_KEY_FILE), 'utf8')) as JWK;
-  gw = await startGateway({ http: handlers, auth, logger: silent });
+  gw = await startGateway({ http: handlers, auth, logger: silent, localRoutes: localRoutes(auth) });
 });
 
 afterAll(async () => {
@@ -160,6 +161,10 @@ describe('refused with 401 UNAUTHENTICATED before the handler runs', () => {
     ['a wrong audience', async () => `Bearer ${await forge({ aud: 'another-app' })}`],
     ['no expiry', async () => `Bearer ${await forge({ exp: undefined })}`],
     ['no key id', async () => `Bearer ${await forge({}, { kid: null })}`],
+    // API Gateway: "iat must be before the current time"; a clock a day ahead is not a token to trust.
+    ['an iat a day in the future', async () => `Bearer ${await forge({ iat: now() + 24 * 3600, exp: now() + 25 * 3600 })}`],
+    ['a numeric sub', async () => `Bearer ${await forge({ sub: 12345 })}`],
+    ['an empty sub', async () => `Bearer ${await forge({ sub: '' })}`],
     [
       'a token of another data dir (another key)',
       async () => {

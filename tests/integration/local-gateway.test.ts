@@ -11,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpHandler } from '#functions/app.ts';
+import type { HttpHandler } from '#functions/ports.ts';
 import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
 import { openLocalAuth, type LocalAuth } from '#local/auth.ts';
 import { MAX_BODY_BYTES, startGateway, type GatewayLogger, type RunningGateway } from '#local/gateway.ts';
+import { localRoutes } from '#local/local-routes.ts';
 
 interface Call {
   group: HttpGroup;
@@ -79,7 +80,7 @@ const json = (r: RawResponse) => JSON.parse(r.body.toString('utf8')) as Record<s
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'local-gateway-'));
   auth = await openLocalAuth(dir);
-  gw = await startGateway({ http: fakeHandlers, auth, logger, port: 0 });
+  gw = await startGateway({ http: fakeHandlers, auth, logger, port: 0, localRoutes: localRoutes(auth) });
 });
 
 afterAll(async () => {
@@ -253,6 +254,32 @@ describe('routing', () => {
     const html = res.body.toString();
     expect(html).toContain('/openapi.json');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+
+  it('serves local-only routes only when they are plugged in, as API Gateway has none of them', async () => {
+    const bare = await startGateway({ http: fakeHandlers, auth, logger });
+    try {
+      for (const [method, p] of [
+        ['GET', '/docs'],
+        ['POST', '/local/tokens'],
+      ] as const) {
+        const res = await send(method, p, { url: bare.url, headers: { 'content-type': 'application/json' }, body: '{"role":"operator"}' });
+        expect(res.status, `${method} ${p}`).toBe(404);
+        expect(json(res)).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: [] } });
+      }
+      expect(calls).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('keeps its body limit on a local-only route', async () => {
+    const res = await send('POST', '/local/tokens', {
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20),
+    });
+    expect(res.status).toBe(413);
+    expect(json(res)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String), details: [] } });
   });
 });
 

@@ -73,8 +73,8 @@ describe('scarce capacity and the plan priority', () => {
     const won = r.get(west.id)!;
     expect(won.status).toBe('PROPOSED');
     expect(won.match!.breakdown.priorityReasons).toEqual(['size:MICRO+publicWelfare', 'region:WESTERN']);
-    // GREEN project: 1.3 (micro, public welfare) x 1.3 (western).
-    expect(won.match!.breakdown.priority).toBe(1.69);
+    // The plan's free-service target (micro, public welfare: 64) x western (1.3); see domain/policy.ts.
+    expect(won.match!.breakdown.priority).toBe(83.2);
   });
 
   it('a micro firm beats a medium one, posted earlier, for a public-welfare offering but not for a paid one', async () => {

@@ -1,11 +1,13 @@
 /**
- * Consumed capacity: with a meter, every read and write of the store adds the
+ * Consumed capacity: with a meter installed on its client (an SDK middleware,
+ * as only the benchmark does), every read and write of the store adds the
  * units DynamoDB (here dynalite, for ReturnConsumedCapacity TOTAL) reports.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CapacityMeter, Store } from '#functions/store/store.ts';
-import { needKey } from '#functions/store/keys.ts';
-import { freshTable } from '#tests/support/db.ts';
+import { makeDocumentClient } from '#functions/store/client.ts';
+import { installCapacityMeter, type CapacityMeter } from '#functions/store/metering.ts';
+import { Store } from '#functions/store/store.ts';
+import { freshTable, TEST_CURSOR_SECRET } from '#tests/support/db.ts';
 import {
   BASE_TIME,
   makeNotification,
@@ -25,15 +27,23 @@ class Meter implements CapacityMeter {
   }
 }
 
+let db: Awaited<ReturnType<typeof freshTable>>;
 let meter: Meter;
 let store: Store;
 let unmetered: Store;
 beforeAll(async () => {
-  const db = await freshTable('meter');
+  db = await freshTable('meter');
   meter = new Meter();
-  store = db.store(meter);
+  store = meteredStore(meter).store;
   unmetered = db.store();
 });
+
+/** A store over its own client with `meter` installed: the table's other clients stay unmetered. */
+function meteredStore(m: CapacityMeter) {
+  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  const uninstall = installCapacityMeter(doc, m);
+  return { store: new Store(doc, db.tableName, TEST_CURSOR_SECRET), uninstall };
+}
 
 /** The units `op` added to the meter. */
 async function units(op: () => Promise<unknown>): Promise<{ read: number; write: number }> {
@@ -102,7 +112,7 @@ describe('consumed capacity', () => {
     await unmetered.create('need', need, [posted]);
 
     expect((await units(() => store.listPending())).read).toBeGreaterThan(0);
-    const marked = await units(() => store.markPublished(needKey(need.id), [posted.id]));
+    const marked = await units(() => store.markPublished({ kind: 'need', id: need.id }, [posted.id]));
     expect(marked.read).toBeGreaterThan(0);
     expect(marked.write).toBeGreaterThan(0);
   });
@@ -135,5 +145,20 @@ describe('consumed capacity', () => {
     await unmetered.create('sme', sme);
     await unmetered.get('sme', sme.id);
     expect({ read: meter.read, write: meter.write }).toEqual(before);
+  });
+
+  it('a meter removed from its client adds nothing more', async () => {
+    const own = new Meter();
+    const { store: metered, uninstall } = meteredStore(own);
+    const sme = makeSme();
+    await metered.create('sme', sme);
+    const installed = { read: own.read, write: own.write };
+    expect(installed.write).toBeGreaterThan(0);
+
+    uninstall();
+    await metered.get('sme', sme.id, true);
+    await metered.save('sme', sme, { ...sme, name: `${sme.name} 2`, version: 2 });
+
+    expect({ read: own.read, write: own.write }).toEqual(installed);
   });
 });

@@ -37,7 +37,7 @@ describe('the outbox', () => {
     const event = needPosted(need);
     await store.create('need', need, [event]);
 
-    expect(await pendingOf(needKey(need.id))).toEqual({ key: needKey(need.id), version: 1, events: [event] });
+    expect(await pendingOf(needKey(need.id))).toEqual({ ref: { kind: 'need', id: need.id }, key: needKey(need.id), version: 1, events: [event] });
     expect(await store.get('need', need.id, true)).toStrictEqual({ ...need, pendingEvents: [event] });
   });
 
@@ -70,7 +70,7 @@ describe('the outbox', () => {
 
     await store.save('need', prev, next, [withdrawn]);
 
-    expect(await pendingOf(needKey(need.id))).toEqual({ key: needKey(need.id), version: 2, events: [posted, withdrawn] });
+    expect(await pendingOf(needKey(need.id))).toEqual({ ref: { kind: 'need', id: need.id }, key: needKey(need.id), version: 2, events: [posted, withdrawn] });
     expect((await store.get('need', need.id, true))?.pendingEvents).toEqual([posted, withdrawn]);
   });
 
@@ -104,7 +104,7 @@ describe('the outbox', () => {
     expect((await pendingOf(key))?.events).toEqual([e1, e2, e3]);
 
     await store.markPublished(key, [e1.id, e3.id]);
-    expect(await pendingOf(key)).toEqual({ key, version: 3, events: [e2] });
+    expect(await pendingOf(key)).toEqual({ ref: { kind: 'match', id: proposed.id }, key, version: 3, events: [e2] });
 
     await store.markPublished(key, [e2.id]);
     expect(await pendingOf(key)).toBeUndefined();
@@ -120,7 +120,7 @@ describe('the outbox', () => {
     await store.markPublished(needKey(need.id), []);
     await store.markPublished(needKey('need_missing'), [posted.id]);
 
-    expect(await pendingOf(needKey(need.id))).toEqual({ key: needKey(need.id), version: 1, events: [posted] });
+    expect(await pendingOf(needKey(need.id))).toEqual({ ref: { kind: 'need', id: need.id }, key: needKey(need.id), version: 1, events: [posted] });
     expect(await store.get('need', need.id, true)).toStrictEqual({ ...need, pendingEvents: [posted] });
     expect(await store.get('need', 'need_missing')).toBeUndefined();
   });

@@ -3,58 +3,27 @@
  * server: the real handlers, store and dynalite, a clock the test controls,
  * and a publisher that records events, which `drain()` delivers by the
  * shared routing table exactly as the buses do (matcher as SQS FIFO batches
- * per market, notifier as EventBridge events).
+ * per market, notifier as EventBridge events). Events, records and contexts
+ * come from local/aws-shapes.ts, as the local runtime's.
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { AppEvent } from '#events/contracts.ts';
-import { toEnvelope } from '#events/envelope.ts';
 import { ROUTES } from '#events/routing.ts';
-import { buildHandlers, type AppPorts } from '#functions/app.ts';
+import { buildHandlers } from '#functions/app.ts';
 import { loadConfig } from '#functions/config.ts';
 import { HTTP_ROUTES } from '#functions/http/routes.ts';
-import type { Role } from '#functions/http/identity.ts';
-import type { EventPublisher } from '#functions/ports.ts';
+import type { AppPorts, EventPublisher, Role } from '#functions/ports.ts';
+import { renderClaims } from '#local/auth.ts';
+import { compileRoutes, errorBody, eventBridgeEvent, lambdaContext, matchRoute, sqsFifoRecord, toV2Event } from '#local/aws-shapes.ts';
 import { freshTable, TEST_CURSOR_SECRET } from './db.ts';
 
-export const lambdaContext = (name = 'test'): Context =>
-  ({
-    awsRequestId: randomUUID(),
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  }) as Context;
+export { lambdaContext };
 
-/** One SQS FIFO record of the matcher's queue carrying `event` (group = its market). */
+/** One SQS FIFO record of the matcher's queue carrying `event` (group = its market), under a message id of its own. */
 export function marketRecord(event: AppEvent, messageId: string = randomUUID()): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: 'r',
-    body: JSON.stringify(toEnvelope(event)),
-    attributes: {
-      MessageGroupId: event.detail.serviceType,
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageDeduplicationId: event.id,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:matcher.fifo',
-    awsRegion: 'local',
-  };
+  return sqsFifoRecord({ event, group: event.detail.serviceType, messageId });
 }
 
 export class RecordingPublisher implements EventPublisher {
@@ -99,39 +68,43 @@ export async function testApp(env: Record<string, string> = {}) {
   const ports: AppPorts = { store: db.store(), publisher, clock, config, logger };
   const handlers = buildHandlers(ports);
 
-  const compiled = HTTP_ROUTES.map((r) => ({
-    r,
-    names: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
-    re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
-  }));
+  const routes = compileRoutes(HTTP_ROUTES);
 
+  /**
+   * Invokes the route's handler as API Gateway would: the same route
+   * selection and payload 2.0 event as the local gateway, `as` standing for
+   * a token its JWT authorizer accepted (a JWT route without one is refused
+   * there, before any handler).
+   */
   async function call(method: string, path: string, opts: CallOptions = {}) {
     const [rawPath, qs] = path.split('?') as [string, string | undefined];
-    const hit = compiled.find((c) => c.r.method === method && c.re.test(rawPath));
-    if (!hit) throw new Error(`no route ${method} ${rawPath}`);
-    const values = hit.re.exec(rawPath)!.slice(1).map(decodeURIComponent);
-    const query = { ...Object.fromEntries(new URLSearchParams(qs ?? '')), ...(opts.query ?? {}) };
-    const event = {
-      version: '2.0',
-      routeKey: `${hit.r.method} ${hit.r.path}`,
-      rawPath,
-      rawQueryString: new URLSearchParams(query).toString(),
-      headers: { 'content-type': 'application/json', ...(opts.headers ?? {}) },
-      queryStringParameters: Object.keys(query).length ? query : undefined,
-      pathParameters: values.length ? Object.fromEntries(hit.names.map((n, i) => [n, values[i]!])) : undefined,
-      body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-      isBase64Encoded: false,
-      requestContext: {
-        requestId: randomUUID(),
-        routeKey: `${hit.r.method} ${hit.r.path}`,
-        http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-        authorizer: opts.as ? { jwt: { claims: { sub: opts.as.sub, 'cognito:groups': `[${opts.as.role}]` }, scopes: null } } : undefined,
-      },
-    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
-    if (hit.r.auth === 'jwt' && !opts.as) {
-      return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'no token', details: [] } } as any };
+    const match = matchRoute(routes, method, rawPath);
+    if (!match) throw new Error(`no route ${method} ${rawPath}`);
+    if (match.route.auth === 'jwt' && !opts.as) {
+      return { status: 401, body: errorBody('UNAUTHENTICATED', 'a bearer token is required') as any };
     }
-    const res = await handlers.http[hit.r.group](event, lambdaContext(hit.r.group));
+    const query = { ...Object.fromEntries(new URLSearchParams(qs ?? '')), ...(opts.query ?? {}) };
+    const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    const given = opts.headers ?? {};
+    // A content type the caller gives replaces the default, in whatever case it is spelt.
+    const givesType = Object.keys(given).some((k) => k.toLowerCase() === 'content-type');
+    const jwt =
+      match.route.auth === 'jwt' && opts.as
+        ? { claims: renderClaims({ sub: opts.as.sub, 'cognito:groups': [opts.as.role] }), scopes: null }
+        : undefined;
+    const event = toV2Event(
+      {
+        method,
+        rawPath,
+        rawQueryString: new URLSearchParams(query).toString(),
+        headers: { ...(givesType ? {} : { 'content-type': 'application/json' }), 'user-agent': 'test', ...given },
+        body: body === undefined ? undefined : Buffer.from(body, 'utf8'),
+      },
+      match.routeKey,
+      match.params,
+      jwt,
+    );
+    const res = await handlers.http[match.route.group](event, lambdaContext(match.route.group));
     return { status: res.statusCode ?? 200, body: res.body ? JSON.parse(res.body) : undefined } as { status: number; body: any };
   }
 
@@ -148,7 +121,7 @@ export async function testApp(env: Record<string, string> = {}) {
           const res = await handlers.matcher({ Records: records }, lambdaContext('matcher'));
           if (res.batchItemFailures.length > 0) throw new Error(`matcher failed ${res.batchItemFailures.length} record(s)`);
         } else {
-          for (const e of mine) await handlers.notifier(toEnvelope(e), lambdaContext('notifier'));
+          for (const e of mine) await handlers.notifier(eventBridgeEvent(e), lambdaContext('notifier'));
         }
       }
     }

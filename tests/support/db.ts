@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable } from '#local/dynamo.ts';
 import { makeDocumentClient } from '#functions/store/client.ts';
-import { Store, type CapacityMeter } from '#functions/store/store.ts';
+import { Store } from '#functions/store/store.ts';
 
 export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789';
 
@@ -21,6 +21,6 @@ export async function freshTable(prefix = 'test') {
     endpoint,
     tableName,
     doc,
-    store: (meter?: CapacityMeter) => new Store(doc, tableName, TEST_CURSOR_SECRET, meter),
+    store: () => new Store(doc, tableName, TEST_CURSOR_SECRET),
   };
 }

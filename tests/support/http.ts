@@ -9,8 +9,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { Role } from '#functions/http/identity.ts';
-import { HTTP_ROUTES, type HttpRoute } from '#functions/http/routes.ts';
+import type { Role } from '#functions/ports.ts';
+import { HTTP_ROUTES } from '#functions/http/routes.ts';
+import { compileRoutes, matchRoute, routeKey } from '#local/aws-shapes.ts';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
 
 export type { Role };
@@ -160,20 +161,13 @@ export const CODE_OF: Record<number, string> = {
 
 // ------------------------------------------------------------------ routes
 
-export const routeKey = (r: Pick<HttpRoute, 'method' | 'path'>) => `${r.method} ${r.path}`;
+export { routeKey };
 
-const compiledRoutes = HTTP_ROUTES.map((r) => ({
-  key: routeKey(r),
-  method: r.method,
-  re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-  literals: r.path.split('/').filter((s) => s && !s.startsWith('{')).length,
-}));
+const compiledRoutes = compileRoutes(HTTP_ROUTES);
 
 /** The route (API Gateway's selection: most literal segments) a concrete request hits, or undefined. */
 export function routeOf(method: string, pathAndQuery: string): string | undefined {
-  const p = pathAndQuery.split('?')[0]!;
-  const hits = compiledRoutes.filter((c) => c.method === method && c.re.test(p)).sort((a, b) => b.literals - a.literals);
-  return hits[0]?.key;
+  return matchRoute(compiledRoutes, method, pathAndQuery.split('?')[0]!)?.routeKey;
 }
 
 /** Fills a route's path parameters: `fill('/v1/smes/{smeId}', { smeId })`. */

@@ -4,7 +4,19 @@ import { PROVIDER_KINDS, SERVICE_TYPE_IDS, projectOf, type ServiceTypeId } from 
 import { SIZE_CLASSES, TIERS, type Need, type Offering, type SmeProfile, type Tier } from '#domain/model.ts';
 import { FIT_COMPONENTS, FIT_FLOOR, POLICY, priorityFor } from '#domain/policy.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
-import { checkEligibility, round4, scorePair, type OfferingCandidate, type ProviderView } from '#domain/scoring.ts';
+import {
+  ELIGIBILITY_CODE,
+  ELIGIBILITY_RULES,
+  checkEligibility,
+  round4,
+  scorePair,
+  type EligibilityCandidate,
+  type EligibilityRule,
+  type NeedFacts,
+  type OfferingCandidate,
+  type ProviderView,
+} from '#domain/scoring.ts';
+import { WAITING_REASON_CODES, type WaitingReasonCode } from '#domain/waiting.ts';
 
 const NOW = new Date('2026-11-01T00:00:00.000Z');
 
@@ -76,31 +88,39 @@ describe('checkEligibility', () => {
     expect(checkEligibility(makeNeed(), makeCandidate(), NOW)).toEqual({ eligible: true });
   });
 
-  const refusals: [string, string, Need, OfferingCandidate, Date?][] = [
-    ['serviceType', 'another service type', makeNeed(), makeCandidate({ serviceType: 'energy-monitoring' })],
-    ['paused', 'a paused offering', makeNeed(), makeCandidate({ status: 'PAUSED' })],
-    ['excluded', 'an offering excluded for the need', makeNeed({ excludedOfferingIds: ['o-9', 'o-1'] }), makeCandidate()],
-    ['region', 'another province, not remote', makeNeed(), makeCandidate({ regions: ['CN-GD'] })],
-    ['region', 'a remote offering when the SME wants on-site', makeNeed({ remoteOk: false }), makeCandidate({ regions: ['CN-GD'], remote: true })],
-    ['region', 'an SME open to remote but an offering that is not', makeNeed({ remoteOk: true }), makeCandidate({ regions: ['CN-GD'], remote: false })],
-    ['language', 'no shared language', makeNeed({ languages: ['en'] }), makeCandidate({ languages: ['zh-CN'] })],
-    ['language', 'sibling regional variants', makeNeed({ languages: ['zh-TW'] }), makeCandidate({ languages: ['zh-CN'] })],
-    ['market', 'a market the offering does not cover', makeNeed({ markets: ['DE'] }), makeCandidate({ markets: [] })],
-    ['market', 'only some of the markets covered', makeNeed({ markets: ['DE', 'US'] }), makeCandidate({ markets: ['DE', 'JP'] })],
-    ['sizeClass', 'a size class the offering excludes', makeNeed(), makeCandidate({ eligibility: { sizeClasses: ['MICRO'] } })],
-    ['tier', 'a tier the offering excludes', makeNeed(), makeCandidate({ eligibility: { tiers: ['SPECIALIZED', 'LITTLE_GIANT'] } })],
-    ['budget', 'a minimum price above the budget', makeNeed({ budgetMax: 4_999 }), makeCandidate({ priceMin: 5_000 })],
-    ['leadTime', 'a lead time ending after the deadline day', makeNeed({ deadline: '2026-12-31' }), makeCandidate({ leadTimeDays: 61 })],
-    ['leadTime', 'a deadline already passed', makeNeed({ deadline: '2026-10-31' }), makeCandidate({ leadTimeDays: 0 })],
-    ['leadTime', 'a malformed deadline', makeNeed({ deadline: '31/12/2026' }), makeCandidate()],
-    ['noCapacity', 'capacity used up', makeNeed(), makeCandidate({}, { limit: 10, used: 10 })],
-    ['noCapacity', 'zero capacity this month', makeNeed(), makeCandidate({}, { limit: 0, used: 0 })],
+  const refusals: [EligibilityRule, WaitingReasonCode, string, Need, EligibilityCandidate, NeedFacts?, Date?][] = [
+    ['serviceType', 'NO_OFFERING', 'another service type', makeNeed(), makeCandidate({ serviceType: 'energy-monitoring' })],
+    ['paused', 'NO_OFFERING', 'a paused offering', makeNeed(), makeCandidate({ status: 'PAUSED' })],
+    ['providerSuspended', 'SUSPENDED', 'a suspended provider', makeNeed(), { ...makeCandidate(), providerSuspended: true }],
+    ['providerNotApproved', 'PROVIDER_NOT_APPROVED', 'a provider not yet approved', makeNeed(), { ...makeCandidate(), providerApproved: false }],
+    ['excluded', 'EXCLUDED', 'an offering excluded for the need', makeNeed({ excludedOfferingIds: ['o-9', 'o-1'] }), makeCandidate()],
+    ['region', 'REGION', 'another province, not remote', makeNeed(), makeCandidate({ regions: ['CN-GD'] })],
+    ['region', 'REGION', 'a remote offering when the SME wants on-site', makeNeed({ remoteOk: false }), makeCandidate({ regions: ['CN-GD'], remote: true })],
+    ['region', 'REGION', 'an SME open to remote but an offering that is not', makeNeed({ remoteOk: true }), makeCandidate({ regions: ['CN-GD'], remote: false })],
+    ['language', 'LANGUAGE', 'no shared language', makeNeed({ languages: ['en'] }), makeCandidate({ languages: ['zh-CN'] })],
+    ['language', 'LANGUAGE', 'sibling regional variants', makeNeed({ languages: ['zh-TW'] }), makeCandidate({ languages: ['zh-CN'] })],
+    ['market', 'MARKETS', 'a market the offering does not cover', makeNeed({ markets: ['DE'] }), makeCandidate({ markets: [] })],
+    ['market', 'MARKETS', 'only some of the markets covered', makeNeed({ markets: ['DE', 'US'] }), makeCandidate({ markets: ['DE', 'JP'] })],
+    ['sizeClass', 'ELIGIBILITY', 'a size class the offering excludes', makeNeed(), makeCandidate({ eligibility: { sizeClasses: ['MICRO'] } })],
+    ['tier', 'ELIGIBILITY', 'a tier the offering excludes', makeNeed(), makeCandidate({ eligibility: { tiers: ['SPECIALIZED', 'LITTLE_GIANT'] } })],
+    ['budget', 'BUDGET', 'a minimum price above the budget', makeNeed({ budgetMax: 4_999 }), makeCandidate({ priceMin: 5_000 })],
+    ['voucher', 'VOUCHER', 'a minimum price above the voucher balance', makeNeed(), makeCandidate({ priceMin: 5_000 }), { voucherBalance: 4_999 }],
+    ['leadTime', 'LEAD_TIME', 'a lead time ending after the deadline day', makeNeed({ deadline: '2026-12-31' }), makeCandidate({ leadTimeDays: 61 })],
+    ['leadTime', 'LEAD_TIME', 'a deadline already passed', makeNeed({ deadline: '2026-10-31' }), makeCandidate({ leadTimeDays: 0 })],
+    ['leadTime', 'LEAD_TIME', 'a malformed deadline', makeNeed({ deadline: '31/12/2026' }), makeCandidate()],
+    ['noCapacity', 'CAPACITY_FULL', 'capacity used up', makeNeed(), makeCandidate({}, { limit: 10, used: 10 })],
+    ['noCapacity', 'CAPACITY_FULL', 'zero capacity this month', makeNeed(), makeCandidate({}, { limit: 0, used: 0 })],
   ];
-  it.each(refusals)('refuses for %s alone: %s', (reason, _label, need, c, now = NOW) => {
-    expect(checkEligibility(need, c, now)).toEqual({ eligible: false, reasons: [reason] });
+  it.each(refusals)('refuses for %s alone, code %s: %s', (reason, code, _label, need, c, facts = {}, now = NOW) => {
+    expect(checkEligibility(need, c, now, facts)).toEqual({ eligible: false, reasons: [reason], codes: [code] });
   });
 
-  const acceptances: [string, Need, OfferingCandidate, Date?][] = [
+  it('maps every rule to a code of the contract, and reports rules and codes from that one table', () => {
+    for (const rule of ELIGIBILITY_RULES) expect(WAITING_REASON_CODES, rule).toContain(ELIGIBILITY_CODE[rule]);
+    expect(new Set(refusals.map(([rule]) => rule))).toEqual(new Set(ELIGIBILITY_RULES));
+  });
+
+  const acceptances: [string, Need, EligibilityCandidate, Date?][] = [
     ['a remote offering from another province when the SME accepts remote', makeNeed({ remoteOk: true }), makeCandidate({ regions: [], remote: true })],
     ['an SME with no language preference', makeNeed({ languages: [] }), makeCandidate({ languages: ['en'] })],
     ['a language shared among several', makeNeed({ languages: ['en', 'zh-CN'] }), makeCandidate({ languages: ['zh-CN', 'ja'] })],
@@ -115,6 +135,7 @@ describe('checkEligibility', () => {
     ['a lead time ending exactly at the start of the deadline day', makeNeed({ deadline: '2026-12-31' }), makeCandidate({ leadTimeDays: 60 })],
     ['a same-day service in the last millisecond of the deadline day', makeNeed({ deadline: '2026-11-01' }), makeCandidate({ leadTimeDays: 0 }), new Date('2026-11-01T23:59:59.999Z')],
     ['the last unit of capacity', makeNeed(), makeCandidate({}, { limit: 10, used: 9 })],
+    ['an approved, unsuspended provider', makeNeed(), { ...makeCandidate(), providerApproved: true, providerSuspended: false }],
   ];
   it.each(acceptances)('accepts %s', (_label, need, c, now = NOW) => {
     expect(checkEligibility(need, c, now)).toEqual({ eligible: true });
@@ -122,21 +143,31 @@ describe('checkEligibility', () => {
 
   it('refuses a same-day service one millisecond after the deadline day ends', () => {
     const r = checkEligibility(makeNeed({ deadline: '2026-11-01' }), makeCandidate({ leadTimeDays: 0 }), new Date('2026-11-02T00:00:00.000Z'));
-    expect(r).toEqual({ eligible: false, reasons: ['leadTime'] });
+    expect(r).toEqual({ eligible: false, reasons: ['leadTime'], codes: ['LEAD_TIME'] });
   });
 
-  it('lists every failed rule at once, in a fixed order', () => {
+  it('accepts a voucher need on an offering priced within the balance, or free whatever its price', () => {
+    expect(checkEligibility(makeNeed(), makeCandidate({ priceMin: 5_000 }), NOW, { voucherBalance: 5_000 })).toEqual({ eligible: true });
+    expect(checkEligibility(makeNeed(), makeCandidate({ priceMin: 9_000, publicWelfare: true }), NOW, { voucherBalance: 0 })).toEqual({ eligible: true });
+  });
+
+  it('lists every failed rule at once, in a fixed order, and each code once', () => {
     const need = makeNeed(
       { excludedOfferingIds: ['o-1'], languages: ['en'], markets: ['DE'], budgetMax: 1, deadline: '2026-11-02' },
       { sizeClass: 'MEDIUM', tier: 'NONE' },
     );
-    const c = makeCandidate(
-      { serviceType: 'energy-monitoring', status: 'PAUSED', regions: ['CN-GD'], eligibility: { sizeClasses: ['MICRO'], tiers: ['LITTLE_GIANT'] }, leadTimeDays: 5 },
-      { limit: 1, used: 1 },
-    );
-    expect(checkEligibility(need, c, NOW)).toEqual({
+    const c = {
+      ...makeCandidate(
+        { serviceType: 'energy-monitoring', status: 'PAUSED', regions: ['CN-GD'], eligibility: { sizeClasses: ['MICRO'], tiers: ['LITTLE_GIANT'] }, leadTimeDays: 5 },
+        { limit: 1, used: 1 },
+      ),
+      providerSuspended: true,
+      providerApproved: false,
+    };
+    expect(checkEligibility(need, c, NOW, { voucherBalance: 0 })).toEqual({
       eligible: false,
-      reasons: ['serviceType', 'paused', 'excluded', 'region', 'language', 'market', 'sizeClass', 'tier', 'budget', 'leadTime', 'noCapacity'],
+      reasons: [...ELIGIBILITY_RULES],
+      codes: ['NO_OFFERING', 'SUSPENDED', 'PROVIDER_NOT_APPROVED', 'EXCLUDED', 'REGION', 'LANGUAGE', 'MARKETS', 'ELIGIBILITY', 'BUDGET', 'VOUCHER', 'LEAD_TIME', 'CAPACITY_FULL'],
     });
   });
 });
@@ -203,6 +234,7 @@ describe('scorePair components', () => {
     expect(b.priority).toBe(expected.priority);
     expect(b.priorityReasons).toEqual(expected.reasons);
     expect(b.priorityReasons).toEqual(['tier:SPECIALIZED', 'size:MICRO+publicWelfare', 'region:WESTERN', 'weakFoundation:energy-saving-diagnosis']);
+    expect(b.priority).toBe(round4(1.2 * 64 * 1.3 * 8));
   });
 });
 
@@ -341,16 +373,51 @@ describe('scorePair properties', () => {
     );
   });
 
-  it('ranks a higher tier above a lower one whatever the two pairs fit, all other policy factors equal', () => {
+  it('priced offerings: ranks a higher tier above a lower one whatever the two pairs fit, all other policy factors equal', () => {
     const arbTiers = fc
       .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))
       .filter(([a, b]) => a !== b)
       .map(([a, b]): [Tier, Tier] => [TIERS_ORDERED[Math.max(a, b)]!, TIERS_ORDERED[Math.min(a, b)]!]);
     fc.assert(
-      fc.property(arbServiceType, arbSmeRest, fc.boolean(), arbTiers, arbLowFitRest, arbHighFitRest, (st, rest, pw, [hi, lo], rHi, rLo) => {
-        const high = buildPair(st, { ...rest, tier: hi }, pw, rHi);
-        const low = buildPair(st, { ...rest, tier: lo }, pw, rLo);
+      fc.property(arbServiceType, arbSmeRest, arbTiers, arbLowFitRest, arbHighFitRest, (st, rest, [hi, lo], rHi, rLo) => {
+        const high = buildPair(st, { ...rest, tier: hi }, false, rHi);
+        const low = buildPair(st, { ...rest, tier: lo }, false, rLo);
         expect(scorePair(high.need, high.c).weight).toBeGreaterThan(scorePair(low.need, low.c).weight);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('public-welfare offerings: ranks a MICRO or SMALL firm above a MEDIUM one whatever the tiers, regions and the two pairs fit', () => {
+    const arbTier = fc.constantFrom(...TIERS);
+    fc.assert(
+      fc.property(
+        arbServiceType,
+        arbSmeRest,
+        arbSmeRest,
+        fc.constantFrom('MICRO' as const, 'SMALL' as const),
+        arbTier,
+        arbTier,
+        arbLowFitRest,
+        arbHighFitRest,
+        (st, a, b, size, tierA, tierB, rSmall, rMedium) => {
+          const small = buildPair(st, { ...a, sizeClass: size, tier: tierA }, true, rSmall);
+          const medium = buildPair(st, { ...b, sizeClass: 'MEDIUM', tier: tierB }, true, rMedium);
+          expect(scorePair(small.need, small.c).weight).toBeGreaterThan(scorePair(medium.need, medium.c).weight);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('public-welfare energy-saving diagnosis: ranks a weak-foundation firm above a sound one of the same size class whatever the tiers and fits', () => {
+    const arbTier = fc.constantFrom(...TIERS);
+    fc.assert(
+      fc.property(arbSmeRest, arbSmeRest, arbTier, arbTier, arbLowFitRest, arbHighFitRest, (a, b, tierA, tierB, rWeak, rSound) => {
+        const st = 'energy-saving-diagnosis';
+        const weak = buildPair(st, { ...a, tier: tierA, weakFoundation: true }, true, rWeak);
+        const sound = buildPair(st, { ...b, sizeClass: a.sizeClass, tier: tierB, weakFoundation: false }, true, rSound);
+        expect(scorePair(weak.need, weak.c).weight).toBeGreaterThan(scorePair(sound.need, sound.c).weight);
       }),
       { numRuns: 2000 },
     );

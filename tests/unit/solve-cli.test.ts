@@ -43,10 +43,11 @@ describe('solve CLI', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['assignments', 'objective', 'stats']);
+    expect(Object.keys(out).sort()).toEqual(['assignments', 'objective', 'served', 'stats']);
     const { assignments, objective } = solveAssignment(market);
     expect(out.assignments).toEqual(assignments);
     expect(out.objective).toBe(objective);
+    expect(out.served).toBe(3);
     // Greedy would take n1 → o1 (20) and leave n2 out: 20.5 against 20.9.
     expect(out.assignments).toEqual([
       { need: 'n1', offering: 'o2' },
@@ -60,6 +61,30 @@ describe('solve CLI', () => {
     expect(stats.solveMs as number).toBeGreaterThanOrEqual(0);
   });
 
+  it('takes provider soft caps and servedFirst, and prints how many needs are served', async () => {
+    // p may take one match free, each further one costs 30: weighing alone,
+    // n2 waits (0.9 < 30); served first, all three are served.
+    const capped: SolverInput = {
+      ...market,
+      offerings: market.offerings.map((o) => ({ ...o, provider: 'p' })),
+      providers: [{ id: 'p', softCap: 1, penalty: 30 }],
+    };
+    const plain = await solveCli(JSON.stringify(capped));
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    const out = JSON.parse(plain.stdout) as { assignments: unknown; objective: number; served: number };
+    expect(out.assignments).toEqual([{ need: 'n1', offering: 'o1' }]);
+    expect(out.served).toBe(1);
+    expect(out.objective).toBe(20);
+
+    const first = await solveCli(JSON.stringify({ ...capped, servedFirst: true }));
+    expect(first.code).toBe(0);
+    const outFirst = JSON.parse(first.stdout) as { assignments: unknown; objective: number; served: number };
+    expect(outFirst.served).toBe(3);
+    expect(outFirst.objective).toBeCloseTo(20.9 - 2 * 30, 12);
+    expect(outFirst).toMatchObject(solveAssignment({ ...capped, servedFirst: true }));
+  });
+
   it.each([
     ['input that is not JSON', '{"needs": [', /^solve: input is not valid JSON/],
     ['a field of the wrong type', JSON.stringify({ ...market, offerings: [{ id: 'o1', capacity: '1' }] }), /offerings\.0\.capacity/],
@@ -69,6 +94,17 @@ describe('solve CLI', () => {
       JSON.stringify({ ...market, edges: [{ need: 'n1', offering: 'ghost', weight: 1 }] }),
       /unknown offering "ghost"/,
     ],
+    [
+      'an offering naming an unknown provider',
+      JSON.stringify({ ...market, offerings: [{ id: 'o1', capacity: 1, provider: 'ghost' }, { id: 'o2', capacity: 2 }] }),
+      /unknown provider "ghost"/,
+    ],
+    [
+      'a negative penalty',
+      JSON.stringify({ ...market, providers: [{ id: 'p', softCap: 1, penalty: -1 }] }),
+      /penalty -1/,
+    ],
+    ['a servedFirst that is not a boolean', JSON.stringify({ ...market, servedFirst: 'yes' }), /servedFirst/],
   ])('exits 2 with one line on stderr for %s', async (_, stdin, message) => {
     const { code, stdout, stderr } = await solveCli(stdin);
     expect(code).toBe(2);

@@ -7,6 +7,7 @@ import {
   solveAssignment,
   type SolverEdge,
   type SolverInput,
+  type SolverProvider,
   type SolverResult,
 } from '#domain/solver.ts';
 
@@ -33,7 +34,22 @@ function bestEdges(input: SolverInput): Map<string, Map<string, number>> {
   return best;
 }
 
-/** Every need at most once, every offering within capacity, only positive existing edges. */
+/** Matches of each provider beyond its soft cap, by provider id. */
+function overflows(input: SolverInput, assignments: SolverResult['assignments']): Map<string, number> {
+  const providerOf = new Map(input.offerings.map((o) => [o.id, o.provider]));
+  const load = new Map<string, number>();
+  for (const a of assignments) {
+    const p = providerOf.get(a.offering);
+    if (p !== undefined) load.set(p, (load.get(p) ?? 0) + 1);
+  }
+  return new Map((input.providers ?? []).map((p) => [p.id, Math.max(0, (load.get(p.id) ?? 0) - p.softCap)]));
+}
+
+/**
+ * Every need at most once, every offering within capacity, only positive
+ * existing edges; objective = weights − penalties beyond soft caps; served
+ * counts the assignments.
+ */
 function expectFeasible(input: SolverInput, result: SolverResult): void {
   const best = bestEdges(input);
   const capacity = new Map(input.offerings.map((o) => [o.id, o.capacity]));
@@ -49,22 +65,29 @@ function expectFeasible(input: SolverInput, result: SolverResult): void {
     load.set(a.offering, (load.get(a.offering) ?? 0) + 1);
   }
   for (const [off, used] of load) expect(used).toBeLessThanOrEqual(capacity.get(off)!);
+  const penalty = new Map((input.providers ?? []).map((p) => [p.id, p.penalty]));
+  for (const [p, over] of overflows(input, result.assignments)) total -= penalty.get(p)! * over;
   expect(result.objective).toBeCloseTo(total, 9);
+  expect(result.served).toBe(result.assignments.length);
 }
 
 /**
  * Exhaustive oracle for tiny markets: the optimum in hundredths (weights
- * are multiples of 0.01) and, among optimal assignments, the placed needs
- * that are lexicographically best in (postedAt, id) order.
+ * and penalties are multiples of 0.01) — with servedFirst, the optimum
+ * among the assignments serving the most needs — and, among optimal
+ * assignments, the placed needs that are lexicographically best in
+ * (postedAt, id) order.
  */
-function oracle(input: SolverInput): { cents: number; placed: string[] } {
+function oracle(input: SolverInput): { served: number; cents: number; placed: string[] } {
   const order = rankOrder(input);
   const best = bestEdges(input);
   const capacity = new Map(input.offerings.map((o) => [o.id, o.capacity]));
   const options = order.map((id) => [...(best.get(id) ?? new Map<string, number>())]);
   const used = new Map<string, number>();
   const placed: boolean[] = order.map(() => false);
-  let bestCents = -1;
+  const chosen: { need: string; offering: string }[] = [];
+  const penaltyCents = new Map((input.providers ?? []).map((p) => [p.id, Math.round(p.penalty * 100)]));
+  let bestKey: [number, number] = [-1, -Infinity];
   let bestPlaced: boolean[] = [];
   const lexBetter = (a: boolean[], b: boolean[]) => {
     for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]!;
@@ -72,8 +95,12 @@ function oracle(input: SolverInput): { cents: number; placed: string[] } {
   };
   const walk = (k: number, cents: number): void => {
     if (k === order.length) {
-      if (cents > bestCents || (cents === bestCents && lexBetter(placed, bestPlaced))) {
-        bestCents = cents;
+      let net = cents;
+      for (const [p, over] of overflows(input, chosen)) net -= penaltyCents.get(p)! * over;
+      const key: [number, number] = [input.servedFirst ? chosen.length : 0, net];
+      const cmp = key[0] - bestKey[0] || key[1] - bestKey[1];
+      if (cmp > 0 || (cmp === 0 && lexBetter(placed, bestPlaced))) {
+        bestKey = key;
         bestPlaced = [...placed];
       }
       return;
@@ -85,13 +112,16 @@ function oracle(input: SolverInput): { cents: number; placed: string[] } {
       if (u >= capacity.get(off)!) continue;
       used.set(off, u + 1);
       placed[k] = true;
+      chosen.push({ need: order[k]!, offering: off });
       walk(k + 1, cents + Math.round(w * 100));
+      chosen.pop();
       used.set(off, u);
     }
     placed[k] = false;
   };
   walk(0, 0);
-  return { cents: bestCents, placed: order.filter((_, k) => bestPlaced[k]) };
+  const placedIds = order.filter((_, k) => bestPlaced[k]);
+  return { served: placedIds.length, cents: bestKey[1], placed: placedIds };
 }
 
 const placedNeeds = (r: SolverResult) => r.assignments.map((a) => a.need).sort();
@@ -118,20 +148,51 @@ function mediumMarket(seed: number, weight: (r: () => number) => number): Solver
   return { needs, offerings, edges };
 }
 
-/** The market as a CPLEX LP text for HiGHS; `cost` gives each edge's objective coefficient. */
-function toLp(input: SolverInput, cost: (e: SolverEdge) => number): { lp: string; vars: SolverEdge[] } {
+/**
+ * A medium market whose offerings belong to three providers (one offering
+ * in five to none) with soft caps of 0–8 and penalties from `penalty`,
+ * solved served-first or not.
+ */
+function cappedMarket(seed: number, weight: (r: () => number) => number, penalty: (r: () => number) => number, servedFirst: boolean): SolverInput {
+  const base = mediumMarket(seed, weight);
+  const r = rng(seed ^ 0x5bd1e995);
+  const providers = ['p0', 'p1', 'p2'].map((id) => ({ id, softCap: Math.floor(r() * 9), penalty: penalty(r) }));
+  const offerings = base.offerings.map((o) => (r() < 0.2 ? o : { ...o, provider: providers[Math.floor(r() * 3)]!.id }));
+  return { ...base, offerings, providers, servedFirst };
+}
+
+/**
+ * The market as a CPLEX LP text for HiGHS: a column x per edge, a column y
+ * per provider for its matches beyond the soft cap. `cost` gives each
+ * edge's objective coefficient, `overflowCost` each provider's (default
+ * −penalty); `minServed` adds the row Σx ≥ minServed.
+ */
+function toLp(
+  input: SolverInput,
+  cost: (e: SolverEdge) => number,
+  opts: { overflowCost?: (p: SolverProvider) => number; minServed?: number } = {},
+): { lp: string; vars: SolverEdge[] } {
   const best = bestEdges(input);
   const vars: SolverEdge[] = [];
   for (const [need, row] of best) for (const [offering, weight] of row) vars.push({ need, offering, weight });
-  const terms = vars.map((e, k) => `${cost(e)} x${k}`);
+  const providers = input.providers ?? [];
+  const overflowCost = opts.overflowCost ?? ((p: SolverProvider) => -p.penalty);
+  const terms = [...vars.map((e, k) => `${cost(e)} x${k}`), ...providers.map((p, q) => `${overflowCost(p)} y${q}`)];
   const rows: string[] = [];
-  const rowOf = (label: string, ks: number[], rhs: number) => {
-    if (ks.length > 0) rows.push(` ${label}: ${ks.map((k) => `x${k}`).join(' + ')} <= ${rhs}`);
+  const rowOf = (label: string, ks: number[], rhs: number, extra = '') => {
+    if (ks.length > 0) rows.push(` ${label}: ${ks.map((k) => `x${k}`).join(' + ')}${extra} <= ${rhs}`);
   };
   input.needs.forEach((n, i) => rowOf(`n${i}`, vars.flatMap((e, k) => (e.need === n.id ? [k] : [])), 1));
   input.offerings.forEach((o, j) =>
     rowOf(`o${j}`, vars.flatMap((e, k) => (e.offering === o.id ? [k] : [])), o.capacity),
   );
+  const providerOf = new Map(input.offerings.map((o) => [o.id, o.provider]));
+  providers.forEach((p, q) =>
+    rowOf(`p${q}`, vars.flatMap((e, k) => (providerOf.get(e.offering) === p.id ? [k] : [])), p.softCap, ` - y${q}`),
+  );
+  if (opts.minServed !== undefined && vars.length > 0) {
+    rows.push(` served: ${vars.map((_, k) => `x${k}`).join(' + ')} >= ${opts.minServed}`);
+  }
   const lp = [
     'Maximize',
     ` obj: ${terms.length > 0 ? terms.join('\n + ') : '0 x_empty'}`,
@@ -139,9 +200,25 @@ function toLp(input: SolverInput, cost: (e: SolverEdge) => number): { lp: string
     ...(rows.length > 0 ? rows : [' none: 0 x_empty <= 1']),
     'Bounds',
     ...vars.map((_, k) => ` 0 <= x${k} <= 1`),
+    ...providers.map((_, q) => ` y${q} >= 0`),
     'End',
   ].join('\n');
   return { lp, vars };
+}
+
+/**
+ * HiGHS's optimum of the market's own objective (served-first: the most
+ * needs, then the best objective with that many served) and how many it
+ * serves.
+ */
+function highsOptimum(input: SolverInput, cost: (e: SolverEdge) => number = (e) => e.weight, overflowCost?: (p: SolverProvider) => number) {
+  let minServed: number | undefined;
+  if (input.servedFirst) {
+    minServed = Math.round(highsSolve(toLp(input, () => 1, { overflowCost: () => 0 }).lp).objective);
+  }
+  const { lp, vars } = toLp(input, cost, { overflowCost, minServed });
+  const h = highsSolve(lp);
+  return { ...h, vars, served: vars.reduce((sum, _, k) => sum + (h.x(k) > 0.5 ? 1 : 0), 0) };
 }
 
 // highs declares its ESM build with CommonJS-style types: under NodeNext the
@@ -311,8 +388,8 @@ describe('solveAssignment optimality', () => {
 describe('solveAssignment degenerate markets and tie-breaking', () => {
   it('returns nothing for a market without edges', () => {
     const input: SolverInput = { needs: [{ id: 'a', postedAt: day(0) }], offerings: [{ id: 'x', capacity: 3 }], edges: [] };
-    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0 });
-    expect(solveAssignment({ needs: [], offerings: [], edges: [] })).toEqual({ assignments: [], objective: 0 });
+    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0, served: 0 });
+    expect(solveAssignment({ needs: [], offerings: [], edges: [] })).toEqual({ assignments: [], objective: 0, served: 0 });
   });
 
   it('assigns nothing to offerings with zero capacity', () => {
@@ -331,7 +408,7 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
         { need: 'b', offering: 'y', weight: 1 },
       ],
     };
-    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'b', offering: 'y' }], objective: 1 });
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'b', offering: 'y' }], objective: 1, served: 1 });
   });
 
   it('places the earliest needs when every weight is tied', () => {
@@ -415,7 +492,7 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
         { need: 'a', offering: 'y', weight: 0.7 },
       ],
     };
-    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'y' }], objective: 0.7 });
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'y' }], objective: 0.7, served: 1 });
   });
 
   it('never chooses an edge of zero or negative weight', () => {
@@ -430,7 +507,7 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
         { need: 'b', offering: 'x', weight: -3 },
       ],
     };
-    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0 });
+    expect(solveAssignment(input)).toEqual({ assignments: [], objective: 0, served: 0 });
   });
 
   it('counts a duplicated pair once, at its best weight', () => {
@@ -443,7 +520,7 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
         { need: 'a', offering: 'x', weight: 2 },
       ],
     };
-    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'x' }], objective: 4 });
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'a', offering: 'x' }], objective: 4, served: 1 });
   });
 
   it('returns the same assignment for any order of needs, offerings and edges', () => {
@@ -457,6 +534,268 @@ describe('solveAssignment degenerate markets and tie-breaking', () => {
             .sort((a, b) => a[0] - b[0])
             .map(([, x]) => x);
         const shuffled = { needs: shuffle(input.needs), offerings: shuffle(input.offerings), edges: shuffle(input.edges) };
+        expect(solveAssignment(shuffled)).toEqual(solveAssignment(input));
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('solveAssignment with provider soft caps and servedFirst', () => {
+  const tinyCapped = fc
+    .record({
+      days: fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 6 }),
+      caps: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+      owners: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 4, maxLength: 4 }),
+      providers: fc.array(fc.record({ softCap: fc.integer({ min: 0, max: 2 }), cents: fc.integer({ min: 0, max: 300 }) }), {
+        minLength: 2,
+        maxLength: 2,
+      }),
+      edges: fc.array(fc.record({ i: fc.nat(5), j: fc.nat(3), cents: fc.integer({ min: -100, max: 400 }) }), {
+        maxLength: 16,
+      }),
+      tied: fc.boolean(),
+      servedFirst: fc.boolean(),
+    })
+    .map(({ days, caps, owners, providers, edges, tied, servedFirst }): SolverInput => {
+      const needs = days.map((d, i) => ({ id: `n${(i * 5) % 7}`, postedAt: day(d) }));
+      return {
+        needs,
+        offerings: caps.map((c, j) => ({ id: `o${j}`, capacity: c, ...(owners[j]! >= 0 ? { provider: `p${owners[j]}` } : {}) })),
+        providers: providers.map((p, q) => ({ id: `p${q}`, softCap: p.softCap, penalty: p.cents / 100 })),
+        servedFirst,
+        edges: edges
+          .filter((e) => e.i < needs.length && e.j < caps.length)
+          .map((e) => ({ need: needs[e.i]!.id, offering: `o${e.j}`, weight: tied ? 1 + (Math.abs(e.cents) % 2) : e.cents / 100 })),
+      };
+    });
+
+  it('matches the exhaustive optimum (most served first when asked) and places the earliest needs', () => {
+    fc.assert(
+      fc.property(tinyCapped, (input) => {
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const best = oracle(input);
+        if (input.servedFirst) expect(result.served).toBe(best.served);
+        expect(Math.round(result.objective * 100)).toBe(best.cents);
+        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([false, true])('matches the HiGHS LP optimum on medium capped markets (servedFirst %s)', (servedFirst) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = cappedMarket(seed, (r) => 0.25 + r() * 124.75, (r) => r() * 60, servedFirst);
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const h = highsOptimum(input);
+        expect(result.served).toBeGreaterThanOrEqual(servedFirst ? h.served : 0);
+        if (servedFirst) expect(result.served).toBe(h.served);
+        expect(Math.abs(result.objective - h.objective)).toBeLessThanOrEqual(1e-6 * input.needs.length + 1e-6);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it.each([false, true])('matches HiGHS on the earliest-need tie-break of tied capped markets (servedFirst %s)', (servedFirst) => {
+    // Objective·(n + 1) + (n − rank) is an exact lexicographic objective:
+    // one residual cycle changes the rank bonus by at most n.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = cappedMarket(seed, (r) => 1 + Math.floor(r() * 3), (r) => Math.floor(r() * 3), servedFirst);
+        const n = input.needs.length;
+        const rank = new Map(rankOrder(input).map((id, r) => [id, r]));
+        const h = highsOptimum(
+          input,
+          (e) => e.weight * (n + 1) + (n - rank.get(e.need)!),
+          (p) => -p.penalty * (n + 1),
+        );
+        const expected = h.vars.flatMap((e, k) => (h.x(k) > 0.5 ? [e.need] : [])).sort();
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        expect(placedNeeds(result)).toEqual(expected);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it.each([false, true])('matches HiGHS on capped markets whose weights are too large to combine objective and tie-break (servedFirst %s)', (servedFirst) => {
+    // Weights near 1e9 with no common factor: weight units · (n + 1) pass
+    // the exact range, so the objective and the earliest-need choice run as
+    // two flows, the second on the optimal face of the first.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = cappedMarket(seed, (r) => 1e9 + r() * 1e6, (r) => r() * 1e6, servedFirst);
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const h = highsOptimum(input);
+        if (servedFirst) expect(result.served).toBe(h.served);
+        expect(Math.abs(result.objective - h.objective)).toBeLessThanOrEqual(1e-9 * Math.abs(h.objective));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('gives ties to the earlier needs when the objective and the tie-break run as two flows', () => {
+    // Two weights one resolution unit apart near 1.2e8 (no common factor to
+    // divide out): too large to fold the rank bonus into the costs.
+    const w = 123456789.123457;
+    const needs = ['d', 'c', 'b', 'a'].map((id, k) => ({ id, postedAt: day(3 - k) }));
+    const input: SolverInput = {
+      needs,
+      offerings: [
+        { id: 'x', capacity: 2, provider: 'p' },
+        { id: 'y', capacity: 1, provider: 'p' },
+      ],
+      providers: [{ id: 'p', softCap: 3, penalty: 1 }],
+      edges: [
+        ...needs.map((n) => ({ need: n.id, offering: 'x', weight: w })),
+        { need: 'd', offering: 'y', weight: w + 1e-6 },
+        { need: 'c', offering: 'y', weight: w + 1e-6 },
+      ],
+    };
+    const result = solveAssignment(input);
+    // y goes to c (the earlier of the two that value it more), x to a and b.
+    expect(result.assignments).toEqual([
+      { need: 'a', offering: 'x' },
+      { need: 'b', offering: 'x' },
+      { need: 'c', offering: 'y' },
+    ]);
+    expect(result.served).toBe(3);
+  });
+
+  it('never serves fewer needs with servedFirst than without it, and never earns more without it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), (seed, tied) => {
+        const weight = tied ? () => 1 : (r: () => number) => 0.25 + r() * 124.75;
+        const plain = cappedMarket(seed, weight, (r) => r() * 200, false);
+        const first = solveAssignment({ ...plain, servedFirst: true });
+        const without = solveAssignment(plain);
+        expect(first.served).toBeGreaterThanOrEqual(without.served);
+        expect(first.objective).toBeLessThanOrEqual(without.objective + 1e-9);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps every provider within its soft cap when the penalty is huge and others have room', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), (seed, servedFirst) => {
+        // Every need may also use a spare offering of an uncapped provider
+        // with room for all: the capped providers never need to overflow.
+        const input = cappedMarket(seed, (r) => 0.25 + r() * 124.75, () => 1e6, servedFirst);
+        const spare = { id: 'spare', capacity: input.needs.length };
+        const edges = [...input.edges, ...input.needs.map((n) => ({ need: n.id, offering: spare.id, weight: 0.01 }))];
+        const withSpare = { ...input, offerings: [...input.offerings, spare], edges };
+        const result = solveAssignment(withSpare);
+        expectFeasible(withSpare, result);
+        for (const over of overflows(withSpare, result.assignments).values()) expect(over).toBe(0);
+        expect(result.served).toBe(input.needs.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('still serves a need beyond the soft cap when it has no alternative, if serving comes first', () => {
+    const input: SolverInput = {
+      needs: [
+        { id: 'a', postedAt: day(0) },
+        { id: 'b', postedAt: day(1) },
+      ],
+      offerings: [{ id: 'x', capacity: 2, provider: 'big' }],
+      providers: [{ id: 'big', softCap: 1, penalty: 50 }],
+      edges: [
+        { need: 'a', offering: 'x', weight: 3 },
+        { need: 'b', offering: 'x', weight: 4 },
+      ],
+    };
+    // Weighing alone, the second match costs more than it brings.
+    expect(solveAssignment(input)).toEqual({ assignments: [{ need: 'b', offering: 'x' }], objective: 4, served: 1 });
+    expect(solveAssignment({ ...input, servedFirst: true })).toEqual({
+      assignments: [
+        { need: 'a', offering: 'x' },
+        { need: 'b', offering: 'x' },
+      ],
+      objective: 3 + 4 - 50,
+      served: 2,
+    });
+  });
+
+  it('spreads matches to a second provider when the first passes its soft cap', () => {
+    // Two needs, two providers of equal fit: a penalty above the fit gap
+    // sends the second need to the other provider.
+    const input: SolverInput = {
+      needs: [
+        { id: 'a', postedAt: day(0) },
+        { id: 'b', postedAt: day(1) },
+      ],
+      offerings: [
+        { id: 'x', capacity: 5, provider: 'p' },
+        { id: 'y', capacity: 5, provider: 'q' },
+      ],
+      providers: [
+        { id: 'p', softCap: 1, penalty: 0.5 },
+        { id: 'q', softCap: 1, penalty: 0.5 },
+      ],
+      edges: ['a', 'b'].flatMap((need) => [
+        { need, offering: 'x', weight: 1.2 },
+        { need, offering: 'y', weight: 1 },
+      ]),
+    };
+    const result = solveAssignment(input);
+    expect(result.objective).toBeCloseTo(2.2, 12);
+    expect(result.assignments.map((a) => a.offering).sort()).toEqual(['x', 'y']);
+  });
+
+  it('serves the most needs first: an earlier need with another option gives way', () => {
+    // The plan's case: a little giant could use X or remote Y, a small firm
+    // only X. Served first, both are served.
+    const input: SolverInput = {
+      needs: [
+        { id: 'giant', postedAt: day(0) },
+        { id: 'small', postedAt: day(1) },
+      ],
+      offerings: [
+        { id: 'X', capacity: 1 },
+        { id: 'Y', capacity: 1 },
+      ],
+      edges: [
+        { need: 'giant', offering: 'X', weight: 125 },
+        { need: 'giant', offering: 'Y', weight: 10 },
+        { need: 'small', offering: 'X', weight: 2 },
+      ],
+      servedFirst: true,
+    };
+    expect(solveAssignment(input)).toEqual({
+      assignments: [
+        { need: 'giant', offering: 'Y' },
+        { need: 'small', offering: 'X' },
+      ],
+      objective: 12,
+      served: 2,
+    });
+    expect(solveAssignment({ ...input, servedFirst: false }).served).toBe(1);
+  });
+
+  it('returns the same capped assignment for any order of needs, offerings, providers and edges', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer(), fc.boolean(), (seed, shuffleSeed, servedFirst) => {
+        const input = cappedMarket(seed, (r) => 1 + Math.floor(r() * 3), (r) => Math.floor(r() * 3), servedFirst);
+        const r = rng(shuffleSeed);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x) => [r(), x] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map(([, x]) => x);
+        const shuffled = {
+          ...input,
+          needs: shuffle(input.needs),
+          offerings: shuffle(input.offerings),
+          providers: shuffle(input.providers!),
+          edges: shuffle(input.edges),
+        };
         expect(solveAssignment(shuffled)).toEqual(solveAssignment(input));
       }),
       { numRuns: 20 },
@@ -483,6 +822,14 @@ describe('solveAssignment input errors', () => {
     // Callers in plain JavaScript can send holes the types rule out.
     ['an edge without a need', (i) => (i.edges = [{ offering: 'x', weight: 1 } as unknown as SolverEdge]), /unknown need undefined/],
     ['an edge without an offering', (i) => (i.edges = [{ need: 'a', weight: 1 } as unknown as SolverEdge]), /unknown offering undefined/],
+    ['an offering naming an unknown provider', (i) => (i.offerings[0]!.provider = 'ghost'), /unknown provider "ghost"/],
+    ['a duplicate provider id', (i) => (i.providers = [0, 1].map(() => ({ id: 'p', softCap: 1, penalty: 1 }))), /duplicate provider id "p"/],
+    ['a negative soft cap', (i) => (i.providers = [{ id: 'p', softCap: -1, penalty: 1 }]), /softCap -1/],
+    ['a fractional soft cap', (i) => (i.providers = [{ id: 'p', softCap: 0.5, penalty: 1 }]), /softCap 0.5/],
+    ['a negative penalty', (i) => (i.providers = [{ id: 'p', softCap: 1, penalty: -2 }]), /penalty -2/],
+    ['a NaN penalty', (i) => (i.providers = [{ id: 'p', softCap: 1, penalty: Number.NaN }]), /penalty NaN/],
+    ['a provider without an id', (i) => (i.providers = [{ softCap: 1, penalty: 1 } as unknown as SolverProvider]), /providers\[0\] must have a string id/],
+    ['a servedFirst that is not a boolean', (i) => ((i as unknown as Record<string, unknown>).servedFirst = 'yes'), /servedFirst must be a boolean/],
   ];
   it.each(cases)('rejects %s', (_, mutate, message) => {
     const input = base();

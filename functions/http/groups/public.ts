@@ -1,11 +1,20 @@
-/** Routes of the `public` Lambda: health, the catalog and the API description. */
+/** Handlers of the `public` Lambda: health, the catalog and the API description. Touches no table and no bus. */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { catalogView } from '#domain/catalog.ts';
-import { publicRoute, type RouteDef } from '../api.ts';
+import type { HttpHandler } from '#functions/ports.ts';
+import { httpGroup } from '../api.ts';
+import { buildOpenApi } from '../openapi.ts';
 
-export function publicRoutes(openApi: () => unknown): RouteDef[] {
-  return [
-    publicRoute({ routeKey: 'GET /health', handle: async () => ({ status: 'ok' }) }),
-    publicRoute({ routeKey: 'GET /v1/catalog', handle: async () => catalogView() }),
-    publicRoute({ routeKey: 'GET /openapi.json', handle: async () => openApi() }),
-  ];
+export function publicHttp(logger: Logger): HttpHandler {
+  // Built on first request, once per container: most invocations are health checks.
+  let openApi: unknown;
+  return httpGroup(
+    'public',
+    {
+      health: async () => ({ status: 'ok' }),
+      getCatalog: async () => catalogView(),
+      getOpenApi: async () => (openApi ??= buildOpenApi()),
+    },
+    logger,
+  );
 }

@@ -22,7 +22,7 @@ import { PROVIDER_KINDS, SERVICE_TYPE_IDS } from '#domain/catalog.ts';
 import { MATCH_STATUSES, SIZE_CLASSES, TIERS } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { HTTP_ROUTES, type HttpRoute } from '#functions/http/routes.ts';
-import type { Role } from '#functions/http/identity.ts';
+import type { Role } from '#functions/ports.ts';
 import { actor, testApp, type Actor, type CallOptions } from '#tests/support/app.ts';
 import { CODE_OF } from '#tests/support/http.ts';
 

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { Conflict } from '#domain/errors.ts';
 import type { Match, MatchStatus, Need, Offering } from '#domain/model.ts';
-import type { AppPorts } from '#functions/app.ts';
+import type { AppPorts } from '#functions/ports.ts';
 import { Store } from '#functions/store/store.ts';
 import { endNeed, transitionMatch } from '#functions/usecases/lifecycle.ts';
 import { runMarketRound } from '#functions/usecases/matcher.ts';

@@ -1,0 +1,104 @@
+/**
+ * The outbox in the item: a state change's events are written in the same
+ * item as the change (no transactions needed), and the item sits in the
+ * sparse OUTBOX index until every event is marked published. The relay reads
+ * that index; a writer that published its own events clears them at once.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AppEvent } from '#events/contracts.ts';
+import { getItem, queryInput, queryRaw, writeIf, type StoreContext, type TableKey } from './core.ts';
+import { entityOfKey, type EntityKind } from './keys.ts';
+
+/** An entity addressed by kind and id: how callers name what they wrote, without its table keys. */
+export interface EntityRef {
+  kind: EntityKind;
+  id: string;
+}
+
+export interface PendingItem {
+  /** The entity whose outbox holds the events. */
+  ref: EntityRef;
+  /** @deprecated The table key of the same item; callers pass `ref` to markPublished instead. */
+  key: TableKey;
+  version: number;
+  events: AppEvent[];
+}
+
+/** Outbox index shards: spreads relay reads, keeps each partition small. */
+const OUTBOX_SHARDS = 4;
+function outboxShard(pk: string): number {
+  let h = 0;
+  for (let i = 0; i < pk.length; i++) h = (h * 31 + pk.charCodeAt(i)) | 0;
+  return Math.abs(h) % OUTBOX_SHARDS;
+}
+
+/** The outbox sort key orders an item by its oldest pending event. */
+const outboxSk = (pk: string, pending: readonly AppEvent[]) => `${pending[0]!.detail.occurredAt}#${pk}`;
+
+/** The attributes that put an item with pending events in the outbox index (none without events). */
+export function outboxAttributes(pk: string, pending: readonly AppEvent[]): Record<string, unknown> {
+  if (pending.length === 0) return {};
+  return { pendingEvents: pending, outboxPk: `OUTBOX#${outboxShard(pk)}`, outboxSk: outboxSk(pk, pending) };
+}
+
+/** Items whose events are not yet published: each shard's oldest first (consumers never rely on order). */
+export async function listPending(ctx: StoreContext, limitPerShard = 100): Promise<PendingItem[]> {
+  const out: PendingItem[] = [];
+  for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+    const input = queryInput(ctx, 'OUTBOX', `OUTBOX#${shard}`);
+    input.Limit = limitPerShard;
+    const { entries } = await queryRaw(ctx, input);
+    for (const i of entries) {
+      const key = { pk: String(i.pk), sk: String(i.sk) };
+      const ref = entityOfKey(key);
+      // Only versioned entities are written with events; anything else in the index is not ours to publish.
+      if (!ref) continue;
+      out.push({ ref, key, version: i.version as number, events: (i.pendingEvents ?? []) as AppEvent[] });
+    }
+  }
+  return out;
+}
+
+const clearAll = { UpdateExpression: 'REMOVE pendingEvents, outboxPk, outboxSk' };
+
+/**
+ * Removes published events from an item's outbox, by event id, without
+ * touching its version: a state change racing with this keeps its own
+ * events (it re-reads on its version check; at worst an event goes twice).
+ * `allPendingAtVersion`: the ids are every event the item held at that
+ * version, which lets the common case skip the read.
+ */
+export async function markPublished(
+  ctx: StoreContext,
+  key: TableKey,
+  eventIds: readonly string[],
+  allPendingAtVersion?: number,
+): Promise<void> {
+  const updateAt = (version: number, update: { UpdateExpression: string; ExpressionAttributeValues?: Record<string, unknown> }) =>
+    new UpdateCommand({
+      TableName: ctx.tableName,
+      Key: key,
+      ...update,
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: { ...(update.ExpressionAttributeValues ?? {}), ':v': version },
+    });
+  // Fast path: the caller published every event the item held at that version (it wrote them),
+  // so one conditional write clears the outbox without reading the item first. If the item
+  // changed since, remove exactly these ids below.
+  if (allPendingAtVersion !== undefined && (await writeIf(ctx, updateAt(allPendingAtVersion, clearAll)))) return;
+
+  const published = new Set(eventIds);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await getItem(ctx, key, true);
+    if (!item?.pendingEvents) return;
+    const held = item.pendingEvents as AppEvent[];
+    const rest = held.filter((e) => !published.has(e.id));
+    if (rest.length === held.length) return;
+    const update =
+      rest.length === 0
+        ? clearAll
+        : { UpdateExpression: 'SET pendingEvents = :rest, outboxSk = :osk', ExpressionAttributeValues: { ':rest': rest, ':osk': outboxSk(key.pk, rest) } };
+    if (await writeIf(ctx, updateAt(item.version as number, update))) return;
+  }
+  // Still pending: the relay publishes it again later. Duplicates are harmless; loss is not.
+}

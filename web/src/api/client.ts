@@ -1,0 +1,88 @@
+/**
+ * The typed API client: one fetch wrapper that sends the bearer token and
+ * turns the contract's error body into an ApiError. Pages never call fetch.
+ */
+import type { ErrorCode } from '#domain/errors.ts';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** v2 adds these codes to the contract; the console already names them. */
+export type ApiErrorCode = ErrorCode | 'QUOTA_EXCEEDED' | 'DUPLICATE';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    /** The contract's code, or undefined when the answer was not the contract's JSON (a proxy's 502, the network). */
+    readonly code: ApiErrorCode | undefined,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** status 0: the request never got an answer. */
+export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && e.status === 0;
+
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
+}
+
+export interface ApiOptions {
+  /** The current bearer token, if signed in. */
+  token: () => string | undefined;
+  /** Called on a 401 (expired or revoked token), before the error is thrown. */
+  onUnauthenticated?: () => void;
+  /** @default '' (same origin) */
+  baseUrl?: string;
+}
+
+function parseError(status: number, body: unknown): ApiError {
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+    const details = Array.isArray(e.details)
+      ? e.details.filter((d): d is ErrorDetail => typeof d?.path === 'string' && typeof d?.message === 'string')
+      : [];
+    return new ApiError(status, e.code as ApiErrorCode, e.message, details);
+  }
+  return new ApiError(status, undefined, `HTTP ${status}`);
+}
+
+export function createApi(opts: ApiOptions): Api {
+  const base = opts.baseUrl ?? '';
+  async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (cause) {
+      throw new ApiError(0, undefined, cause instanceof Error ? cause.message : 'network error');
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON (an HTML error page of a proxy): handled below by status.
+    }
+    if (!res.ok) {
+      if (res.status === 401) opts.onUnauthenticated?.();
+      throw parseError(res.status, json);
+    }
+    return json as T;
+  }
+  return {
+    get: (path) => request('GET', path),
+    post: (path, body, headers) => request('POST', path, body, headers),
+    patch: (path, body) => request('PATCH', path, body),
+  };
+}

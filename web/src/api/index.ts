@@ -1,0 +1,9 @@
+/** The console's one API client, built once and shared by every page. */
+import { endSession, session } from '../auth/session.ts';
+import { createApi } from './client.ts';
+
+export const api = createApi({
+  token: () => session.value?.token,
+  // An expired token sends the person back to sign-in instead of failing every request.
+  onUnauthenticated: () => endSession(),
+});

@@ -1,0 +1,137 @@
+/**
+ * The app shell: header (who is signed in, navigation for their role,
+ * language switch, sign-out) and the page for the current path.
+ */
+import { useEffect } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { endSession, session, type Role } from './auth/session.ts';
+import { lang, locale, setLang, t, type MessageKey } from './i18n/index.ts';
+import { ROUTES, type RoutePath } from './paths.ts';
+import { currentPath, followLink, navigate } from './router.ts';
+import { SignInPage } from './pages/sign-in.tsx';
+import { ReviewPage } from './pages/operator-review.tsx';
+import { MarketsPage } from './pages/operator-markets.tsx';
+import { SmeProfilePage } from './pages/sme-profile.tsx';
+import { NewNeedPage } from './pages/sme-new-need.tsx';
+import { SmeMatchesPage } from './pages/sme-matches.tsx';
+import { OfferingsPage } from './pages/provider-offerings.tsx';
+import { ProviderMatchesPage } from './pages/provider-matches.tsx';
+import { InboxPage } from './pages/inbox.tsx';
+
+interface PageDef {
+  component: ComponentType;
+  /** Who may open it; the API enforces the same, this only keeps people on their own pages. */
+  roles: readonly Role[];
+  nav: MessageKey;
+}
+
+const PAGES: Record<Exclude<RoutePath, typeof ROUTES.signIn>, PageDef> = {
+  [ROUTES.operatorReview]: { component: ReviewPage, roles: ['operator'], nav: 'nav.review' },
+  [ROUTES.operatorMarkets]: { component: MarketsPage, roles: ['operator'], nav: 'nav.markets' },
+  [ROUTES.smeProfile]: { component: SmeProfilePage, roles: ['sme'], nav: 'nav.profile' },
+  [ROUTES.smeNewNeed]: { component: NewNeedPage, roles: ['sme'], nav: 'nav.newNeed' },
+  [ROUTES.smeMatches]: { component: SmeMatchesPage, roles: ['sme'], nav: 'nav.smeMatches' },
+  [ROUTES.providerOfferings]: { component: OfferingsPage, roles: ['provider'], nav: 'nav.offerings' },
+  [ROUTES.providerMatches]: { component: ProviderMatchesPage, roles: ['provider'], nav: 'nav.providerMatches' },
+  [ROUTES.inbox]: { component: InboxPage, roles: ['sme', 'provider'], nav: 'nav.inbox' },
+};
+
+export const HOME: Record<Role, RoutePath> = {
+  operator: ROUTES.operatorReview,
+  sme: ROUTES.smeProfile,
+  provider: ROUTES.providerOfferings,
+};
+
+function Header() {
+  const s = session.value;
+  const here = currentPath.value;
+  const links = s ? (Object.entries(PAGES) as Array<[RoutePath, PageDef]>).filter(([, p]) => p.roles.includes(s.role)) : [];
+  return (
+    <header class={s ? 'header' : 'header header-bare'}>
+      <div class="header-top">
+        <p class="brand">{t('app.title')}</p>
+        <div class="header-tools">
+          <div class="lang-switch" role="group" aria-label={t('lang.label')}>
+            {(['zh', 'en'] as const).map((l) => (
+              <button key={l} type="button" lang={locale(l)} aria-pressed={lang.value === l} onClick={() => setLang(l)}>
+                {t(`lang.${l}`)}
+              </button>
+            ))}
+          </div>
+          {s && (
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                endSession();
+                navigate(ROUTES.signIn);
+              }}
+            >
+              {t('nav.signOut')}
+            </button>
+          )}
+        </div>
+      </div>
+      {s && (
+        <>
+          <p class="who">
+            <span class="badge badge-role">{t(`role.${s.role}`)}</span> {s.name ?? (s.role === 'operator' ? '' : s.sub)}
+          </p>
+          <nav aria-label={t('nav.label')}>
+            <ul class="nav">
+              {links.map(([path, p]) => (
+                <li key={path}>
+                  <a href={path} onClick={followLink} aria-current={here === path ? 'page' : undefined}>
+                    {t(p.nav)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </>
+      )}
+    </header>
+  );
+}
+
+function NotFound() {
+  return (
+    <section>
+      <h1>{t('app.notFound')}</h1>
+      <p>
+        <a href="/" onClick={followLink}>
+          {t('app.home')}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const s = session.value;
+  const path = currentPath.value;
+  const page: PageDef | undefined = PAGES[path as keyof typeof PAGES];
+
+  // Signed out (or the token expired): sign in first. Signed in at / or on another role's page: go home.
+  const target = !s ? (path === ROUTES.signIn ? null : ROUTES.signIn) : path === '/' || path === ROUTES.signIn || (page && !page.roles.includes(s.role)) ? HOME[s.role] : null;
+  useEffect(() => {
+    if (target) navigate(target, { replace: true });
+  }, [target]);
+  useEffect(() => {
+    document.documentElement.lang = locale();
+    document.title = t('app.title');
+  }, [lang.value]);
+
+  const Page = !s ? (path === ROUTES.signIn ? SignInPage : null) : target ? null : (page?.component ?? NotFound);
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        {Page && <Page key={`${path}:${s?.sub ?? ''}`} />}
+      </main>
+    </>
+  );
+}

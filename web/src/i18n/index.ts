@@ -1,0 +1,53 @@
+/**
+ * The language signal and t(). Chinese unless the person chose English
+ * (kept in localStorage, so the choice survives sign-out and new tabs).
+ */
+import { signal } from '@preact/signals';
+import { en } from './en.ts';
+import { zh, type MessageKey, type Messages } from './zh.ts';
+
+export type Lang = 'zh' | 'en';
+export type { MessageKey };
+
+const STORAGE_KEY = 'console.lang';
+const DICTIONARIES: Record<Lang, Messages> = { zh, en };
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    // Storage can be refused (privacy settings): fall back to the default.
+    return 'zh';
+  }
+}
+
+export const lang = signal<Lang>(initialLang());
+
+export function setLang(next: Lang): void {
+  lang.value = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not persisted, but the switch still applies to this page.
+  }
+}
+
+/** The BCP 47 tag for <html lang> and Intl formatting. */
+export const locale = (l: Lang = lang.value) => (l === 'zh' ? 'zh-CN' : 'en-GB');
+
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return DICTIONARIES[lang.value][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** A name given in both languages (catalog entries, provinces). */
+export const pick = (named: { zh: string; en: string }) => named[lang.value];
+
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+export function formatNumber(n: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+}

@@ -1,0 +1,11 @@
+/** Entry: styles, the catalog prefetch, and the app. */
+import { render } from 'preact';
+import './styles.css';
+import { App } from './app.tsx';
+import { loadCatalog } from './catalog.ts';
+
+// Names of service types are needed on most pages: ask early, in parallel with the first page's own data.
+loadCatalog().catch(() => {
+  // Pages that need it ask again and show the error themselves.
+});
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,115 @@
+/**
+ * The operators' review queue: each proposal with who, what and why (the
+ * score breakdown as a chart), approved or rejected with a reason.
+ */
+import { useState } from 'preact/hooks';
+import { api } from '../api/index.ts';
+import type { MatchView, Page } from '../api/types.ts';
+import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
+import { Breakdown, MatchFacts, matchTitle, withContext, type MatchWithContext } from '../components/match.tsx';
+import { useResource } from '../components/resource.ts';
+import { formatNumber, t } from '../i18n/index.ts';
+import { catalog, loadCatalog } from '../catalog.ts';
+
+export function ReviewPage() {
+  const queue = useResource(async () => {
+    const [page] = await Promise.all([api.get<Page<MatchView>>('/v1/matches?status=PROPOSED&limit=50'), loadCatalog()]);
+    return withContext(api, 'operator', page.items);
+  }, []);
+  const [done, setDone] = useState<Set<string>>(new Set());
+  const [status, setStatus] = useState<string | null>(null);
+  // Read so the titles re-render once the catalog arrives.
+  void catalog.value;
+
+  return (
+    <section>
+      <h1>{t('review.title')}</h1>
+      <p class="muted">{t('review.intro')}</p>
+      <StatusMessage message={status} />
+      <Loaded resource={queue}>
+        {(items) => {
+          const open = items.filter((m) => !done.has(m.id));
+          if (open.length === 0) return <p class="notice">{t('review.empty')}</p>;
+          return (
+            <ul class="cards">
+              {open.map((m) => (
+                <li key={m.id}>
+                  <ReviewCard
+                    match={m}
+                    onDone={(message) => {
+                      setDone((d) => new Set(d).add(m.id));
+                      setStatus(message);
+                    }}
+                  />
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
+
+function ReviewCard({ match, onDone }: { match: MatchWithContext; onDone: (message: string) => void }) {
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const headingId = `match-${match.id}`;
+  const reasonId = `reject-reason-${match.id}`;
+  const who = match.sme?.name ?? match.smeId;
+
+  const act = async (path: 'approve' | 'reject', body?: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/v1/matches/${match.id}/${path}`, body);
+      onDone(t(path === 'approve' ? 'review.approved' : 'review.rejected', { name: who }));
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class="card" aria-labelledby={headingId}>
+      <header class="card-head">
+        <h2 id={headingId}>{matchTitle(match)}</h2>
+        <span class="score">{t('match.score', { score: formatNumber(match.score, 2) })}</span>
+      </header>
+      <MatchFacts match={match} show={{}} />
+      <Breakdown breakdown={match.breakdown} />
+      {error !== null && <ErrorNotice error={error} />}
+      {rejecting ? (
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act('reject', { reason: reason.trim() });
+          }}
+        >
+          <label for={reasonId}>{t('review.reason')}</label>
+          <textarea id={reasonId} rows={2} required maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          <div class="row">
+            <button type="submit" class="button button-danger" disabled={busy || reason.trim() === ''}>
+              {t('review.confirmReject')}
+            </button>
+            <button type="button" class="button" onClick={() => setRejecting(false)}>
+              {t('match.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div class="row">
+          <button type="button" class="button button-primary" disabled={busy} onClick={() => void act('approve')}>
+            {t('review.approve')}
+          </button>
+          <button type="button" class="button" disabled={busy} onClick={() => setRejecting(true)}>
+            {t('review.reject')}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Post a need: service types grouped by the plan's key projects, with their
+ * names from the catalog. Sent with an Idempotency-Key made once per form,
+ * so a double click or a retry after a lost answer posts one need.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import type { CreateNeedBody } from '#domain/model.ts';
+import { api } from '../api/index.ts';
+import type { NeedView } from '../api/types.ts';
+import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
+import { useResource } from '../components/resource.ts';
+import { loadCatalog } from '../catalog.ts';
+import { pick, t } from '../i18n/index.ts';
+import { ROUTES } from '../paths.ts';
+import { followLink } from '../router.ts';
+import { loadOwnSmes } from './sme-profile.tsx';
+
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+export function NewNeedPage() {
+  const data = useResource(async () => {
+    const [smes, cat] = await Promise.all([loadOwnSmes(), loadCatalog()]);
+    return { smes, cat };
+  }, []);
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
+  const [smeId, setSmeId] = useState('');
+  const [serviceType, setServiceType] = useState('');
+  const [description, setDescription] = useState('');
+  const [remoteOk, setRemoteOk] = useState(true);
+  const [budget, setBudget] = useState('');
+  const [deadline, setDeadline] = useState(inDays(30));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [posted, setPosted] = useState<NeedView | null>(null);
+
+  return (
+    <section>
+      <h1>{t('need.title')}</h1>
+      <p class="muted">{t('need.intro')}</p>
+      <StatusMessage message={posted ? t('need.posted') : null} />
+      {posted && (
+        <p>
+          <a href={ROUTES.smeProfile} onClick={followLink}>
+            {t('nav.profile')}
+          </a>
+        </p>
+      )}
+      <Loaded resource={data}>
+        {({ smes, cat }) => {
+          if (smes.length === 0) return <p class="notice">{t('sme.none')}</p>;
+          if (posted) return null;
+          const chosenSme = smeId || smes[0]!.id;
+          const submit = async (e: Event) => {
+            e.preventDefault();
+            setBusy(true);
+            setError(null);
+            const body: CreateNeedBody = {
+              serviceType: serviceType as CreateNeedBody['serviceType'],
+              description: description.trim(),
+              remoteOk,
+              deadline,
+              ...(budget.trim() !== '' ? { budgetMax: Number(budget) } : {}),
+            };
+            try {
+              setPosted(await api.post<NeedView>(`/v1/smes/${chosenSme}/needs`, body, { 'idempotency-key': idempotencyKey }));
+            } catch (err) {
+              setError(err);
+            } finally {
+              setBusy(false);
+            }
+          };
+          return (
+            <form class="card stack" onSubmit={(e) => void submit(e)}>
+              {error !== null && <ErrorNotice error={error} />}
+              {smes.length > 1 && (
+                <>
+                  <label for="need-sme">{t('need.sme')}</label>
+                  <select id="need-sme" value={chosenSme} onChange={(e) => setSmeId(e.currentTarget.value)}>
+                    {smes.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                </>
+              )}
+              <label for="need-service-type">{t('need.serviceType')}</label>
+              <select id="need-service-type" required value={serviceType} onChange={(e) => setServiceType(e.currentTarget.value)}>
+                <option value="">{t('need.chooseServiceType')}</option>
+                {cat.projects.map((p) => (
+                  <optgroup key={p.id} label={pick(p)}>
+                    {p.serviceTypes.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {pick(s)}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+              <label for="need-description">{t('need.description')}</label>
+              <textarea
+                id="need-description"
+                rows={4}
+                required
+                maxLength={4000}
+                aria-describedby="need-description-hint"
+                value={description}
+                onInput={(e) => setDescription(e.currentTarget.value)}
+              />
+              <p id="need-description-hint" class="muted hint">
+                {t('need.descriptionHint')}
+              </p>
+              <label class="check">
+                <input type="checkbox" checked={remoteOk} onChange={(e) => setRemoteOk(e.currentTarget.checked)} />
+                {t('need.remoteOk')}
+              </label>
+              <label for="need-budget">{t('need.budgetMax')}</label>
+              <input id="need-budget" type="number" inputMode="numeric" min={0} step={1} value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
+              <label for="need-deadline">{t('need.deadline')}</label>
+              <input id="need-deadline" type="date" required min={inDays(1)} value={deadline} onInput={(e) => setDeadline(e.currentTarget.value)} />
+              <div class="row">
+                <button type="submit" class="button button-primary" disabled={busy}>
+                  {busy ? t('need.submitting') : t('need.submit')}
+                </button>
+              </div>
+            </form>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
