@@ -42,8 +42,34 @@ export interface InfraConfig {
   /** Default-stage throttling of the HTTP API (requests per second, steady and burst). @default 50 / 100 */
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /**
+   * Per-route throttling of the write routes (every route but GET), requests
+   * per second, on top of the stage-wide limit: one busy write route cannot
+   * use up the whole stage's budget. @default 10 / 20
+   */
+  readonly writeRouteRateLimit: number;
+  readonly writeRouteBurstLimit: number;
+  /**
+   * Per-client limits of the CloudFront web ACL (WAF rate-based rules, per
+   * client IP address, per 5 minutes): all requests under /v1/, and the
+   * writes among them. @default 300 / 100
+   */
+  readonly edgeRequestsPer5Min: number;
+  readonly edgeWritesPer5Min: number;
+  /**
+   * Prefix of the Cognito hosted sign-in domain
+   * (`<prefix>.auth.<region>.amazoncognito.com`); unique per region across
+   * all AWS accounts, hence a setting. @default `<appName>-<stage>` in lower case
+   */
+  readonly authDomainPrefix: string;
   /** Address that receives alarm notifications. @default none: alarms only show in CloudWatch */
   readonly alarmEmail?: string;
+  /**
+   * Region of the application's stacks. The CloudFront web ACL lives in a
+   * stack of its own in us-east-1 whatever this is (docs/deploy.md).
+   * @default the CLI's region (CDK_DEFAULT_REGION: the AWS profile or AWS_REGION)
+   */
+  readonly region?: string;
 }
 
 const STAGE_SETTINGS: Record<StageName, StageSettings> = {
@@ -76,6 +102,20 @@ function intContext(node: Node, key: string, def: number, min: number, max: numb
   return n;
 }
 
+/**
+ * Cognito's rules for a domain prefix: lower-case letters, digits and inner
+ * hyphens, at most 63 characters, and none of the reserved words.
+ */
+function authDomainPrefix(node: Node, def: string): string {
+  const raw: unknown = node.tryGetContext('authDomainPrefix') ?? def;
+  if (typeof raw !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) || /aws|amazon|cognito/.test(raw)) {
+    throw new Error(
+      `context "authDomainPrefix" must be lower-case letters, digits and inner hyphens (at most 63), without aws/amazon/cognito, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
 export function readConfig(node: Node): InfraConfig {
   const stageRaw: unknown = node.tryGetContext('stage') ?? 'dev';
   if (!STAGES.includes(stageRaw as StageName)) {
@@ -86,10 +126,19 @@ export function readConfig(node: Node): InfraConfig {
   if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(alarmEmail))) {
     throw new Error(`context "alarmEmail" must be an e-mail address, got ${JSON.stringify(alarmEmail)}`);
   }
+  const region: unknown = node.tryGetContext('region');
+  if (region !== undefined && (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
+    throw new Error(`context "region" must be an AWS region name such as ap-east-1, got ${JSON.stringify(region)}`);
+  }
   const apiRateLimit = intContext(node, 'apiRateLimit', 50, 1, 10_000);
+  // A route limit above the stage's would never apply: refuse it rather than pretend.
+  const writeRouteRateLimit = intContext(node, 'writeRouteRateLimit', Math.min(10, apiRateLimit), 1, apiRateLimit);
+  // WAF rate-based rules accept 10 .. 2,000,000,000 per evaluation window.
+  const edgeRequestsPer5Min = intContext(node, 'edgeRequestsPer5Min', 300, 10, 2_000_000_000);
+  const appName = 'SmeMatch';
   return {
     stage,
-    appName: 'SmeMatch',
+    appName,
     // SQS DelaySeconds allows 0..900; the code's ROUND_DELAY_MS accepts the same range.
     roundDelay: Duration.seconds(intContext(node, 'roundDelaySeconds', 1, 0, 900)),
     // Ranges mirror functions/config.ts, so a value the functions would refuse at cold start fails here first.
@@ -98,6 +147,13 @@ export function readConfig(node: Node): InfraConfig {
     idempotencyTtlHours: intContext(node, 'idempotencyTtlHours', 24, 1, 24 * 30),
     apiRateLimit,
     apiBurstLimit: intContext(node, 'apiBurstLimit', Math.max(100, apiRateLimit), 1, 5_000),
+    writeRouteRateLimit,
+    writeRouteBurstLimit: intContext(node, 'writeRouteBurstLimit', 2 * writeRouteRateLimit, 1, 5_000),
+    edgeRequestsPer5Min,
+    // Writes are a subset of all requests: a write limit above the overall one would never bite.
+    edgeWritesPer5Min: intContext(node, 'edgeWritesPer5Min', Math.min(100, edgeRequestsPer5Min), 10, edgeRequestsPer5Min),
+    authDomainPrefix: authDomainPrefix(node, `${appName}-${stage.name}`.toLowerCase()),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(region === undefined ? {} : { region }),
   };
 }

@@ -7,9 +7,11 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import {
   AccountRecovery,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   UserPool,
   UserPoolClient,
+  UserPoolDomain,
   UserPoolGroup,
   type IUserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
@@ -35,6 +37,8 @@ export class StatefulStack extends Stack {
   readonly bus: IEventBus;
   readonly userPool: UserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** Hosted sign-in (authorization code + PKCE) of the console: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly userPoolDomain: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -129,8 +133,17 @@ export class StatefulStack extends Stack {
     this.userPool = userPool;
     this.userPoolClient = userPoolClient;
 
+    // The hosted sign-in pages the console redirects to. A Cognito prefix domain:
+    // no certificate or DNS to manage; a custom domain can replace it later.
+    // Classic hosted UI, because managed login (v2) needs the Essentials tier.
+    this.userPoolDomain = userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: props.config.authDomainPrefix },
+      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId, description: 'Cognito user pool id' });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId, description: 'App client id (JWT audience)' });
+    new CfnOutput(this, 'SignInDomain', { value: this.userPoolDomain.baseUrl(), description: 'Cognito hosted sign-in of the console' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
   }

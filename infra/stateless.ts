@@ -4,16 +4,17 @@
  * stateful resources as typed props.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IUserPoolClient, UserPool, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName } from '#functions/handlers/manifest.ts';
-import { HTTP_GROUPS, type HttpGroup } from '#functions/http/routes.ts';
+import { HTTP_GROUPS, HTTP_ROUTES, type HttpGroup } from '#functions/http/routes.ts';
 import type { Route } from '#events/routing.ts';
 import type { InfraConfig } from './config.ts';
 import { AppFunction, bindBus, bindSecret, bindTable } from './constructs/app-function.ts';
+import { ConsoleHosting, apiPathPatterns } from './constructs/console-hosting.ts';
 import { EventRouting } from './constructs/event-routing.ts';
 import { AppHttpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -25,6 +26,12 @@ export interface StatelessStackProps extends StackProps {
   readonly bus: IEventBus;
   readonly userPool: UserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** Hosted sign-in domain of the console. */
+  readonly signInDomain: UserPoolDomain;
+  /** The built console to deploy (index.html + assets/). */
+  readonly consoleDir: string;
+  /** ARN of the CloudFront web ACL (edge stack, us-east-1). */
+  readonly webAclArn: string;
 }
 
 export class StatelessStack extends Stack {
@@ -33,6 +40,7 @@ export class StatelessStack extends Stack {
   readonly routing: EventRouting;
   readonly schedules: Schedules;
   readonly monitoring: Monitoring;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -101,20 +109,34 @@ export class StatelessStack extends Stack {
       monitoring: this.monitoring,
     });
 
+    // The console comes first: its app client (whose callback URL is the
+    // distribution's) must exist before the JWT authorizer names it as an
+    // audience; the API paths join the distribution once the API exists.
+    this.console = new ConsoleHosting(this, 'Console', {
+      stage: config.stage,
+      consoleDir: props.consoleDir,
+      userPool: props.userPool,
+      signInDomain: props.signInDomain,
+      webAclArn: props.webAclArn,
+    });
     const handlers = Object.fromEntries(HTTP_GROUPS.map((g) => [g, functions[g].fn])) as Record<HttpGroup, AppFunction['fn']>;
     this.httpApi = new AppHttpApi(this, 'Http', {
       stage: config.stage,
       handlers,
       userPool: props.userPool,
-      userPoolClient: props.userPoolClient,
+      userPoolClients: [props.userPoolClient, this.console.client],
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      writeRouteRateLimit: config.writeRouteRateLimit,
+      writeRouteBurstLimit: config.writeRouteBurstLimit,
     });
+    this.console.routeApi(this.httpApi.api, apiPathPatterns(HTTP_ROUTES.map((r) => r.path)));
     this.monitoring.add('Api5xx', this.httpApi.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), {
       description: 'HTTP API answered 5xx',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The console; the API is on the same origin under /v1/' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
   }
 }

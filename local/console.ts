@@ -11,7 +11,8 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { ASSET_PREFIX, DEMO_USERS_PATH, isAppPath } from '../web/src/paths.ts';
+import { fileURLToPath } from 'node:url';
+import { ASSET_PREFIX, DEMO_USERS_PATH, isAppPath } from '#web/src/paths.ts';
 import type { LocalRole } from './auth.ts';
 
 export interface DemoUser {
@@ -30,6 +31,9 @@ export interface ConsoleOptions {
 }
 
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Where `npm run build:web` writes the console (web/dist), found from this file, not the working directory. */
+export const CONSOLE_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -149,7 +153,7 @@ export async function ensureConsoleBuilt(distDir: string): Promise<{ built: bool
     return { built: false };
   } catch {
     // Loaded only when needed: esbuild is a build tool, not part of a running runtime.
-    const { buildConsole } = await import('../web/build.ts');
+    const { buildConsole } = await import('#web/build.ts');
     await buildConsole({ outDir: distDir });
     return { built: true };
   }

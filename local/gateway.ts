@@ -44,6 +44,12 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Routes AWS does not have, answered before the route table (exact method and path). @default none */
   localRoutes?: readonly LocalRoute[];
+  /**
+   * Static pages served beside the API (the console): asked after the local
+   * routes and before the route table; answers `false` for paths that are not
+   * its own, which then go on to the API. @default none
+   */
+  pages?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** A route of the local runtime only: it answers the request itself, no Lambda behind it. */
@@ -134,6 +140,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
     const local = localRoutes.find((r) => r.method === method && r.path === rawPath);
     if (local) return { status: await local.handle(req, res, { requestId, maxBodyBytes: maxBody }), routeKey: `${local.method} ${local.path}` };
+    if (opts.pages && (await opts.pages(req, res))) return { status: res.statusCode, routeKey: 'pages' };
 
     const match = matchRoute(compiled, method, rawPath);
     if (!match) {
@@ -157,7 +164,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }
     }
 
-    const read = await readBodyWithin(req, res, maxBody, requestId);
+    // A route that declares its own limit (a register file) keeps it here as API Gateway and the Lambda do.
+    const read = await readBodyWithin(req, res, route.maxBodyBytes ?? maxBody, requestId);
     if (!read.ok) return { status: read.status, routeKey };
 
     const event = toV2Event(

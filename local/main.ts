@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     host: env.HOST,
     dataDir: env.DATA_DIR,
     demo: env.DEMO !== '0',
+    console: true,
     logLevel: env.LOG_LEVEL,
     env: process.env,
   });
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     [
       '',
       '  SME service matchmaking: local runtime',
+      `  Console:    ${runtime.url}/   (sign in as a demo operator, SME or provider)`,
       `  API:        ${runtime.url}   (routes as in AWS; GET /health, GET /v1/catalog)`,
       `  Docs:       ${runtime.url}/docs   (renders ${runtime.url}/openapi.json)`,
       `  Data dir:   ${runtime.dataDir}`,

@@ -12,6 +12,7 @@ import {
   HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
+  type CfnStage,
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -30,11 +31,18 @@ export interface HttpApiConstructProps {
   readonly handlers: Record<HttpGroup, IFunction>;
   /** The concrete pool: the JWT issuer is its provider URL. */
   readonly userPool: UserPool;
-  readonly userPoolClient: IUserPoolClient;
+  /** Every app client whose tokens the API accepts (the JWT audience): the app client and the console's. */
+  readonly userPoolClients: readonly IUserPoolClient[];
   /** Default-stage throttling, requests per second. */
   readonly rateLimit: number;
   readonly burstLimit: number;
+  /** Throttling of each write route (every method but GET), requests per second; at most the stage's. */
+  readonly writeRouteRateLimit: number;
+  readonly writeRouteBurstLimit: number;
 }
+
+/** The HTTP methods that only read; every other route is a write and gets a throttle of its own. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** One JSON line per request: enough to trace a 5xx to its Lambda request id. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -80,10 +88,11 @@ export class AppHttpApi extends Construct {
       },
     });
 
-    // issuer = the user pool, audience = the app client: the same checks the
+    // issuer = the user pool, audience = its app clients: the same checks the
     // local runtime makes on its own tokens.
+    if (props.userPoolClients.length === 0) throw new Error('the JWT authorizer needs at least one app client as audience');
     const jwt = new HttpJwtAuthorizer('Cognito', props.userPool.userPoolProviderUrl, {
-      jwtAudience: [props.userPoolClient.userPoolClientId],
+      jwtAudience: props.userPoolClients.map((c) => c.userPoolClientId),
       identitySource: ['$request.header.Authorization'],
     });
     const none = new HttpNoneAuthorizer();
@@ -114,6 +123,21 @@ export class AppHttpApi extends Construct {
       }
       this.routes.push(route);
     }
+
+    // Per-route throttles on the write routes: the stage-wide limit is shared by
+    // every caller and route, so one route flooded with writes (needs, offerings)
+    // would otherwise use up the reads' budget too. The stage may only name routes
+    // that exist, so it waits for them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    HTTP_ROUTES.forEach((r, i) => {
+      if (READ_METHODS.has(r.method)) return;
+      routeSettings[`${r.method} ${r.path}`] = {
+        ThrottlingRateLimit: props.writeRouteRateLimit,
+        ThrottlingBurstLimit: props.writeRouteBurstLimit,
+      };
+      this.stage.node.addDependency(this.routes[i]!);
+    });
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** The invoke URL of the default stage. */

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildConsole, SCRIPT_BUDGET_BYTES } from '../../web/build.ts';
+import { buildConsole, SCRIPT_BUDGET_BYTES } from '#web/build.ts';
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'web-build-'));
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
