@@ -31,6 +31,8 @@ import { performance } from 'node:perf_hooks';
 import type { SQSEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ServiceTypeId } from '#domain/catalog.ts';
+import type { ProvinceCode } from '#domain/regions.ts';
+import { makeUscc } from '#domain/uscc.ts';
 import type { AppEvent, MatchDetail } from '#events/contracts.ts';
 import { buildHandlers, type AppHandlers } from '#functions/app.ts';
 import type { AppPorts, EventPublisher } from '#functions/ports.ts';
@@ -254,6 +256,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
     };
 
     // ---------------------------------------------------------------- setup (not measured)
+    const { token: operatorToken } = await runtime.issueToken('operator');
     log(`e2e: setting up ${MARKETS.length} markets x ${OFFERINGS_PER_MARKET} offerings, ${SME_COUNT} SMEs`);
     for (const [mi, m] of MARKETS.entries()) {
       for (let k = 0; k < OFFERINGS_PER_MARKET; k++) {
@@ -265,9 +268,14 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
             kind: m.kind,
             regions: PROVINCES,
             languages: ['zh-CN', 'en'],
-            certifications: k % 2 === 0 ? ['CMA'] : [],
+            certifications: [
+              ...(k % 2 === 0 ? [{ type: 'CMA', number: `CMA-${mi}-${k}`, validUntil: '2099-12-31' }] : []),
+              // The designated kind needs its designation to be approved.
+              ...(m.kind === 'IP_PROTECTION_CENTRE' ? [{ type: 'CNIPA_DESIGNATION', number: `CNIPA-${mi}-${k}`, validUntil: '2099-12-31' }] : []),
+            ],
           }),
         );
+        await must('approve provider', call(operatorToken, 'POST', `/v1/providers/${String(p.id)}/approve`));
         await must(
           'create offering',
           call(token, 'POST', `/v1/providers/${String(p.id)}/offerings`, {
@@ -293,6 +301,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
         'create SME',
         call(token, 'POST', '/v1/smes', {
           name: `Bench SME ${i}`,
+          uscc: makeUscc(PROVINCES[i % PROVINCES.length] as ProvinceCode, i),
           sizeClass: SIZES[i % SIZES.length],
           tier: TIERS[i % TIERS.length],
           industry: 'manufacturing',

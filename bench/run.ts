@@ -17,8 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { SERVICE_TYPE_IDS } from '#domain/catalog.ts';
+import { PROVINCE_CODES } from '#domain/regions.ts';
 import { REPO_ROOT, runBundleBench, type BundleRow } from './bundles.ts';
 import { runE2eBench, type E2eResult } from './e2e.ts';
+import { runImportBench, type ImportBenchResult } from './imports.ts';
+import { runKpiBench, type KpiBenchResult } from './kpis.ts';
 import { renderMarkdown, renderText, round, verdict, type Cell, type Table, type TargetCheck } from './stats.ts';
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
@@ -30,6 +34,20 @@ const TARGETS = {
   writeUnitsPerMatchedNeed: 8,
   bundleKb: 250,
   initMs: 60,
+  /** Table write units per imported register row: one entry write, the rest (file, progress) spread thin. */
+  importWriteUnitsPerRow: 1.1,
+  /** Read units of one analytics call at 10,000 matches (one counter item: 0.5 per 4 KB, eventually consistent). */
+  analyticsReadUnitsPerCall: 1,
+  /**
+   * Read units of GET /v1/analytics/markets at any number of matches: one
+   * Query of the period's market counters (usecases/analytics.ts), at most
+   * one item per market and scope (all provinces, or one) of at most ~400 B
+   * (keys, four counts, fourteen hour buckets), 0.5 per 4 KB eventually
+   * consistent. It grows with the (market, province) pairs that saw a match
+   * until all have, never with the matches. The markets' waiting-needs and
+   * offerings indexes come on top (none in this bench).
+   */
+  marketsReadUnitsPerCall: Math.ceil(((SERVICE_TYPE_IDS.length * (PROVINCE_CODES.length + 1) * 400) / 4096) * 0.5),
 };
 
 /**
@@ -56,8 +74,8 @@ const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   [/faster than HiGHS|2M pairs/, 'see the solver table'],
 ];
 
-type Part = 'solver' | 'e2e' | 'bundles';
-const PARTS: readonly Part[] = ['solver', 'e2e', 'bundles'];
+type Part = 'solver' | 'e2e' | 'bundles' | 'imports' | 'kpis';
+const PARTS: readonly Part[] = ['solver', 'e2e', 'bundles', 'imports', 'kpis'];
 
 type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false; error: string; ms: number };
 
@@ -284,7 +302,84 @@ function bundleTargets(rows: BundleRow[] | undefined): TargetCheck[] {
   ];
 }
 
+// ---------------------------------------------------------------- register imports
+
+function importTable(r: ImportBenchResult): Table {
+  return {
+    title: `Register import: ${r.rows.toLocaleString('en')} tier rows (${round(r.fileBytes / 1024 / 1024, 2)} MiB CSV)`,
+    columns: ['measure', 'value'],
+    rows: [
+      ['total time, request to DONE (s)', round(r.totalMs / 1000, 1)],
+      ['request: parse, lock, store file, write import (ms)', r.startMs],
+      ['rows per second', r.rowsPerSecond],
+      ['importer invocations', r.invocations],
+      [`longest invocation (s; timeout ${r.timeoutMs / 1000})`, round(r.longestInvocationMs / 1000, 1)],
+      ['table write units per row (dynalite)', r.writeUnitsPerRow],
+      ['write units, total', r.writeUnits],
+      ['read units, total', r.readUnits],
+      ['rows accepted', r.accepted],
+    ],
+    notes: [
+      'usecases/imports.ts on dynalite in memory, one process: the POST /v1/registers/tiers use case, then the importer invoked once per ImportChunkRequested with the Lambda timeout of the function manifest; each invocation stops taking 500-row chunks with a minute left and asks for the next.',
+      'Units as dynalite reports them (table only; the register entries have no index entries). Per row: one entry write (BatchWriteItem) and one read of the entry and one of the USCC lookup (BatchGetItem); per 500 rows one progress write; the gzip file once.',
+      'Time here is dynalite\'s (~2-3 ms per item written, single-threaded) on a shared 2-core machine; DynamoDB takes the same batches in parallel.',
+    ],
+  };
+}
+
+function importTargets(r: ImportBenchResult | undefined, quick: boolean): TargetCheck[] {
+  const what = `${quick ? '10,000' : '100,000'}-row register import`;
+  if (!r) {
+    return [
+      { part: 'imports', target: `${what}: every importer invocation within its timeout`, measured: 'not run', met: null },
+      { part: 'imports', target: `${what}: <= ${TARGETS.importWriteUnitsPerRow} write units per row`, measured: 'not run', met: null },
+    ];
+  }
+  return [
+    {
+      part: 'imports',
+      target: `${what}: every importer invocation within its timeout`,
+      measured: `${r.invocations} invocation(s), longest ${round(r.longestInvocationMs / 1000, 1)} s of ${r.timeoutMs / 1000} s; DONE in ${round(r.totalMs / 1000, 1)} s`,
+      met: r.longestInvocationMs <= r.timeoutMs,
+    },
+    {
+      part: 'imports',
+      target: `${what}: <= ${TARGETS.importWriteUnitsPerRow} write units per row`,
+      measured: `${r.writeUnitsPerRow}`,
+      met: r.writeUnitsPerRow <= TARGETS.importWriteUnitsPerRow,
+    },
+  ];
+}
+
 // ---------------------------------------------------------------- main
+
+function kpiTable(r: KpiBenchResult): Table {
+  return {
+    title: `Analytics reads per call (matches seeded through the KPI consumer in ${round(r.seedMs / 1000, 1)} s)`,
+    columns: ['matches', 'GET /v1/analytics/kpis', 'kpis?province=', 'GET /v1/analytics/markets (all markets)'],
+    rows: r.rows.map((x) => [x.matches, x.kpiReadUnits, x.kpiProvinceReadUnits, x.marketsReadUnits]),
+  };
+}
+
+function kpiTargets(r: KpiBenchResult | undefined): TargetCheck[] {
+  const at = (f: (x: KpiBenchResult['rows'][number]) => number) => (r ? r.rows.map(f) : []);
+  const check = (endpoint: string, values: number[]): TargetCheck => ({
+    part: 'kpis',
+    target: `${endpoint}: <= ${TARGETS.analyticsReadUnitsPerCall} read units per call, the same at a tenth of the matches`,
+    measured: values.length ? `${values.join(' -> ')} read units` : 'not run',
+    met: values.length ? values.every((v) => v <= TARGETS.analyticsReadUnitsPerCall) && values[0] === values.at(-1) : null,
+  });
+  const markets = at((x) => x.marketsReadUnits);
+  return [
+    check('GET /v1/analytics/kpis', at((x) => x.kpiReadUnits)),
+    {
+      part: 'kpis',
+      target: `GET /v1/analytics/markets: <= ${TARGETS.marketsReadUnitsPerCall} read units per call whatever the number of matches (one item per market and province at most)`,
+      measured: markets.length ? `${markets.join(' -> ')} read units` : 'not run',
+      met: markets.length ? markets.every((v) => v <= TARGETS.marketsReadUnitsPerCall) : null,
+    },
+  ];
+}
 
 function gitCommit(): string | undefined {
   try {
@@ -330,11 +425,17 @@ async function main(): Promise<number> {
   log(`bench: e2e ${e2e.ok ? 'done' : 'failed'} in ${e2e.ms} ms`);
   const bundles = parts.includes('bundles') ? await attempt(() => runBundleBench({ quick, log })) : skipped<BundleRow[]>();
   log(`bench: bundles ${bundles.ok ? 'done' : 'failed'} in ${bundles.ms} ms`);
+  const imports = parts.includes('imports') ? await attempt(() => runImportBench({ rows: quick ? 10_000 : 100_000 })) : skipped<ImportBenchResult>();
+  log(`bench: imports ${imports.ok ? 'done' : 'failed'} in ${imports.ms} ms`);
+  const kpiBench = parts.includes('kpis') ? await attempt(() => runKpiBench({ matches: quick ? 1_000 : 10_000, log })) : skipped<KpiBenchResult>();
+  log(`bench: kpis ${kpiBench.ok ? 'done' : 'failed'} in ${kpiBench.ms} ms`);
 
   const targets = [
     ...(parts.includes('solver') ? solverTargets(solver.ok ? solver.value : undefined) : []),
     ...(parts.includes('e2e') ? e2eTargets(e2e.ok ? e2e.value : undefined) : []),
     ...(parts.includes('bundles') ? bundleTargets(bundles.ok ? bundles.value : undefined) : []),
+    ...(parts.includes('imports') ? importTargets(imports.ok ? imports.value : undefined, quick) : []),
+    ...(parts.includes('kpis') ? kpiTargets(kpiBench.ok ? kpiBench.value : undefined) : []),
   ];
   meta.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2));
   meta.wallMs = Math.round(performance.now());
@@ -349,6 +450,8 @@ async function main(): Promise<number> {
   if (parts.includes('solver')) tables.push(solver.ok ? solverTable(solver.value) : failure('Solver', solver));
   if (parts.includes('e2e')) tables.push(...(e2e.ok ? e2eTables(e2e.value) : [failure('End to end', e2e)]));
   if (parts.includes('bundles')) tables.push(bundles.ok ? bundleTable(bundles.value) : failure('Bundles', bundles));
+  if (parts.includes('imports')) tables.push(imports.ok ? importTable(imports.value) : failure('Register import', imports));
+  if (parts.includes('kpis')) tables.push(kpiBench.ok ? kpiTable(kpiBench.value) : failure('Analytics reads', kpiBench));
   const targetTable: Table = {
     title: 'Targets',
     columns: ['part', 'target', 'measured', 'verdict'],
@@ -371,7 +474,7 @@ async function main(): Promise<number> {
     '',
     header,
     '',
-    'Reproduce: `npm run bench` (full: solver up to 2M pairs, 60 s of end-to-end load) or `npm run bench -- --quick` (under 3 minutes); add `-- --only=solver,e2e,bundles` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
+    'Reproduce: `npm run bench` (full: solver up to 2M pairs, 60 s of end-to-end load, a 100,000-row register import) or `npm run bench -- --quick` (under 3 minutes); add `-- --only=solver,e2e,bundles,imports` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
     '',
     ...[targetTable, ...tables].map((t) => `${renderMarkdown(t)}\n`),
   ].join('\n');
@@ -382,6 +485,7 @@ async function main(): Promise<number> {
     solver: solver.ok ? { rows: solver.value, ms: solver.ms } : { error: solver.error },
     e2e: e2e.ok ? { ...e2e.value } : { error: e2e.error },
     bundles: bundles.ok ? { rows: bundles.value, ms: bundles.ms } : { error: bundles.error },
+    imports: imports.ok ? { ...imports.value } : { error: imports.error },
   };
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   const body = `${JSON.stringify(json, null, 2)}\n`;
@@ -391,7 +495,7 @@ async function main(): Promise<number> {
   await fs.writeFile(path.join(RESULTS_DIR, 'latest.md'), `${md.trimEnd()}\n`);
   log(`bench: wrote bench/results/latest.json, bench/results/${stamp}${quick ? '-quick' : ''}.json, bench/results/latest.md in ${Math.round(meta.wallMs / 1000)} s`);
 
-  const crashed = [solver, e2e, bundles].some((o, i) => parts.includes(PARTS[i]!) && !o.ok);
+  const crashed = [solver, e2e, bundles, imports, kpiBench].some((o, i) => parts.includes(PARTS[i]!) && !o.ok);
   return crashed ? 1 : 0;
 }
 

@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'DUPLICATE'
   | 'PAYLOAD_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 export interface ErrorDetail {
@@ -52,9 +54,20 @@ export class Conflict extends AppError {
   readonly code = 'CONFLICT';
   readonly statusCode = 409;
 }
+/** A unique key (a USCC) already belongs to another record: 409 like Conflict, its own code so clients can tell. */
+export class Duplicate extends AppError {
+  readonly code = 'DUPLICATE';
+  readonly statusCode = 409;
+}
 export class PayloadTooLarge extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly statusCode = 413;
+}
+
+/** A per-user limit (api.md "Quotas"): `details` names the limit, e.g. `{ path: 'quota.importsRunning', message: 'at most 1 ...' }`. */
+export class QuotaExceeded extends AppError {
+  readonly code = 'QUOTA_EXCEEDED';
+  readonly statusCode = 429;
 }
 
 export function isAppError(e: unknown): e is AppError {

@@ -11,8 +11,9 @@ export type NeedTransition = 'propose' | 'reopen' | 'confirm' | 'fulfil' | 'with
 
 const NEED_TRANSITIONS: Readonly<Record<NeedTransition, Partial<Record<NeedStatus, NeedStatus>>>> = {
   propose: { WAITING: 'PROPOSED' },
-  // The proposed match was rejected, declined, expired or cancelled: wait again.
-  reopen: { PROPOSED: 'WAITING' },
+  // The proposed match was rejected, declined, expired or cancelled, or a
+  // confirmed one was cancelled when its dispute was resolved: wait again.
+  reopen: { PROPOSED: 'WAITING', MATCHED: 'WAITING' },
   confirm: { PROPOSED: 'MATCHED' },
   fulfil: { MATCHED: 'FULFILLED' },
   // A MATCHED need has both parties committed: it ends by fulfilment, not withdrawal.
@@ -27,7 +28,18 @@ export function nextNeedStatus(from: NeedStatus, t: NeedTransition): NeedStatus 
 }
 
 // ---------------------------------------------------------------- matches
-export type MatchCommand = 'approve' | 'reject' | 'accept' | 'decline' | 'complete' | 'expire' | 'cancel';
+export type MatchCommand =
+  | 'approve'
+  | 'reject'
+  | 'accept'
+  | 'decline'
+  | 'deliver'
+  | 'confirm'
+  | 'dispute'
+  | 'resolveCompleted'
+  | 'resolveCancelled'
+  | 'expire'
+  | 'cancel';
 
 export interface MatchState {
   status: MatchStatus;
@@ -47,7 +59,14 @@ const MATCH_RULES: Readonly<Record<MatchCommand, MatchRule>> = {
   reject: { from: ['PROPOSED'], by: ['operator'], to: 'REJECTED' },
   accept: { from: ['APPROVED'], by: ['sme', 'provider'] },
   decline: { from: ['APPROVED'], by: ['sme', 'provider'], to: 'DECLINED' },
-  complete: { from: ['CONFIRMED'], by: ['provider'], to: 'COMPLETED' },
+  // Delivery: the provider says the work is done; the SME confirms or disputes it.
+  deliver: { from: ['CONFIRMED'], by: ['provider'], to: 'DELIVERED' },
+  // The system confirms for an SME who left a delivery alone for AUTO_CONFIRM_DAYS.
+  confirm: { from: ['DELIVERED'], by: ['sme', 'system'], to: 'COMPLETED' },
+  dispute: { from: ['DELIVERED'], by: ['sme'], to: 'DISPUTED' },
+  // An operator settles a dispute one way or the other (POST /resolve { outcome }).
+  resolveCompleted: { from: ['DISPUTED'], by: ['operator'], to: 'COMPLETED' },
+  resolveCancelled: { from: ['DISPUTED'], by: ['operator'], to: 'CANCELLED' },
   expire: { from: ['PROPOSED', 'APPROVED'], by: ['system'], to: 'EXPIRED' },
   cancel: { from: ['PROPOSED', 'APPROVED'], by: ['system'], to: 'CANCELLED' },
 };
@@ -89,3 +108,13 @@ export const RELEASING_STATUSES: readonly MatchStatus[] = ['REJECTED', 'DECLINED
 export const EXCLUDING_STATUSES: readonly MatchStatus[] = ['REJECTED', 'DECLINED'];
 /** Matches still waiting on someone; these expire after the configured time. */
 export const OPEN_MATCH_STATUSES: readonly MatchStatus[] = ['PROPOSED', 'APPROVED'];
+/** Both parties committed and the work not settled yet: delivery timers run. */
+export const DELIVERY_STATUSES: readonly MatchStatus[] = ['CONFIRMED', 'DELIVERED'];
+/** Not final: a profile change refreshes the summaries these carry. */
+export const LIVE_MATCH_STATUSES: readonly MatchStatus[] = ['PROPOSED', 'APPROVED', 'CONFIRMED', 'DELIVERED', 'DISPUTED'];
+/**
+ * From CONFIRMED on, each party may see the other's contact: both committed,
+ * so they must be able to reach each other. Before that (and to anyone else)
+ * a contact is private; operators always see both.
+ */
+export const CONTACT_VISIBLE_STATUSES: readonly MatchStatus[] = ['CONFIRMED', 'DELIVERED', 'DISPUTED', 'COMPLETED'];

@@ -7,15 +7,34 @@
  */
 import * as z from 'zod/mini';
 import { PROVIDER_KINDS, SERVICE_TYPE_IDS, type ServiceTypeId, type ProviderKind } from './catalog.ts';
-import { PROVINCE_CODES, isCountryCode, isLanguageTag, type ProvinceCode } from './regions.ts';
+import type { NotificationContent } from './notifications/types.ts';
+import { PROVINCE_CODES, isCountryCode, isLanguageTag, unknownProvinceMessage, type ProvinceCode } from './regions.ts';
+import { didYouMean, nearest } from './suggest.ts';
+import type { WaitingReasonCode } from './waiting-codes.ts';
+import { parseUscc, usccSchema } from './uscc.ts';
+import { Certifications, type ProviderStatus, type StoredCertification } from './credentials.ts';
 
 // ---------------------------------------------------------------- primitives
 // Control characters (other than tab and newlines) have no place in names and descriptions people read.
 const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 const text = (max: number) =>
   z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(NO_CONTROL, 'must not contain control characters'));
-export const province = z.enum(PROVINCE_CODES);
-export const serviceType = z.enum(SERVICE_TYPE_IDS);
+/**
+ * A province code. A name or another spelling (四川省, Sichuan, cn-sc) is
+ * still refused, but the message names the code meant, so every route that
+ * takes a province tells the caller what to send instead of listing every code.
+ */
+export const province = z.enum(PROVINCE_CODES, {
+  error: (iss) => (iss.input === undefined ? 'required: ' : '') + unknownProvinceMessage(String(iss.input ?? '')),
+});
+/** A catalog service type id; a near miss is answered with the nearest ids rather than the whole catalog. */
+export const serviceType = z.enum(SERVICE_TYPE_IDS, {
+  error: (iss) => (iss.input === undefined ? 'required: ' : '') + unknownServiceTypeMessage(String(iss.input ?? '')),
+});
+export function unknownServiceTypeMessage(input: string): string {
+  const hint = didYouMean(nearest(input, SERVICE_TYPE_IDS));
+  return hint ? `must be a catalog service type id: ${hint}` : 'must be a catalog service type id (GET /v1/catalog lists them)';
+}
 export const providerKind = z.enum(PROVIDER_KINDS);
 export const country = z.string().check(z.refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'));
 export const language = z.string().check(z.refine(isLanguageTag, 'must be a canonical BCP 47 language tag, e.g. "zh-CN"'));
@@ -36,16 +55,50 @@ export type Tier = (typeof TIERS)[number];
 export const sizeClass = z.enum(SIZE_CLASSES);
 export const tier = z.enum(TIERS);
 
+// ---------------------------------------------------------------- contacts
+/**
+ * E.164 (+8613812345678), a Chinese mobile number (13812345678) or a
+ * landline with its area code (010-12345678, 0755 1234567): what people in
+ * China write on a business card. Nothing else: a contact is for calling.
+ */
+const PHONE = /^(?:\+[1-9]\d{6,14}|1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})$/;
+/** Who to call about a match; shown to the other party only once the match is CONFIRMED. */
+export const Contact = z.strictObject({
+  name: text(100),
+  phone: z.optional(
+    z.string().check(
+      z.regex(PHONE, 'must be an E.164 number (+8613812345678), a Chinese mobile (13812345678) or a landline with its area code (010-12345678)'),
+    ),
+  ),
+  email: z.optional(z.email().check(z.maxLength(254))),
+});
+export type Contact = z.infer<typeof Contact>;
+
 // ---------------------------------------------------------------- providers
 export const CreateProviderBody = z.strictObject({
   name: text(200),
   kind: providerKind,
   regions: uniqueList(province, 31).check(z.minLength(1)),
   languages: uniqueList(language, 20).check(z.minLength(1)),
-  certifications: uniqueList(text(100), 50),
+  /** Typed and dated (domain/credentials.ts); stored records may still hold the old free strings. */
+  certifications: Certifications,
   description: z.optional(text(2000)),
+  contact: z.optional(Contact),
+  /** The organisation's 统一社会信用代码: optional for providers, unique on the platform when given. */
+  uscc: z.optional(usccSchema),
 });
 export type CreateProviderBody = z.infer<typeof CreateProviderBody>;
+
+/** What an owner may change of a provider: not its kind, regions or certifications (verified facts). */
+export const PatchProviderBody = z
+  .strictObject({
+    name: z.optional(text(200)),
+    description: z.optional(text(2000)),
+    contact: z.optional(Contact),
+    languages: z.optional(uniqueList(language, 20).check(z.minLength(1))),
+  })
+  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field'));
+export type PatchProviderBody = z.infer<typeof PatchProviderBody>;
 
 export interface Provider {
   id: string;
@@ -54,11 +107,29 @@ export interface Provider {
   kind: ProviderKind;
   regions: ProvinceCode[];
   languages: string[];
-  certifications: string[];
+  certifications: StoredCertification[];
   description?: string;
+  contact?: Contact;
+  uscc?: string;
+  /** Onboarding: PENDING until an operator approves or rejects; absent on legacy records (= APPROVED). */
+  status?: ProviderStatus;
+  /** The operator's reason of a rejection. */
+  statusReason?: string;
+  /** Who vouched for an APPROVED provider: an operator (who checked its designation) or a published directory import. */
+  approvedVia?: 'OPERATOR' | 'REGISTER';
+  /** While an operator holds the provider: its offerings leave matching. */
+  suspended?: { reason: string; at: string };
+  /** Set by the lapse job when a designated kind's designation expired (credentials.ts). */
+  designationLapsedAt?: string;
+  /** Written by a provider-directory import (api.md "Registers"): that import's id. */
+  importId?: string;
   /** Mean SME feedback, 1..5; null until the first feedback. */
   rating: number | null;
   ratingCount: number;
+  /** The sum of the ratings counted (the mean's numerator, kept so a rating adds in one bounded write; usecases/feedback.ts). */
+  ratingSum?: number;
+  /** The last matches whose rating was counted (bounded): a repeated count of one of them adds nothing. */
+  ratedMatchIds?: string[];
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -151,36 +222,132 @@ export interface Offering {
 export const Region = z.strictObject({ province, city: z.optional(text(100)) });
 export type Region = z.infer<typeof Region>;
 
-export const CreateSmeBody = z.strictObject({
-  name: text(200),
-  sizeClass,
-  tier,
-  industry: text(100),
-  region: Region,
-  weakFoundation: z.optional(z.boolean()),
-});
+export const CreateSmeBody = z
+  .strictObject({
+    name: text(200),
+    uscc: usccSchema,
+    sizeClass,
+    /** The tier the SME declares: kept and shown as `declaredTier`, never used for priority. */
+    tier,
+    industry: text(100),
+    region: Region,
+    weakFoundation: z.optional(z.boolean()),
+    contact: z.optional(Contact),
+  })
+  .check(
+    z.superRefine((o, ctx) => {
+      // A national-level registration (division 100000) belongs to no province: the declared province stands.
+      const r = parseUscc(o.uscc);
+      if (r.ok && r.provinceCode !== null && r.provinceCode !== o.region.province) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['uscc'],
+          input: o.uscc,
+          message: `the USCC was issued in ${r.provinceCode} (division code ${r.divisionCode}) but region.province is ${o.region.province}: they must agree`,
+        });
+      }
+    }),
+  );
 export type CreateSmeBody = z.infer<typeof CreateSmeBody>;
+
+/**
+ * What an owner may change of an SME: the province is fixed (it decides the
+ * plan's regional priority and the need's market reach), the size class and
+ * tier are the operators' to verify.
+ */
+export const PatchSmeBody = z
+  .strictObject({
+    name: z.optional(text(200)),
+    industry: z.optional(text(100)),
+    region: z.optional(z.strictObject({ city: z.optional(text(100)) })),
+    contact: z.optional(Contact),
+  })
+  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field'));
+export type PatchSmeBody = z.infer<typeof PatchSmeBody>;
+
+/** Tiers a register can vouch for (NONE is the absence of an entry). */
+export const VERIFIED_TIERS = ['INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'] as const;
+export type VerifiedTier = (typeof VERIFIED_TIERS)[number];
+
+/** Who vouched for an SME's tier, and until when (YYYY-MM-DD, inclusive, UTC). */
+export interface TierVerification {
+  source: 'REGISTER' | 'OPERATOR';
+  /** An operator may verify NONE: a finding that the firm holds no tier. */
+  tier: Tier;
+  /** Absent: an operator's verification without an end date. */
+  validUntil?: string;
+  /** The register batch (e.g. "2025 第七批"). */
+  batch?: string;
+  at: string;
+}
+
+/** One change of an SME's verified facts or standing: who, when, what. */
+export interface VerificationEntry {
+  at: string;
+  /** The operator's sub, or `register` for a register import. */
+  by: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+  note?: string;
+}
 
 export interface Sme {
   id: string;
   ownerSub: string;
   name: string;
+  /** 统一社会信用代码; absent only on records made before it was required. */
+  uscc?: string;
   sizeClass: SizeClass;
-  tier: Tier;
+  /** What the SME declared. Records made before wave 2 hold it in `tier` instead (domain/verification.ts reads both). */
+  declaredTier?: Tier;
+  /** @deprecated The declared tier of records made before wave 2; new records store `declaredTier`. */
+  tier?: Tier;
+  tierVerification?: TierVerification;
+  /** Which declared facts an operator has verified or corrected. */
+  verified?: { sizeClass: boolean; weakFoundation: boolean };
+  /** Changes of verified facts and of standing, oldest first (bounded). */
+  verificationHistory?: VerificationEntry[];
+  /** Set while an operator has suspended the SME: its needs leave matching. */
+  suspension?: { reason: string; at: string; by: string };
   industry: string;
   region: Region;
   weakFoundation: boolean;
+  contact?: Contact;
   createdAt: string;
   updatedAt: string;
   version: number;
 }
 
-/** What the matcher needs of an SME, copied onto each need when it is posted. */
+export const VerifySmeBody = z
+  .strictObject({
+    tier: z.optional(tier),
+    tierValidUntil: z.optional(isoDate),
+    sizeClass: z.optional(sizeClass),
+    weakFoundation: z.optional(z.boolean()),
+    note: text(1000),
+  })
+  .check(
+    z.refine((o) => o.tier !== undefined || o.sizeClass !== undefined || o.weakFoundation !== undefined, 'must verify at least one of tier, sizeClass, weakFoundation'),
+    z.refine((o) => o.tierValidUntil === undefined || o.tier !== undefined, { message: 'tierValidUntil needs tier', path: ['tierValidUntil'] }),
+  );
+export type VerifySmeBody = z.infer<typeof VerifySmeBody>;
+
+export const SuspendBody = z.strictObject({ reason: text(1000) });
+export type SuspendBody = z.infer<typeof SuspendBody>;
+
+/**
+ * What the matcher needs of an SME, copied onto each need when it is posted
+ * and refreshed when the SME's verified facts or standing change. `tier` is
+ * the verified tier, never the declared one; the matcher counts it as NONE
+ * once `tierValidUntil` has passed, so a lapse needs no write.
+ */
 export interface SmeProfile {
   sizeClass: SizeClass;
   tier: Tier;
+  tierValidUntil?: string;
   region: Region;
   weakFoundation: boolean;
+  /** The SME is suspended: the need is out of matching (and out of its market's waiting index). */
+  suspended?: boolean;
 }
 
 // ---------------------------------------------------------------- needs
@@ -195,6 +362,8 @@ export const CreateNeedBody = z.strictObject({
   markets: z.optional(uniqueList(country, 60)),
   budgetMax: z.optional(money),
   deadline: isoDate,
+  /** A voucher of the SME's that pays for this need (domain/vouchers.ts). */
+  voucherId: z.optional(z.string().check(z.regex(/^vc_[A-Za-z0-9_-]{10,64}$/, 'must be a vc_ id'))),
 });
 export type CreateNeedBody = z.infer<typeof CreateNeedBody>;
 
@@ -227,6 +396,22 @@ export interface Need {
   recheckAt?: string;
   /** While PROPOSED by the matcher: the capacity it claimed, so a stranded proposal can give it back. */
   claim?: { offeringId: string; period: string };
+  /** While WAITING, once a round has looked at it: why it waits (api.md "Why a need waits"). */
+  waiting?: NeedWaiting;
+  /** The voucher that pays for it: matched only to offerings its balance covers, or public-welfare ones. */
+  voucherId?: string;
+}
+
+/**
+ * Why a need waits, as its market's rounds found it (domain/waiting.ts).
+ * Rounds write it only when the reasons change, to save write units.
+ */
+export interface NeedWaiting {
+  /** The first round that found the need waiting since it last became WAITING. */
+  since: string;
+  /** The round that found these reasons (later rounds that found the same ones did not rewrite them). */
+  lastRoundAt?: string;
+  reasons: Array<{ code: WaitingReasonCode; count?: number; detail?: string }>;
 }
 
 // ---------------------------------------------------------------- matches
@@ -236,6 +421,8 @@ export const MATCH_STATUSES = [
   'REJECTED',
   'CONFIRMED',
   'DECLINED',
+  'DELIVERED',
+  'DISPUTED',
   'COMPLETED',
   'EXPIRED',
   'CANCELLED',
@@ -269,6 +456,45 @@ export interface ScoreBreakdown {
   weight: number;
 }
 
+/**
+ * Who and what a match is about, copied onto the match when the matcher
+ * writes it (and refreshed when a profile changes), so a list of matches
+ * reads no other item. Kept short: a match item should stay under 1 KB.
+ */
+export interface SmeSummary {
+  id: string;
+  name: string;
+  province: ProvinceCode;
+  city?: string;
+  industry: string;
+  tier: Tier;
+  /** Shown to the provider only once the match is CONFIRMED (operators always). */
+  contact?: Contact;
+}
+export interface ProviderSummary {
+  id: string;
+  name: string;
+  rating: number | null;
+  ratingCount: number;
+  /** Shown to the SME only once the match is CONFIRMED (operators always). */
+  contact?: Contact;
+}
+export interface OfferingSummary {
+  id: string;
+  title: string;
+  priceMin?: number;
+  priceMax?: number;
+  remote: boolean;
+}
+export interface NeedSummary {
+  id: string;
+  /** The need's description, cut to NEED_SUMMARY_CHARS. */
+  description: string;
+  deadline: string;
+  budgetMax?: number;
+}
+export const NEED_SUMMARY_CHARS = 200;
+
 export interface Match {
   id: string;
   needId: string;
@@ -287,11 +513,30 @@ export interface Match {
   smeAccepted: boolean;
   providerAccepted: boolean;
   feedback?: { rating: number; comment?: string; at: string };
+  /** Set once the feedback's rating is counted in the provider's rating (usecases/feedback.ts). */
+  ratingCounted?: true;
   /** When the need was posted: analytics' hours-to-match start here. */
   needPostedAt: string;
   smeProvince: ProvinceCode;
   /** While PROPOSED or APPROVED: when the match expires if nobody acts. */
   expiresAt?: string;
+  /** From CONFIRMED: when the provider should have delivered. */
+  deliveryDueAt?: string;
+  deliveredAt?: string;
+  /** While DELIVERED: when it completes by itself if the SME neither confirms nor disputes. */
+  autoConfirmAt?: string;
+  /**
+   * While CONFIRMED or DELIVERED: when the expiry job must look at it next
+   * (the delivery reminder, the overdue escalation, the auto-confirmation).
+   */
+  nextCheckAt?: string;
+  /** Which delivery timers already fired, so each fires once. */
+  deliveryAlerts?: { dueSoon?: string; overdue?: string };
+  /** The context people need (absent on matches written before it existed: read paths fill it in). */
+  sme?: SmeSummary;
+  provider?: ProviderSummary;
+  offering?: OfferingSummary;
+  need?: NeedSummary;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -300,6 +545,10 @@ export interface Match {
 
 export const RejectBody = z.strictObject({ reason: text(1000) });
 export const DeclineBody = z.strictObject({ reason: z.optional(text(1000)) });
+export const DisputeBody = z.strictObject({ reason: text(1000) });
+export const RESOLUTION_OUTCOMES = ['COMPLETED', 'CANCELLED'] as const;
+export const ResolveBody = z.strictObject({ outcome: z.enum(RESOLUTION_OUTCOMES), note: text(1000) });
+export type ResolveBody = z.infer<typeof ResolveBody>;
 export const FeedbackBody = z.strictObject({
   rating: z.int().check(z.minimum(1), z.maximum(5)),
   comment: z.optional(text(2000)),
@@ -314,22 +563,20 @@ export interface Capacity {
 }
 
 // ---------------------------------------------------------------- inbox
-export const NOTIFICATION_TYPES = [
-  'MATCH_APPROVED',
-  'MATCH_CONFIRMED',
-  'MATCH_REJECTED',
-  'MATCH_DECLINED',
-  'MATCH_EXPIRED',
-  'MATCH_COMPLETED',
-] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+// The types and their params are defined once, with the templates that render them.
+export { NOTIFICATION_TYPES, type NotificationType, type NotificationContent } from './notifications/types.ts';
 
-export interface Notification {
+/**
+ * One inbox item: what happened (`type` and the `params` its text needs) and
+ * where it belongs. The text is rendered when the item is read, in the
+ * reader's language; items written before `params` existed read as `{}`.
+ */
+export type Notification = {
   id: string;
+  /** A user's sub, or a group's shared inbox (`group:operator`). */
   recipientSub: string;
-  type: NotificationType;
   matchId?: string;
   needId?: string;
   at: string;
   read: boolean;
-}
+} & NotificationContent;

@@ -28,7 +28,21 @@ export const DETAIL_TYPES = [
   'MatchCompleted',
   'MatchExpired',
   'MatchCancelled',
+  'MatchDelivered',
+  'MatchDisputed',
+  'DeliveryDueSoon',
+  'DeliveryOverdue',
+  'SmeChanged',
+  'ProviderChanged',
+  'FeedbackGiven',
   'MarketRebalanceRequested',
+  'ImportChunkRequested',
+  'ProviderApproved',
+  'ProviderRejected',
+  'ProviderSuspended',
+  'ProviderReinstated',
+  'VoucherIssued',
+  'VoucherRedeemed',
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
@@ -53,8 +67,71 @@ const matchDetail = z.object({
   status: matchStatus,
   period: z.string(),
   reason: z.optional(z.string()),
+  /** Who made the change (the match's newest history entry): MatchAccepted is news for the other party only. */
+  by: z.optional(z.enum(['operator', 'sme', 'provider', 'system'])),
 });
-const rebalanceDetail = z.object({ ...base, reason: z.string() });
+const rebalanceDetail = z.object({
+  ...base,
+  reason: z.string(),
+  /** An SME whose verified facts or standing changed: the matcher refreshes its open needs before the round. */
+  smeId: z.optional(z.string()),
+});
+/**
+ * A profile that matches summarise changed: its live matches' summaries are
+ * refreshed. A profile belongs to no market: `serviceType` is declared absent
+ * (rather than left out) so code that reads any event's market still compiles
+ * and reads undefined; none of these is routed by market.
+ */
+const profileBase = { schemaVersion: base.schemaVersion, eventId: z.string(), occurredAt: base.occurredAt, serviceType: z.optional(z.never()) };
+const smeChangedDetail = z.object({ ...profileBase, smeId: z.string() });
+const providerChangedDetail = z.object({ ...profileBase, providerId: z.string() });
+/** The next chunk of a register import, from a spreadsheet row (the consumer is idempotent by importId and fromRow). */
+const importChunkDetail = z.object({
+  schemaVersion: base.schemaVersion,
+  eventId: z.string(),
+  occurredAt: base.occurredAt,
+  importId: z.string(),
+  fromRow: z.int(),
+});
+/** An operator's decision on a provider (onboarding, holds): for its owner's inbox. No market: no serviceType. */
+const providerStandingDetail = z.object({
+  schemaVersion: base.schemaVersion,
+  eventId: z.string(),
+  occurredAt: base.occurredAt,
+  providerId: z.string(),
+  ownerSub: z.string(),
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  reason: z.optional(z.string()),
+});
+
+/** A service voucher issued to an SME (for its owner's inbox). A voucher pays for several markets: no serviceType. */
+const voucherIssuedDetail = z.object({
+  ...profileBase,
+  voucherId: z.string(),
+  programmeId: z.string(),
+  programmeName: z.string(),
+  smeId: z.string(),
+  smeOwnerSub: z.string(),
+  /** The face value, whole CNY. */
+  amount: z.int(),
+  serviceTypes: z.array(serviceType),
+  validUntil: z.iso.date(),
+});
+/** A voucher's hold redeemed on a completed match (for both parties' inboxes); `balance` is what the SME has left. */
+const voucherRedeemedDetail = z.object({
+  ...base,
+  voucherId: z.string(),
+  programmeId: z.string(),
+  programmeName: z.string(),
+  matchId: z.string(),
+  needId: z.string(),
+  smeId: z.string(),
+  smeOwnerSub: z.string(),
+  providerId: z.string(),
+  providerOwnerSub: z.string(),
+  amount: z.int(),
+  balance: z.int(),
+});
 
 export const DETAIL_SCHEMAS = {
   NeedPosted: needDetail,
@@ -71,13 +148,37 @@ export const DETAIL_SCHEMAS = {
   MatchCompleted: matchDetail,
   MatchExpired: matchDetail,
   MatchCancelled: matchDetail,
+  /** The provider says the work is done; the SME confirms or disputes it. */
+  MatchDelivered: matchDetail,
+  MatchDisputed: matchDetail,
+  /** The delivery deadline is near (reminds the provider); the match itself is unchanged. */
+  DeliveryDueSoon: matchDetail,
+  /** The delivery deadline passed without a delivery (escalates to the operators). */
+  DeliveryOverdue: matchDetail,
+  SmeChanged: smeChangedDetail,
+  ProviderChanged: providerChangedDetail,
+  /** The SME rated a completed match (the rating is on the match). */
+  FeedbackGiven: matchDetail,
   MarketRebalanceRequested: rebalanceDetail,
+  ImportChunkRequested: importChunkDetail,
+  ProviderApproved: providerStandingDetail,
+  ProviderRejected: providerStandingDetail,
+  ProviderSuspended: providerStandingDetail,
+  ProviderReinstated: providerStandingDetail,
+  VoucherIssued: voucherIssuedDetail,
+  VoucherRedeemed: voucherRedeemedDetail,
 } as const satisfies Record<DetailType, z.ZodMiniType>;
 
 export type NeedDetail = z.infer<typeof needDetail>;
 export type OfferingDetail = z.infer<typeof offeringDetail>;
 export type MatchDetail = z.infer<typeof matchDetail>;
 export type RebalanceDetail = z.infer<typeof rebalanceDetail>;
+export type SmeChangedDetail = z.infer<typeof smeChangedDetail>;
+export type ProviderChangedDetail = z.infer<typeof providerChangedDetail>;
+export type ImportChunkDetail = z.infer<typeof importChunkDetail>;
+export type ProviderStandingDetail = z.infer<typeof providerStandingDetail>;
+export type VoucherIssuedDetail = z.infer<typeof voucherIssuedDetail>;
+export type VoucherRedeemedDetail = z.infer<typeof voucherRedeemedDetail>;
 export type DetailOf<T extends DetailType> = z.infer<(typeof DETAIL_SCHEMAS)[T]>;
 
 /** An event as stored in an item's outbox and as handed to a publisher. */
@@ -112,4 +213,13 @@ export function parseDetail<T extends DetailType>(detailType: T, detail: unknown
 
 export function isDetailType(s: string): s is DetailType {
   return (DETAIL_TYPES as readonly string[]).includes(s);
+}
+
+/**
+ * The market (service type) an event is about; undefined for events about no
+ * market (a profile change, an import's next chunk). The matcher's queue only
+ * carries market events (routing.ts), whose details all have one.
+ */
+export function marketOf(e: AppEvent): DetailOf<'MarketRebalanceRequested'>['serviceType'] | undefined {
+  return (e.detail as { serviceType?: DetailOf<'MarketRebalanceRequested'>['serviceType'] }).serviceType;
 }

@@ -8,11 +8,18 @@
 import type { AppPorts, HttpHandler, JobHandler, MatcherHandler, NotifierHandler } from './ports.ts';
 import type { HttpGroup } from './http/routes.ts';
 import { analyticsHttp } from './http/groups/analytics.ts';
+import { vouchersHttp } from './http/groups/vouchers.ts';
 import { inboxHttp } from './http/groups/inbox.ts';
 import { matchesHttp } from './http/groups/matches.ts';
 import { providersHttp } from './http/groups/providers.ts';
 import { publicHttp } from './http/groups/public.ts';
 import { smesHttp } from './http/groups/smes.ts';
+import { registersHttp } from './http/groups/registers.ts';
+import { importerHandler } from './usecases/imports.ts';
+import { kpiHandler } from './usecases/kpis.ts';
+import { profilesHandler } from './usecases/profiles.ts';
+import { voucherLedgerHandler } from './usecases/vouchers.ts';
+import { lapseHandler } from './usecases/provider-standing.ts';
 import { matcherHandler } from './usecases/consumers.ts';
 import { notifierHandler } from './usecases/inbox.ts';
 import { expiryHandler, rebalanceHandler, relayHandler } from './usecases/jobs.ts';
@@ -30,6 +37,16 @@ export interface AppHandlers {
   rebalance: JobHandler;
   /** Scheduled: expires needs past their deadline and open matches past their time; settles stranded proposals. */
   expiry: JobHandler;
+  /** EventBridge consumer: processes register imports chunk by chunk. */
+  importer: NotifierHandler;
+  /** Scheduled daily: records lapsed provider designations. */
+  lapse: JobHandler;
+  /** EventBridge consumer: voucher holds, redemptions and releases. */
+  voucherLedger: NotifierHandler;
+  /** EventBridge consumer: the plan's KPI counters. */
+  kpi: NotifierHandler;
+  /** EventBridge consumer: refreshes the summaries on a changed profile's live matches. */
+  profiles: NotifierHandler;
 }
 
 export function buildHandlers(ports: AppPorts): AppHandlers {
@@ -41,11 +58,18 @@ export function buildHandlers(ports: AppPorts): AppHandlers {
       matches: matchesHttp(ports),
       inbox: inboxHttp(ports),
       analytics: analyticsHttp(ports),
+      vouchers: vouchersHttp(ports),
+      registers: registersHttp(ports),
     },
     matcher: matcherHandler(ports),
     notifier: notifierHandler(ports),
     relay: relayHandler(ports),
     rebalance: rebalanceHandler(ports),
     expiry: expiryHandler(ports),
+    importer: importerHandler(ports),
+    lapse: lapseHandler(ports),
+    voucherLedger: voucherLedgerHandler(ports),
+    kpi: kpiHandler(ports),
+    profiles: profilesHandler(ports),
   };
 }

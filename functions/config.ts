@@ -11,18 +11,55 @@ export const ConfigSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** Local runtime only: dynalite's URL. Absent in AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
-  EVENT_BUS_NAME: z._default(z.string(), 'local'),
+  /**
+   * The bus a publishing function sends to. No default: a publishing function
+   * that finds it missing fails at cold start (requireSetting), rather than
+   * sending to a bus named 'local' in AWS.
+   */
+  EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /** The matcher's FIFO queue (AWS only; the market-trigger function sends to it). */
   MATCHER_QUEUE_URL: z.optional(z.string()),
-  STAGE: z._default(z.string(), 'local'),
   /** A round waits this long so needs that arrive together compete by priority. */
   ROUND_DELAY_MS: intFrom(1000, 0, 900_000),
   /** PROPOSED and APPROVED matches expire after this many hours. */
   MATCH_TTL_HOURS: intFrom(72, 1, 24 * 90),
   /** A market whose oldest waiting need has waited this long gets a rebalance round. */
   REBALANCE_AFTER_MINUTES: intFrom(60, 1, 24 * 60 * 30),
+  /**
+   * A market round takes at most this many waiting needs (oldest first), so it
+   * finishes within the matcher's Lambda timeout; the next window of the
+   * market follows at once (usecases/matcher.ts).
+   */
+  MATCHER_MAX_NEEDS: intFrom(5000, 1, 100_000),
+  /** A DELIVERED match the SME neither confirms nor disputes completes after this many days. */
+  AUTO_CONFIRM_DAYS: intFrom(14, 1, 365),
+  /**
+   * Delivery is due at the end of the need's deadline day, but never sooner
+   * than this many days after the match is confirmed (a match confirmed on the
+   * eve of the deadline still gets time to deliver).
+   */
+  DELIVERY_MIN_DAYS: intFrom(7, 1, 365),
+  /** The provider is reminded (DeliveryDueSoon) this many days before delivery is due. */
+  DELIVERY_REMINDER_DAYS: intFrom(3, 0, 60),
+  /**
+   * Per-user quotas (api.md "Quotas"; 429 QUOTA_EXCEEDED beyond them), so one
+   * account cannot use up the market or the matcher's round budget: open
+   * needs (WAITING, PROPOSED, MATCHED) per SME and per SME and service type,
+   * providers per owner, offerings per provider.
+   */
+  QUOTA_OPEN_NEEDS_PER_SME: intFrom(20, 1, 1_000),
+  QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: intFrom(3, 1, 1_000),
+  QUOTA_PROVIDERS_PER_OWNER: intFrom(5, 1, 1_000),
+  QUOTA_OFFERINGS_PER_PROVIDER: intFrom(50, 1, 1_000),
   /** Idempotency-Key records are kept this long. */
   IDEMPOTENCY_TTL_HOURS: intFrom(24, 1, 24 * 30),
+  /**
+   * The notifier's e-mail channel: when set (CDK context `emailNotifications`
+   * with `SES_FROM_ADDRESS`), each new inbox item is also e-mailed through SES
+   * from this verified identity to the recipient's profile contact e-mail, if
+   * any. Absent (the default): inbox only.
+   */
+  EMAIL_FROM: z.optional(z.email()),
   /** Secret used to sign pagination cursors (HMAC). AWS: from the stack; local: generated per data dir. */
   CURSOR_SECRET: z.string().check(z.minLength(16)),
 });
@@ -35,4 +72,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * A setting only some functions need (optional in the schema), required by
+ * the adapter of a function that does need it: missing, it fails the cold
+ * start with the variable's name.
+ */
+export function requireSetting<K extends keyof Config>(config: Config, name: K): NonNullable<Config[K]> {
+  const v = config[name];
+  if (v === undefined || v === null || v === '') throw new Error(`invalid configuration: ${String(name)} is required by this function`);
+  return v as NonNullable<Config[K]>;
 }

@@ -49,6 +49,14 @@ export interface AppPorts {
 /** The ports of a function that writes no event (FUNCTIONS[...].needs.publish is false). */
 export type TablePorts = Omit<AppPorts, 'publisher'>;
 
+/**
+ * Sends one plain-text e-mail (the notifier's optional channel, see
+ * adapters/ses.ts); throws when the message was not accepted.
+ */
+export interface Mailer {
+  send(message: { to: string; subject: string; text: string }): Promise<void>;
+}
+
 /** Who is calling: one platform group, taken from the verified token (see http/identity.ts). */
 export type Role = 'sme' | 'provider' | 'operator';
 export interface Caller {

@@ -65,6 +65,13 @@ export interface InfraConfig {
   /** Address that receives alarm notifications. @default none: alarms only show in CloudWatch */
   readonly alarmEmail?: string;
   /**
+   * The notifier's e-mail channel (context `emailNotifications=true` with
+   * `sesFromAddress`, or the SES_FROM_ADDRESS environment variable): new
+   * inbox items are also e-mailed through SES from this verified identity.
+   * @default undefined: off, inbox only
+   */
+  readonly emailFrom?: string;
+  /**
    * Region of the application's stacks. The CloudFront web ACL lives in a
    * stack of its own in us-east-1 whatever this is (docs/deploy.md).
    * @default the CLI's region (CDK_DEFAULT_REGION: the AWS profile or AWS_REGION)
@@ -116,6 +123,24 @@ function authDomainPrefix(node: Node, def: string): string {
   return raw;
 }
 
+/**
+ * The sender of notification e-mails, or undefined when the channel is off
+ * (the default). On without a sender is refused: it would deploy a channel
+ * that can only fail.
+ */
+function emailSetting(node: Node): string | undefined {
+  const on: unknown = node.tryGetContext('emailNotifications');
+  if (on === undefined || on === false || on === 'false') return undefined;
+  if (on !== true && on !== 'true') throw new Error(`context "emailNotifications" must be true or false, got ${JSON.stringify(on)}`);
+  const from: unknown = node.tryGetContext('sesFromAddress') ?? process.env.SES_FROM_ADDRESS;
+  if (typeof from !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(from)) {
+    throw new Error(
+      `emailNotifications needs the SES sender: context "sesFromAddress" or SES_FROM_ADDRESS, a verified SES identity's address, got ${JSON.stringify(from)}`,
+    );
+  }
+  return from;
+}
+
 export function readConfig(node: Node): InfraConfig {
   const stageRaw: unknown = node.tryGetContext('stage') ?? 'dev';
   if (!STAGES.includes(stageRaw as StageName)) {
@@ -130,6 +155,7 @@ export function readConfig(node: Node): InfraConfig {
   if (region !== undefined && (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
     throw new Error(`context "region" must be an AWS region name such as ap-east-1, got ${JSON.stringify(region)}`);
   }
+  const emailFrom = emailSetting(node);
   const apiRateLimit = intContext(node, 'apiRateLimit', 50, 1, 10_000);
   // A route limit above the stage's would never apply: refuse it rather than pretend.
   const writeRouteRateLimit = intContext(node, 'writeRouteRateLimit', Math.min(10, apiRateLimit), 1, apiRateLimit);
@@ -154,6 +180,7 @@ export function readConfig(node: Node): InfraConfig {
     edgeWritesPer5Min: intContext(node, 'edgeWritesPer5Min', Math.min(100, edgeRequestsPer5Min), 10, edgeRequestsPer5Min),
     authDomainPrefix: authDomainPrefix(node, `${appName}-${stage.name}`.toLowerCase()),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(emailFrom === undefined ? {} : { emailFrom }),
     ...(region === undefined ? {} : { region }),
   };
 }

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import type { IUserPoolClient, UserPool, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName } from '#functions/handlers/manifest.ts';
@@ -19,6 +20,23 @@ import { EventRouting } from './constructs/event-routing.ts';
 import { AppHttpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Schedules } from './constructs/schedules.ts';
+
+/**
+ * The notifier's optional e-mail channel: its sender, and leave to send as
+ * that identity only (the address, or its domain when the domain is the
+ * verified identity), nothing else in SES.
+ */
+function enableEmail(notifier: AppFunction, from: string): void {
+  const stack = Stack.of(notifier);
+  const domain = from.slice(from.lastIndexOf('@') + 1);
+  notifier.setting('EMAIL_FROM', from);
+  notifier.fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [from, domain].map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+    }),
+  );
+}
 
 export interface StatelessStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -89,6 +107,7 @@ export class StatelessStack extends Stack {
       functions[name] = f;
     }
     this.functions = functions;
+    if (config.emailFrom) enableEmail(functions.notifier, config.emailFrom);
 
     // The manifest's `needs.matcherQueue` is the only way to reach the queue:
     // check it names exactly the function the routing gives the queue to.
@@ -98,7 +117,7 @@ export class StatelessStack extends Stack {
     }
     this.routing = new EventRouting(this, 'Routing', {
       bus: props.bus,
-      consumers: { matcher: functions.matcher, notifier: functions.notifier } satisfies Record<Route['consumer'], AppFunction>,
+      consumers: { matcher: functions.matcher, notifier: functions.notifier, importer: functions.importer, voucherLedger: functions.voucherLedger, kpi: functions.kpi, profiles: functions.profiles } satisfies Record<Route['consumer'], AppFunction>,
       marketTrigger: functions.marketTrigger,
       roundDelay: config.roundDelay,
       monitoring: this.monitoring,

@@ -153,17 +153,20 @@ export function matchRoute(routes: readonly CompiledRoute[], method: string, raw
 
 // ------------------------------------------------------------------ the payload 2.0 event
 
-/** Types API Gateway passes as text; anything else (or a non-UTF-8 charset) arrives base64-encoded. */
+/**
+ * Types API Gateway passes as text; anything else (a non-UTF-8 charset, or
+ * bytes that are not valid UTF-8 whatever the declared type) arrives
+ * base64-encoded, so the handler sees the bytes as sent and can refuse them
+ * instead of reading U+FFFD replacements.
+ */
 export function isTextBody(contentType: string | undefined, body: Buffer): boolean {
-  if (!contentType) {
-    // No declared type: text only if the bytes are valid UTF-8.
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(body);
-      return true;
-    } catch {
-      return false;
-    }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return false;
   }
+  // No declared type: text, as the bytes are valid UTF-8.
+  if (!contentType) return true;
   const [type = '', ...params] = contentType.toLowerCase().split(';').map((s) => s.trim());
   const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replaceAll('"', '');
   if (charset && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') return false;
@@ -229,7 +232,8 @@ export function toV2Event(
 
   let query: Record<string, string> | undefined;
   if (facts.rawQueryString) {
-    query = {};
+    // No prototype: `?__proto__=1` stays an own key and reaches the strict query schema, as in AWS (where the event is JSON).
+    query = Object.create(null) as Record<string, string>;
     for (const [k, v] of new URLSearchParams(facts.rawQueryString)) {
       query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
     }

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { CreateNeedBody, CreateOfferingBody, CreateProviderBody, CreateSmeBody } from '#domain/model.ts';
+import { makeUscc } from '#domain/uscc.ts';
 import { TOKEN_TTL_SECONDS, type LocalAuth, type LocalRole } from './auth.ts';
 import { writeFileDurably } from './files.ts';
 
@@ -53,7 +54,8 @@ const PROVIDERS: DemoProvider[] = [
       kind: 'IP_PROTECTION_CENTRE',
       regions: ['CN-GD'],
       languages: ['zh-CN', 'en'],
-      certifications: ['CNIPA designated protection centre'],
+      certifications: [{ type: 'CNIPA_DESIGNATION', number: '国知发保字〔2017〕36号', issuer: '国家知识产权局 CNIPA', validUntil: '2030-12-31' }],
+      uscc: makeUscc('CN-GD', 2001),
       description: 'Fast examination, confirmation and enforcement of patents for Guangdong firms.',
     },
     offerings: [
@@ -89,7 +91,9 @@ const PROVIDERS: DemoProvider[] = [
       kind: 'INDUSTRIAL_DESIGN_CENTRE',
       regions: ['CN-ZJ', 'CN-JS', 'CN-SH'],
       languages: ['zh-CN', 'en'],
-      certifications: ['National-level industrial design centre'],
+      // National: recognised by MIIT, so approval checks this recognition is valid.
+      certifications: [{ type: 'MIIT_DESIGN_CENTRE', number: '工信部产业〔2021〕183号', issuer: '工业和信息化部 MIIT', validUntil: '2029-12-31' }],
+      uscc: makeUscc('CN-ZJ', 2002),
     },
     offerings: [
       {
@@ -114,7 +118,11 @@ const PROVIDERS: DemoProvider[] = [
       kind: 'GREEN_AUDIT_FIRM',
       regions: ['CN-SC', 'CN-CQ', 'CN-GZ'],
       languages: ['zh-CN'],
-      certifications: ['GB/T 17166 energy audit', 'Cleaner production auditor'],
+      certifications: [
+        { type: 'CMA', number: '221921340117', issuer: '四川省市场监督管理局', validUntil: '2028-06-30' },
+        { type: 'OTHER', number: 'GB/T 17166 energy audit qualification 2024-031', validUntil: '2027-12-31' },
+      ],
+      uscc: makeUscc('CN-SC', 2003),
     },
     offerings: [
       {
@@ -150,6 +158,7 @@ const PROVIDERS: DemoProvider[] = [
       regions: ['CN-SH'],
       languages: ['zh-CN', 'en', 'de', 'ja'],
       certifications: [],
+      uscc: makeUscc('CN-SH', 2004),
     },
     offerings: [
       {
@@ -185,7 +194,8 @@ const PROVIDERS: DemoProvider[] = [
       kind: 'TRUSTED_DIGITAL_PROVIDER',
       regions: ['CN-HB', 'CN-HN', 'CN-HA'],
       languages: ['zh-CN'],
-      certifications: ['ISO/IEC 27001'],
+      certifications: [{ type: 'OTHER', number: 'ISO/IEC 27001 ISC-2025-0412', issuer: 'CQC', validUntil: '2028-03-31' }],
+      uscc: makeUscc('CN-HB', 2005),
     },
     offerings: [
       {
@@ -222,7 +232,8 @@ const PROVIDERS: DemoProvider[] = [
       kind: 'CERTIFICATION_BODY',
       regions: ['CN-SN', 'CN-GS', 'CN-NX'],
       languages: ['zh-CN', 'en'],
-      certifications: ['CNAS accredited'],
+      certifications: [{ type: 'CNAS', number: 'CNAS C155-M', issuer: 'CNAS', validUntil: '2029-09-30' }],
+      uscc: makeUscc('CN-SN', 2006),
     },
     offerings: [
       {
@@ -258,6 +269,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-gd-little-giant',
     body: {
       name: '深圳微感电子 Shenzhen Microsense Electronics',
+      uscc: makeUscc('CN-GD', 1001),
       sizeClass: 'MEDIUM',
       tier: 'LITTLE_GIANT',
       industry: 'MEMS sensors',
@@ -272,6 +284,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-zj-specialized',
     body: {
       name: '宁波精工机械 Ningbo Precision Machinery',
+      uscc: makeUscc('CN-ZJ', 1002),
       sizeClass: 'SMALL',
       tier: 'SPECIALIZED',
       industry: 'Precision machinery',
@@ -285,6 +298,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-sc-micro',
     body: {
       name: '成都蜀味食品 Chengdu Shuwei Foods',
+      uscc: makeUscc('CN-SC', 1003),
       sizeClass: 'MICRO',
       tier: 'NONE',
       industry: 'Food processing',
@@ -300,6 +314,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-hb-innovative',
     body: {
       name: '武汉光谷光电 Wuhan Optics Valley Photonics',
+      uscc: makeUscc('CN-HB', 1004),
       sizeClass: 'SMALL',
       tier: 'INNOVATIVE',
       industry: 'Optoelectronics',
@@ -313,6 +328,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-hn-medium',
     body: {
       name: '长沙湘江装备 Changsha Xiangjiang Equipment',
+      uscc: makeUscc('CN-HN', 1005),
       sizeClass: 'MEDIUM',
       tier: 'NONE',
       industry: 'Construction machinery parts',
@@ -333,6 +349,7 @@ const SMES: DemoSme[] = [
     sub: 'demo-sme-sn-small',
     body: {
       name: '西安秦川汽配 Xi\u2019an Qinchuan Auto Parts',
+      uscc: makeUscc('CN-SN', 1006),
       sizeClass: 'SMALL',
       tier: 'INNOVATIVE',
       industry: 'Auto parts',
@@ -401,9 +418,13 @@ export async function setUpDemo(opts: {
   }
 
   const owners: DemoOwner[] = [{ role: 'operator', sub: OPERATOR_SUB, name: 'Platform operator', token: operator.token, ids: [] }];
+  // The tier register first, as operators import the published lists: the SMEs on it are verified when they register.
+  owners[0]!.ids.push(await importTierRegister(opts.baseUrl, operator.token, call));
   for (const p of PROVIDERS) {
     const { token } = await opts.auth.issue('provider', p.sub);
     const providerId = idOf(await call(token, 'POST', '/v1/providers', p.body));
+    // A new provider is PENDING: the demo operator approves it, as onboarding does.
+    await call(operator.token, 'POST', `/v1/providers/${providerId}/approve`);
     const ids = [providerId];
     for (const o of p.offerings) ids.push(idOf(await call(token, 'POST', `/v1/providers/${providerId}/offerings`, o)));
     owners.push({ role: 'provider', sub: p.sub, name: p.body.name, token, ids });
@@ -420,9 +441,129 @@ export async function setUpDemo(opts: {
     }
     owners.push({ role: 'sme', sub: s.sub, name: s.body.name, token, ids });
   }
+  owners[0]!.ids.push(...(await seedVouchers(call, operator.token, owners, now)));
   const info: DemoInfo = { file, seeded: true, tokensExpireAt, owners };
   await writeDemoFile(info);
   return info;
+}
+
+/**
+ * A voucher programme (服务券) for energy services in the west, with vouchers
+ * issued to the demo SMEs in its provinces, and one need paid by a voucher,
+ * taken through its whole life (`redeemDemoVoucher`): a newcomer finds a
+ * redeemed voucher, its notifications and the provider's settlement line
+ * (README, "A voucher's life"). Returns the programme's and vouchers' ids.
+ */
+async function seedVouchers(call: Call, operatorToken: string, owners: readonly DemoOwner[], now: Date): Promise<string[]> {
+  const programme = idOf(
+    await call(operatorToken, 'POST', '/v1/voucher-programmes', {
+      name: '川渝黔中小企业节能服务券 Energy service vouchers for western SMEs',
+      serviceTypes: ['energy-audit', 'energy-saving-diagnosis'],
+      provinces: ['CN-SC', 'CN-CQ', 'CN-GZ'],
+      budget: 60_000,
+      faceValue: 20_000,
+      validUntil: dateInDays(now, 365),
+    }),
+  );
+  const ids = [programme];
+  const western = owners.filter((o) => o.role === 'sme' && o.sub.startsWith('demo-sme-sc'));
+  for (const o of western) {
+    const smeId = o.ids[0]!;
+    const voucherId = idOf(await call(operatorToken, 'POST', `/v1/voucher-programmes/${programme}/vouchers`, { smeId }));
+    ids.push(voucherId);
+    const need: CreateNeedBody = {
+      serviceType: 'energy-audit',
+      description: '用服务券支付的能源审计 Energy audit paid with our service voucher.',
+      remoteOk: false,
+      deadline: dateInDays(now, 60),
+      voucherId,
+    };
+    const needId = idOf(await call(o.token, 'POST', `/v1/smes/${smeId}/needs`, need, { 'idempotency-key': `demo-${o.sub}-voucher` }));
+    o.ids.push(needId);
+    if (o === western[0]) {
+      const provider = owners.find((x) => x.sub === VOUCHER_PROVIDER_SUB);
+      if (!provider) throw new Error(`demo: the provider ${VOUCHER_PROVIDER_SUB} of the voucher need is missing`);
+      await redeemDemoVoucher(call, operatorToken, { owner: o, smeId, needId, voucherId }, provider);
+    }
+  }
+  return ids;
+}
+
+/** The demo provider whose energy audit the demo's redeemed voucher pays for. */
+const VOUCHER_PROVIDER_SUB = 'demo-provider-sc-green-audit';
+/** How long the demo waits for the bus (a market round, the voucher ledger): 300 polls, 100 ms apart. */
+const POLLS = 300;
+const POLL_MS = 100;
+
+/** Asks `probe` until it answers, a bounded number of times; the demo fails loudly rather than wait for ever. */
+async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < POLLS; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new Error(`demo: gave up waiting for ${what} after ${(POLLS * POLL_MS) / 1000} s`);
+}
+
+/**
+ * One voucher-paid need through round → approve → accept by both → deliver
+ * → confirm, as its people would do it through the API. The round runs on
+ * the bus after the round delay, so the demo polls the need until it is
+ * proposed; the redemption follows the completion event on the bus, so it
+ * polls the voucher until the match is redeemed. Returns the match id.
+ */
+async function redeemDemoVoucher(
+  call: Call,
+  operatorToken: string,
+  paid: { owner: DemoOwner; smeId: string; needId: string; voucherId: string },
+  provider: DemoOwner,
+): Promise<string> {
+  const { owner, smeId, needId, voucherId } = paid;
+  const matchId = await poll(`a proposal for need ${needId}`, async () => {
+    const need = (await call(owner.token, 'GET', `/v1/needs/${needId}`)) as { currentMatch?: { id: string; status: string } | null };
+    return need.currentMatch?.status === 'PROPOSED' ? need.currentMatch.id : undefined;
+  });
+  await call(operatorToken, 'POST', `/v1/matches/${matchId}/approve`);
+  await call(owner.token, 'POST', `/v1/matches/${matchId}/accept`);
+  await call(provider.token, 'POST', `/v1/matches/${matchId}/accept`);
+  await call(provider.token, 'POST', `/v1/matches/${matchId}/deliver`, {});
+  await call(owner.token, 'POST', `/v1/matches/${matchId}/confirm`, {});
+  await poll(`voucher ${voucherId} to be redeemed`, async () => {
+    const { items } = (await call(owner.token, 'GET', `/v1/smes/${smeId}/vouchers`)) as { items: Array<{ id: string; redeemed?: Record<string, unknown> }> };
+    return items.find((v) => v.id === voucherId)?.redeemed?.[matchId] ? true : undefined;
+  });
+  return matchId;
+}
+
+/**
+ * The demo's tier register (创新型 / 专精特新 / 小巨人 lists): three of the
+ * demo SMEs are on it, so a newcomer sees a verified little giant. What the
+ * other SMEs declare stays declared. Imported through POST /v1/registers/tiers
+ * and waited for, like an operator watching the progress bar.
+ */
+const TIER_REGISTER = [
+  'uscc,name,tier,batch,validUntil',
+  `${makeUscc('CN-GD', 1001)},深圳微感电子 Shenzhen Microsense Electronics,LITTLE_GIANT,第五批专精特新"小巨人",2029-06-30`,
+  `${makeUscc('CN-ZJ', 1002)},宁波精工机械 Ningbo Precision Machinery,SPECIALIZED,浙江省2024年度,2027-12-31`,
+  `${makeUscc('CN-HB', 1004)},武汉光谷光电 Wuhan Optics Valley Photonics,INNOVATIVE,湖北省2025年第一批,2028-12-31`,
+].join('\n');
+
+async function importTierRegister(baseUrl: string, operatorToken: string, call: Call): Promise<string> {
+  const res = await fetch(`${baseUrl}/v1/registers/tiers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'text/csv; charset=utf-8' },
+    body: TIER_REGISTER,
+  });
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`demo: POST /v1/registers/tiers answered ${res.status}: ${text}`);
+  const { importId } = JSON.parse(text) as { importId: string };
+  for (let i = 0; i < 200; i++) {
+    const imp = (await call(operatorToken, 'GET', `/v1/imports/${importId}`)) as { status: string; rejected: number };
+    if (imp.status === 'DONE' && imp.rejected === 0) return importId;
+    if (imp.status !== 'RUNNING') throw new Error(`demo: the tier register import ended ${JSON.stringify(imp)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('demo: the tier register import did not finish within 10 s');
 }
 
 async function readDemoFile(file: string): Promise<DemoInfo | undefined> {

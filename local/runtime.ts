@@ -26,6 +26,7 @@ import { lockDir, readOrCreate, writeFileDurably } from './files.ts';
 import { repairAfterCrash, RUNNING_MARKER } from './repair.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { localRoutes } from './local-routes.ts';
+import { CONSOLE_DIST_DIR, ensureConsoleBuilt, serveConsole, type ConsoleHandler } from './console.ts';
 import { DEFAULT_INTERVALS, startScheduler, type Scheduler } from './scheduler.ts';
 
 export const DEFAULT_TABLE_NAME = 'sme-matchmaking';
@@ -40,6 +41,12 @@ export interface RuntimeOptions {
   host?: string;
   /** Seed demo data into an empty table. @default false */
   demo?: boolean;
+  /**
+   * Serve the web console at `/` (built from web/ on the first start that
+   * needs it). Off by default so tests that only need the API start fast.
+   * @default false
+   */
+  console?: boolean;
   /** Overrides ROUND_DELAY_MS. */
   roundDelayMs?: number;
   /** Overrides MATCH_TTL_HOURS. */
@@ -136,7 +143,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => fs.rm(marker, { force: true }));
     const doc = makeDocumentClient({ endpoint: db.endpoint });
     cleanups.push(async () => doc.destroy());
-    const store = new Store(doc, config.TABLE_NAME, config.CURSOR_SECRET);
+    // The store stamps updatedAt with the same clock the use cases read.
+    const store = new Store(doc, config.TABLE_NAME, config.CURSOR_SECRET, { clock: opts.clock ?? systemClock });
 
     // The handlers take the bus as their publisher and the bus delivers to the
     // handlers: the bus calls them through this late-bound reference, and only
@@ -153,6 +161,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       consumers: {
         matcher: (event, context) => bound().matcher(event, context),
         notifier: (event, context) => bound().notifier(event, context),
+        importer: (event, context) => bound().importer(event, context),
+        voucherLedger: (event, context) => bound().voucherLedger(event, context),
+        kpi: (event, context) => bound().kpi(event, context),
+        profiles: (event, context) => bound().profiles(event, context),
       },
       ...opts.bus,
     });
@@ -165,6 +177,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       relay: buildFor('relay').relay,
       rebalance: buildFor('rebalance').rebalance,
       expiry: buildFor('expiry').expiry,
+      importer: buildFor('importer').importer,
+      voucherLedger: buildFor('voucherLedger').voucherLedger,
+      kpi: buildFor('kpi').kpi,
+      profiles: buildFor('profiles').profiles,
+      lapse: buildFor('lapse').lapse,
     };
     handlers = app;
     await bus.open();
@@ -176,16 +193,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         { name: 'relay', intervalMs: intervals.relay, run: app.relay },
         { name: 'rebalance', intervalMs: intervals.rebalance, run: app.rebalance },
         { name: 'expiry', intervalMs: intervals.expiry, run: app.expiry },
+        { name: 'lapse', intervalMs: intervals.lapse, run: app.lapse },
       ],
       logger,
     );
     cleanups.push(() => scheduler.stop());
 
+    let demo: DemoInfo | undefined;
+    let pages: ConsoleHandler | undefined;
+    if (opts.console) {
+      await ensureConsoleBuilt(CONSOLE_DIST_DIR);
+      // The sign-in page lists the demo's people (names and subs, never their tokens).
+      pages = serveConsole(CONSOLE_DIST_DIR, { demoUsers: () => demo?.owners });
+    }
     const gateway: RunningGateway = await startGateway({
       http: app.http,
       auth,
       // /docs and /local/tokens: routes AWS does not have.
       localRoutes: localRoutes(auth),
+      ...(pages ? { pages } : {}),
       logger,
       port: opts.port ?? 0,
       ...(opts.host ? { host: opts.host } : {}),
@@ -196,7 +222,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await scheduler.runNow('relay');
     await scheduler.runNow('rebalance');
 
-    let demo: DemoInfo | undefined;
     if (opts.demo) {
       try {
         demo = await setUpDemo({ baseUrl: gateway.url, auth, dataDir, now: (opts.clock ?? systemClock).now() });

@@ -13,7 +13,7 @@ import type { FunctionName } from '#functions/handlers/manifest.ts';
 import { lambdaContext, scheduledEvent } from './aws-shapes.ts';
 
 export interface Job {
-  name: Extract<FunctionName, 'relay' | 'rebalance' | 'expiry'>;
+  name: Extract<FunctionName, 'relay' | 'rebalance' | 'expiry' | 'lapse'>;
   /** 0 turns the timer off. */
   intervalMs: number;
   run: (event: unknown, context: Context) => Promise<JobResult>;
@@ -27,7 +27,7 @@ export interface Scheduler {
 }
 
 /** Intervals of the deployed schedules. */
-export const DEFAULT_INTERVALS = { relay: 2_000, rebalance: 60_000, expiry: 30_000 } as const;
+export const DEFAULT_INTERVALS = { relay: 2_000, rebalance: 60_000, expiry: 30_000, lapse: 24 * 3_600_000 } as const;
 
 export function startScheduler(jobs: readonly Job[], logger: Pick<Logger, 'info' | 'error' | 'debug'>): Scheduler {
   let stopped = false;

@@ -12,6 +12,6 @@ import { Store } from '../store/store.ts';
 import { awsLogger } from './logger.ts';
 
 export function awsTablePorts(config: Config = loadConfig(), logger: Logger = awsLogger()): TablePorts {
-  const store = new Store(makeDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT }), config.TABLE_NAME, config.CURSOR_SECRET);
+  const store = new Store(makeDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT }), config.TABLE_NAME, config.CURSOR_SECRET, { clock: systemClock });
   return { store, clock: systemClock, config, logger };
 }

@@ -5,12 +5,12 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, requireSetting, type Config } from '../config.ts';
 import type { AppPorts } from '../ports.ts';
 import { awsTablePorts } from './aws-table.ts';
 import { EventBridgePublisher } from './eventbridge.ts';
 import { awsLogger } from './logger.ts';
 
 export function awsPorts(config: Config = loadConfig(), logger: Logger = awsLogger()): AppPorts {
-  return { ...awsTablePorts(config, logger), publisher: new EventBridgePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME) };
+  return { ...awsTablePorts(config, logger), publisher: new EventBridgePublisher(new EventBridgeClient({}), requireSetting(config, 'EVENT_BUS_NAME')) };
 }

@@ -7,6 +7,7 @@
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { marketOf } from '#events/contracts.ts';
 import { fromEnvelope } from '#events/envelope.ts';
 
 export async function forwardToMarketQueue(
@@ -15,11 +16,14 @@ export async function forwardToMarketQueue(
   envelope: EventBridgeEvent<string, unknown>,
 ): Promise<void> {
   const e = fromEnvelope(envelope);
+  const market = marketOf(e);
+  // Only market events are routed here (events/routing.ts); one without a market has no group to go to.
+  if (!market) throw new Error(`event ${e.id} (${e.detailType}) names no market`);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(envelope),
-      MessageGroupId: e.detail.serviceType,
+      MessageGroupId: market,
       MessageDeduplicationId: e.id,
     }),
   );

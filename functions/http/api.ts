@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import { Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
 import type { Caller, HttpHandler } from '../ports.ts';
 import { errorResponse } from './errors.ts';
+import { csvOf, CSV_CONTENT_TYPE, wantsCsv } from './csv.ts';
 import { callerFromClaims } from './identity.ts';
 import { ROUTES, routeKeyOf, type HeaderDecl, type HttpGroup, type RouteDecl, type RouteName, type RouteNameOf, type Routes, type Schema } from './routes.ts';
 import { issuesToDetails, parseWith } from './validate.ts';
@@ -30,6 +31,8 @@ export interface RouteInput<B, Q, P, H> {
   params: P;
   /** The declared headers, parsed, by the declaration's keys. */
   headers: H;
+  /** The body's bytes, on routes that declare a raw body (RouteDecl.rawBody); absent on JSON routes. */
+  rawBody?: Buffer;
   requestId: string;
 }
 
@@ -66,19 +69,81 @@ function json(statusCode: number, body: unknown): Result {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
-function readBody(event: Event): unknown {
+/** The body's bytes within the route's limit (its declared raw-body limit, else the contract's 64 KiB). */
+function bodyBytes(event: Event, decl: RouteDecl): Buffer | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const buf = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (buf.byteLength > MAX_BODY_BYTES) throw new PayloadTooLarge(`the body exceeds ${MAX_BODY_BYTES} bytes`);
+  const limit = decl.rawBody?.maxBytes ?? MAX_BODY_BYTES;
+  if (buf.byteLength > limit) throw new PayloadTooLarge(`the body exceeds ${limit} bytes`);
+  return buf;
+}
+
+/** A raw body route's bytes, of its declared media type; an empty body is refused like a malformed one. */
+function readRawBody(event: Event, decl: RouteDecl & { rawBody: NonNullable<RouteDecl['rawBody']> }): Buffer {
+  const ct = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  const [mediaType = '', ...params] = ct.split(';').map((x) => x.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (mediaType !== decl.rawBody.mediaType || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new ValidationFailed(`the body must be ${decl.rawBody.mediaType} in UTF-8`, [
+      { path: 'header.content-type', message: `must be ${decl.rawBody.mediaType} (charset utf-8, if given)` },
+    ]);
+  }
+  const buf = bodyBytes(event, decl);
+  if (!buf) throw new ValidationFailed('the body is empty', [{ path: 'body', message: `required (${decl.rawBody.mediaType})` }]);
+  return buf;
+}
+
+function readBody(event: Event, decl: RouteDecl): unknown {
+  const buf = bodyBytes(event, decl);
+  if (buf === undefined) return undefined;
   const ct = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
   if (ct && !/^application\/(.+\+)?json\b/i.test(ct)) {
     throw new ValidationFailed('the body must be JSON', [{ path: 'header.content-type', message: 'must be application/json' }]);
   }
+  // JSON is UTF-8 (RFC 8259); a body declared in another charset would be read wrongly, so it is refused
+  // (a 400 rather than a 415: the contract's table has one vocabulary and VALIDATION_FAILED names the header).
+  const charset = ct && /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(ct)?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ValidationFailed('the body must be JSON in UTF-8', [{ path: 'header.content-type', message: `charset ${charset} is not accepted; use utf-8` }]);
+  }
+  let text: string;
   try {
-    return JSON.parse(buf.toString('utf8'));
+    // fatal: invalid bytes are refused, never silently replaced by U+FFFD and stored.
+    text = UTF8.decode(buf);
+  } catch {
+    throw new ValidationFailed('the body is not valid UTF-8', [{ path: 'body', message: 'invalid UTF-8' }]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch {
     throw new ValidationFailed('the body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
   }
+  const bad = illFormedPath(parsed, 'body');
+  if (bad) throw new ValidationFailed('the body holds a lone surrogate', [{ path: bad, message: 'not well-formed Unicode (lone surrogate)' }]);
+  return parsed;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** A lone surrogate (`"\ud800"` is valid JSON text but no character): with the u flag a proper pair never matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The path of the first string (value or key) in `v` that is not well-formed Unicode, if any. */
+function illFormedPath(v: unknown, path: string): string | undefined {
+  if (typeof v === 'string') return LONE_SURROGATE.test(v) ? path : undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const at = `${path}.${k}`;
+    if (LONE_SURROGATE.test(k)) return at;
+    const bad = illFormedPath(x, at);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/** A route without a body schema takes no body, or `{}` at most (what some clients send by default); an array or anything else is refused. */
+function isEmptyBody(v: unknown): boolean {
+  return v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 }
 
 function readHeaders(decls: Record<string, HeaderDecl> | undefined, headers: Record<string, string | undefined>): Record<string, unknown> {
@@ -86,7 +151,7 @@ function readHeaders(decls: Record<string, HeaderDecl> | undefined, headers: Rec
   for (const [key, h] of Object.entries(decls ?? {})) {
     const lower = h.name.toLowerCase();
     const r = h.schema.safeParse(headers[lower]);
-    if (!r.success) throw new ValidationFailed(`the ${h.name} header is invalid`, issuesToDetails(r.error.issues, `header.${lower}`));
+    if (!r.success) throw new ValidationFailed(`the ${h.name} header is invalid`, issuesToDetails(r.error.issues, `header.${lower}`, headers[lower]));
     out[key] = r.data;
   }
   return out;
@@ -114,6 +179,9 @@ export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers
     const bound = table.get(event.routeKey);
     if (!bound) throw new NotFound(`no route ${event.routeKey}`);
     const { decl } = bound;
+    // The size before anything else, as the local gateway (and a body limit in front of the API) refuses it
+    // before any handler runs: a large body answers 413 whatever else is wrong with the request.
+    bodyBytes(event, decl);
     const rawQuery = event.queryStringParameters ?? {};
 
     if (decl.roles === 'public') {
@@ -127,11 +195,12 @@ export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers
     }
     const params = parseWith(decl.params ?? EMPTY, event.pathParameters ?? {}, 'path');
     const query = parseWith(decl.query ?? EMPTY, rawQuery, 'query');
-    const rawBody = readBody(event);
+    const raw = decl.rawBody ? readRawBody(event, { ...decl, rawBody: decl.rawBody }) : undefined;
+    const rawBody = decl.rawBody ? undefined : readBody(event, decl);
     let body: unknown;
     if (decl.body) {
       body = parseWith(decl.body, rawBody === undefined ? {} : rawBody, 'body');
-    } else if (rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && Object.keys(rawBody).length === 0)) {
+    } else if (!isEmptyBody(rawBody)) {
       throw new ValidationFailed('this endpoint takes no body', [{ path: 'body', message: 'must be empty' }]);
     }
     const lowerHeaders = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -142,8 +211,12 @@ export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers
       query,
       params,
       headers,
+      ...(raw ? { rawBody: raw } : {}),
       requestId: event.requestContext?.requestId ?? '',
     });
+    if (decl.csv && wantsCsv(lowerHeaders.accept)) {
+      return { statusCode: decl.status, headers: { 'content-type': CSV_CONTENT_TYPE, 'cache-control': 'no-store' }, body: csvOf(decl.csv, out) };
+    }
     return json(decl.status, out);
   };
 

@@ -10,7 +10,7 @@ const PRECEDENCE: readonly Role[] = ['operator', 'provider', 'sme'];
 
 /**
  * `cognito:groups` arrives as a real array (direct invocations), as API
- * Gateway's rendering of an array claim ("[sme provider]"), as JSON text, or
+ * Gateway's rendering of an array claim ("[sme provider]", space-separated), as JSON text, or
  * as one bare group name.
  */
 export function parseGroups(raw: unknown): string[] {
@@ -22,11 +22,12 @@ export function parseGroups(raw: unknown): string[] {
       const parsed: unknown = JSON.parse(s);
       if (Array.isArray(parsed)) return parsed.map(String);
     } catch {
-      // not JSON: API Gateway's space- or comma-separated rendering
+      // not JSON: API Gateway's rendering of an array claim, "[a b]"
     }
+    // Space-separated only: a comma is part of a group's name ("x,operator" is one group, not operator).
     return s
       .slice(1, -1)
-      .split(/[\s,]+/)
+      .split(/\s+/)
       .filter(Boolean);
   }
   return s ? [s] : [];

@@ -19,7 +19,7 @@ import * as z from 'zod/mini';
 import type { Role } from '../ports.ts';
 import { id, PageQuery } from './schemas.ts';
 
-export type HttpGroup = 'public' | 'providers' | 'smes' | 'matches' | 'inbox' | 'analytics';
+export type HttpGroup = 'public' | 'providers' | 'smes' | 'matches' | 'inbox' | 'analytics' | 'vouchers' | 'registers';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /** What API Gateway (and the local gateway) needs of a route. */
@@ -29,6 +29,20 @@ export interface HttpRoute {
   path: string;
   group: HttpGroup;
   auth: 'none' | 'jwt';
+  /** The route's own body limit in bytes, when it takes more than the contract's 64 KiB (see RouteDecl.rawBody). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * A body taken as raw bytes of one media type instead of JSON, with its own
+ * size limit: the local gateway and the HTTP edge of the Lambda both enforce
+ * the limit from here. API Gateway's own payload limit for HTTP APIs is 10 MB,
+ * and a Lambda's synchronous request payload 6 MB, so limits up to ~5 MiB hold in AWS.
+ */
+export interface RawBodyDecl {
+  /** e.g. text/csv; parameters (charset) are checked by the handler. */
+  mediaType: string;
+  maxBytes: number;
 }
 
 export type Schema = z.ZodMiniType;
@@ -42,8 +56,20 @@ export interface HeaderDecl<S extends Schema = Schema> {
 }
 
 /** The response shapes the OpenAPI document describes (its components, see http/openapi.ts). */
-export type ComponentName = 'Health' | 'Catalog' | 'OpenApiDocument' | 'Provider' | 'Offering' | 'Capacity' | 'Sme' | 'Need'
-  | 'NeedWithCurrentMatch' | 'Match' | 'Notification' | 'ReadReceipt' | 'MarketReport';
+export type ComponentName = 'Health' | 'Catalog' | 'Regions' | 'OpenApiDocument' | 'Provider' | 'Offering' | 'Capacity' | 'Sme' | 'Need'
+  | 'NeedWithCurrentMatch' | 'Match' | 'Notification' | 'ReadReceipt' | 'MarketReport'
+  | 'VoucherProgramme' | 'Voucher' | 'Settlement' | 'KpiReport'
+  | 'ImportStarted' | 'Import';
+
+/**
+ * A route that can also answer CSV (`Accept: text/csv`): its columns and how
+ * its JSON result becomes rows. Served in one place (http/api.ts, http/csv.ts).
+ */
+export interface CsvDecl {
+  columns: readonly string[];
+  /** Typed by each declaration for its own result; `never` here so any such function fits. */
+  rows: (out: never) => ReadonlyArray<ReadonlyArray<string | number | null | undefined>>;
+}
 
 /** One entity, or a page of them (`{ items, nextCursor }`). */
 export type ResponseDoc = ComponentName | { pageOf: ComponentName };
@@ -70,11 +96,15 @@ export interface RouteDecl<
   /** By the key the handler reads the parsed value under. */
   headers?: H;
   body?: B;
+  /** Instead of a JSON body: raw bytes of one media type (the handler receives them as `rawBody`). */
+  rawBody?: RawBodyDecl;
   /** A body this route accepts, shown in the document (a test checks it against `body`). */
   example?: unknown;
   /** Success status. */
   status: number;
   response: ResponseDoc;
+  /** Also answers text/csv when the caller's Accept asks for it. */
+  csv?: CsvDecl;
   /** Not in the v1 contract (api.md): an addition of this implementation. */
   addition?: true;
 }
@@ -96,6 +126,7 @@ export const OfferingParams = z.strictObject({ offeringId: id('of') });
 export const SmeParams = z.strictObject({ smeId: id('sm') });
 export const NeedParams = z.strictObject({ needId: id('nd') });
 export const MatchParams = z.strictObject({ matchId: id('mt') });
+export const ImportParams = z.strictObject({ importId: id('im') });
 export const Paging = z.strictObject(PageQuery);
 
 export const ANYONE = 'Anyone, without a token.';

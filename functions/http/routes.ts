@@ -19,8 +19,10 @@ import { smesRoutes } from './routes/smes.ts';
 import { matchesRoutes } from './routes/matches.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
+import { vouchersRoutes } from './routes/vouchers.ts';
+import { registersRoutes } from './routes/registers.ts';
 
-export type { ComponentName, HeaderDecl, HttpGroup, HttpMethod, HttpRoute, ResponseDoc, RouteDecl, Schema } from './route-decl.ts';
+export type { ComponentName, HeaderDecl, RawBodyDecl, HttpGroup, HttpMethod, HttpRoute, ResponseDoc, RouteDecl, Schema } from './route-decl.ts';
 
 /** The declarations, by name (the OpenAPI operationId); the order is HTTP_ROUTES' order. */
 export const ROUTES = {
@@ -30,6 +32,8 @@ export const ROUTES = {
   ...matchesRoutes,
   ...inboxRoutes,
   ...analyticsRoutes,
+  ...vouchersRoutes,
+  ...registersRoutes,
 };
 
 export type Routes = typeof ROUTES;
@@ -40,7 +44,13 @@ export type RouteNameOf<G extends HttpGroup> = { [K in RouteName]: Routes[K]['gr
 export const routeKeyOf = (d: Pick<RouteDecl, 'method' | 'path'>) => `${d.method} ${d.path}`;
 
 export const HTTP_ROUTES: readonly HttpRoute[] = Object.values(ROUTES).map(
-  (d: RouteDecl): HttpRoute => ({ method: d.method, path: d.path, group: d.group, auth: d.roles === 'public' ? 'none' : 'jwt' }),
+  (d: RouteDecl): HttpRoute => ({
+    method: d.method,
+    path: d.path,
+    group: d.group,
+    auth: d.roles === 'public' ? 'none' : 'jwt',
+    ...(d.rawBody ? { maxBodyBytes: d.rawBody.maxBytes } : {}),
+  }),
 );
 
-export const HTTP_GROUPS: readonly HttpGroup[] = ['public', 'providers', 'smes', 'matches', 'inbox', 'analytics'];
+export const HTTP_GROUPS: readonly HttpGroup[] = ['public', 'providers', 'smes', 'matches', 'inbox', 'analytics', 'registers', 'vouchers'];

@@ -8,13 +8,48 @@ import { ValidationFailed, type ErrorDetail } from '#domain/errors.ts';
 
 type Issue = z.core.$ZodIssue;
 
-function describe(issue: Issue): string {
+/** What a JSON value is, in a caller's words ("a number", "an array", "null"). */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/** The value an issue's path points at in the input: zod/mini issues carry no input unless asked, and a wrong type must not read as missing. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describe(issue: Issue, input: unknown): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
     case 'invalid_type':
-      return issue.input === undefined ? `required (${issue.expected})` : `expected ${issue.expected}`;
+    {
+      const got = issue.input !== undefined ? issue.input : valueAt(input, issue.path);
+      return got === undefined ? `required (${issue.expected})` : `expected ${article(issue.expected)}, got ${kindOf(got)}`;
+    }
     case 'invalid_value':
+      // A schema that words its own refusal (a province or service type with a "did you mean") says more than the list.
+      if (issue.message && issue.message !== 'Invalid input') return issue.message;
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
       return issue.origin === 'string'
@@ -38,17 +73,18 @@ function describe(issue: Issue): string {
   }
 }
 
-export function issuesToDetails(issues: readonly Issue[], root: string): ErrorDetail[] {
+/** `input` is what was parsed: it tells a value of the wrong type from a missing one. */
+export function issuesToDetails(issues: readonly Issue[], root: string, input?: unknown): ErrorDetail[] {
   return issues.map((i) => {
     const p = [root, ...i.path.map(String)].filter(Boolean).join('.');
-    return { path: p, message: describe(i) };
+    return { path: p, message: describe(i, input) };
   });
 }
 
 export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, where: 'body' | 'query' | 'path' | 'header'): z.infer<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
-    throw new ValidationFailed(`the request ${where} is invalid`, issuesToDetails(r.error.issues, where));
+    throw new ValidationFailed(`the request ${where} is invalid`, issuesToDetails(r.error.issues, where, input));
   }
   return r.data as z.infer<S>;
 }

@@ -49,7 +49,7 @@ export interface PageRequest {
 }
 
 /**
- * A save lost an optimistic-concurrency race: a 409 to a caller, and for a
+ * An update lost an optimistic-concurrency race: a 409 to a caller, and for a
  * use case the signal to read again and retry (see `retryOnStale`).
  */
 export class StaleWrite extends Conflict {}

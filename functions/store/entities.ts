@@ -10,7 +10,10 @@ import { Conflict } from '#domain/errors.ts';
 import type { Match, Need, Offering, Provider, Sme } from '#domain/model.ts';
 import type { AppEvent } from '#events/contracts.ts';
 import { batchGetItems, fromItem, getItem, StaleWrite, writeIf, type StoreContext, type Stored } from './core.ts';
+import type { RegisterImport } from '#domain/imports.ts';
 import {
+  importKey,
+  importKeys,
   matchKey,
   matchKeys,
   needKey,
@@ -33,6 +36,7 @@ export interface Entities {
   sme: Sme;
   need: Need;
   match: Match;
+  import: RegisterImport;
 }
 export type Kind = keyof Entities & EntityKind;
 
@@ -57,6 +61,7 @@ const KEYS: { [K in Kind]: (e: Entities[K]) => Keys } = {
   sme: smeKeys,
   need: needKeys,
   match: matchKeys,
+  import: importKeys,
 };
 export const PRIMARY: { [K in Kind]: (id: string) => { pk: string; sk: string } } = {
   provider: providerKey,
@@ -64,9 +69,10 @@ export const PRIMARY: { [K in Kind]: (id: string) => { pk: string; sk: string } 
   sme: smeKey,
   need: needKey,
   match: matchKey,
+  import: importKey,
 };
 
-/** The entity alone, without the outbox it was loaded with (the store carries pending events over on save). */
+/** The entity alone, without the outbox it was loaded with (the store carries pending events over on update). */
 export function entityOf<T extends object>(e: Stored<T>): T {
   const { pendingEvents: _pending, ...rest } = e as T & { pendingEvents?: unknown };
   return rest as T;
@@ -85,8 +91,9 @@ export async function batchGetEntities<K extends Kind>(ctx: StoreContext, kind: 
 /**
  * Writes the whole item with its outbox: a create only if the id is new
  * (else Conflict), a replacement only over `expectedVersion` (else StaleWrite).
+ * Only insert and update call it: they set version and updatedAt.
  */
-export async function putEntity<K extends Kind>(
+async function putEntity<K extends Kind>(
   ctx: StoreContext,
   kind: K,
   entity: Entities[K],

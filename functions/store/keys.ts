@@ -9,14 +9,9 @@
  */
 import { deadlineEnd } from '#domain/deadlines.ts';
 import type { Match, Need, Notification, Offering, Provider, Sme } from '#domain/model.ts';
+import type { RegisterImport } from '#domain/imports.ts';
 
 export type Keys = Record<string, string>;
-
-/**
- * A domain rule, re-exported only while callers still import it from here;
- * new code imports it from `#domain/deadlines.ts`.
- */
-export { deadlineEnd };
 
 export const providerKey = (id: string) => ({ pk: `PROVIDER#${id}`, sk: 'PROVIDER' });
 export const offeringKey = (id: string) => ({ pk: `OFFERING#${id}`, sk: 'OFFERING' });
@@ -25,14 +20,57 @@ export const needKey = (id: string) => ({ pk: `NEED#${id}`, sk: 'NEED' });
 export const matchKey = (id: string) => ({ pk: `MATCH#${id}`, sk: 'MATCH' });
 export const capacityKey = (offeringId: string, period: string) => ({ pk: `OFFERING#${offeringId}`, sk: `CAPACITY#${period}` });
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' });
-export const notificationKey = (recipientSub: string, at: string, id: string) => ({
-  pk: `INBOX#${recipientSub}`,
+/**
+ * An inbox is a user's (by sub) or a group's shared one (`group:operator`).
+ * Cognito subs are UUIDs, never `group:…`; the inbox use case also refuses
+ * to read a caller's own inbox under such a sub (a made-up local one).
+ */
+export const inboxPk = (recipient: string) =>
+  recipient.startsWith('group:') ? `INBOX#GROUP#${recipient.slice('group:'.length)}` : `INBOX#${recipient}`;
+export const notificationKey = (recipient: string, at: string, id: string) => ({
+  pk: inboxPk(recipient),
   sk: `NOTE#${at}#${id}`,
 });
-export const inboxPk = (recipientSub: string) => `INBOX#${recipientSub}`;
+/** The one holder of a 统一社会信用代码 (functions/store/uscc.ts); SMEs and providers share the namespace. */
+export const usccKey = (uscc: string) => ({ pk: `USCC#${uscc}`, sk: 'USCC' });
+
+// Vouchers (functions/store/vouchers.ts): the programme's item holds its one money counter; an SME's
+// vouchers and its per-programme slot live in the SME's partition, read by one Query.
+export const programmeKey = (id: string) => ({ pk: `PROGRAMME#${id}`, sk: 'PROGRAMME' });
+export const programmePk = (id: string) => `PROGRAMME#${id}`;
+export const voucherKey = (smeId: string, id: string) => ({ pk: `SME#${smeId}`, sk: `VOUCHER#${id}` });
+export const voucherSlotKey = (smeId: string, programmeId: string) => ({ pk: `SME#${smeId}`, sk: `VOUCHERSLOT#${programmeId}` });
+/** The voucher a table key addresses (its outbox holds VoucherIssued/VoucherRedeemed), or undefined. */
+export function voucherOfKey(key: { pk: unknown; sk: unknown }): { smeId: string; id: string } | undefined {
+  const pk = String(key.pk);
+  const sk = String(key.sk);
+  return pk.startsWith('SME#') && sk.startsWith('VOUCHER#') ? { smeId: pk.slice('SME#'.length), id: sk.slice('VOUCHER#'.length) } : undefined;
+}
+export const settlementKey = (providerId: string, at: string, voucherId: string, matchId: string) => ({
+  pk: `SETTLEMENT#${providerId}`,
+  sk: `${at}#${voucherId}#${matchId}`,
+});
+export const settlementPk = (providerId: string) => `SETTLEMENT#${providerId}`;
+// Plan KPIs (functions/store/kpis.ts): counters per period (and province), markers that make each event count once.
+export const kpiKey = (period: string, scope: string) => ({ pk: `KPI#${period}`, sk: scope });
+export const kpiPk = (period: string) => `KPI#${period}`;
+export const kpiMarkKey = (mark: string) => ({ pk: `KPIMARK#${mark}`, sk: 'KPIMARK' });
+
+// Register imports (functions/store/imports.ts): the import is a versioned entity (its outbox drives the
+// next chunk); its file sits beside it in gzip parts; one lock per operator; one entry per USCC of a register.
+export const importKey = (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' });
+export const importFileKey = (id: string, part: number) => ({ pk: `IMPORT#${id}`, sk: `FILE#${String(part).padStart(4, '0')}` });
+export const importLockKey = (sub: string) => ({ pk: `IMPORTLOCK#${sub}`, sk: 'IMPORTLOCK' });
+export const registerEntryKey = (uscc: string) => ({ pk: `REGISTER#TIERS#${uscc}`, sk: 'REGISTER' });
+
+// Per-user quotas (functions/store/quotas.ts): one counter item per scope (e.g. `SME#<id>`, `OWNER#<sub>#PROVIDERS`).
+export const quotaKey = (scope: string) => ({ pk: `QUOTA#${scope}`, sk: 'QUOTA' });
+
+// Market rounds (functions/store/rounds.ts): where a market's sweep of bounded rounds goes on from.
+export const roundCursorKey = (serviceType: string) => ({ pk: `MARKET#${serviceType}`, sk: 'ROUNDCURSOR' });
 
 /** The sort key of a versioned entity's own item names its kind; the partition key is `<SK>#<id>`. */
-const KIND_OF_SK = { PROVIDER: 'provider', OFFERING: 'offering', SME: 'sme', NEED: 'need', MATCH: 'match' } as const;
+const KIND_OF_SK = { PROVIDER: 'provider', OFFERING: 'offering', SME: 'sme', NEED: 'need', MATCH: 'match', IMPORT: 'import' } as const;
 export type EntityKind = (typeof KIND_OF_SK)[keyof typeof KIND_OF_SK];
 
 /**
@@ -50,7 +88,7 @@ export function entityOfKey(key: { pk: unknown; sk: unknown }): { kind: EntityKi
 
 // Partition values of the list access patterns, shared by writers (below) and readers (store queries).
 export const ownerPk = (sub: string) => `OWNER#${sub}`;
-export const allPk = (type: 'PROVIDER' | 'SME') => `ALL#${type}`;
+export const allPk = (type: 'PROVIDER' | 'SME' | 'PROGRAMME') => `ALL#${type}`;
 export const providerPk = (id: string) => `PROVIDER#${id}`;
 export const smePk = (id: string) => `SME#${id}`;
 export const needPk = (id: string) => `NEED#${id}`;
@@ -69,12 +107,23 @@ export const SK_PREFIX = {
 };
 
 export function providerKeys(p: Provider): Keys {
-  return {
+  const keys: Keys = {
     ...providerKey(p.id),
     gsisk: `PROVIDER#${p.createdAt}#${p.id}`,
-    gsi1pk: ownerPk(p.ownerSub),
     gsi2pk: allPk('PROVIDER'),
   };
+  // A provider imported without an owner is visible to operators only: it is in no owner's list.
+  if (p.ownerSub !== '') keys.gsi1pk = ownerPk(p.ownerSub);
+  // The onboarding queue (GET /v1/providers?status=PENDING) and the other statuses, oldest first.
+  // Legacy records without a status are not indexed by it until they are next written.
+  if (p.status) keys.gsi5pk = providerStatusPk(p.status);
+  return keys;
+}
+
+export const providerStatusPk = (status: string) => `PROVIDERSTATUS#${status}`;
+
+export function importKeys(i: RegisterImport): Keys {
+  return importKey(i.id);
 }
 
 export function smeKeys(s: Sme): Keys {
@@ -103,8 +152,9 @@ export function needKeys(n: Need & { recheckAt?: string }): Keys {
     gsisk: `NEED#${n.postedAt}#${n.id}`,
     gsi1pk: smePk(n.smeId),
   };
-  // In its market's waiting list only while WAITING (oldest first by gsisk).
-  if (n.status === 'WAITING') keys.gsi2pk = marketPk(n.serviceType);
+  // In its market's waiting list only while WAITING (oldest first by gsisk) and its SME
+  // is not suspended: a suspended SME's needs cost the matcher nothing.
+  if (n.status === 'WAITING' && !n.sme.suspended) keys.gsi2pk = marketPk(n.serviceType);
   if (n.status === 'WAITING' || n.status === 'PROPOSED') {
     // A PROPOSED need is looked at again at `recheckAt` (a matcher crash between
     // locking the need and writing its match must not strand it), else at its deadline.
@@ -131,6 +181,10 @@ export function matchKeys(m: Match & { expiresAt?: string }): Keys {
   if ((m.status === 'PROPOSED' || m.status === 'APPROVED') && m.expiresAt) {
     keys.expiryPk = expiryPk(m.serviceType);
     keys.expirySk = `${m.expiresAt}#MATCH#${m.id}`;
+  } else if ((m.status === 'CONFIRMED' || m.status === 'DELIVERED') && m.nextCheckAt) {
+    // The delivery phase's timers (reminder, escalation, auto-confirmation) use the same index.
+    keys.expiryPk = expiryPk(m.serviceType);
+    keys.expirySk = `${m.nextCheckAt}#MATCH#${m.id}`;
   }
   return keys;
 }

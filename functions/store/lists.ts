@@ -5,11 +5,14 @@
  */
 import type { Match, MatchStatus, Need, Offering, Provider, Sme } from '#domain/model.ts';
 import { queryAll, queryInput, queryPage, queryRaw, type PageRequest, type StoreContext } from './core.ts';
-import { allPk, entityOfKey, expiryPk, marketPk, needPk, offeringPk, ownerPk, providerPk, smePk, statusPk } from './keys.ts';
+import { allPk, entityOfKey, expiryPk, marketPk, needPk, offeringPk, ownerPk, providerPk, smePk, statusPk, providerStatusPk } from './keys.ts';
 
 export const listProvidersOfOwner = (ctx: StoreContext, sub: string, p: PageRequest) =>
   queryPage<Provider>(ctx, 'GSI1', ownerPk(sub), { ...p, skPrefix: 'PROVIDER#' });
 export const listAllProviders = (ctx: StoreContext, p: PageRequest) => queryPage<Provider>(ctx, 'GSI2', allPk('PROVIDER'), p);
+/** Providers by onboarding status (GSI5, shared with matches by status: the partition names the kind). */
+export const listProvidersByStatus = (ctx: StoreContext, status: string, p: PageRequest) =>
+  queryPage<Provider>(ctx, 'GSI5', providerStatusPk(status), { ...p, keep: (x) => x.status === status });
 export const listSmesOfOwner = (ctx: StoreContext, sub: string, p: PageRequest) =>
   queryPage<Sme>(ctx, 'GSI1', ownerPk(sub), { ...p, skPrefix: 'SME#' });
 export const listAllSmes = (ctx: StoreContext, p: PageRequest) => queryPage<Sme>(ctx, 'GSI2', allPk('SME'), p);

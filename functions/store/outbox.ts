@@ -7,7 +7,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppEvent } from '#events/contracts.ts';
 import { getItem, queryInput, queryRaw, writeIf, type StoreContext, type TableKey } from './core.ts';
-import { entityOfKey, type EntityKind } from './keys.ts';
+import { entityOfKey, voucherKey, voucherOfKey, type EntityKind } from './keys.ts';
 
 /** An entity addressed by kind and id: how callers name what they wrote, without its table keys. */
 export interface EntityRef {
@@ -15,11 +15,23 @@ export interface EntityRef {
   id: string;
 }
 
+/**
+ * A voucher: not a versioned entity (its money moves by single-attribute
+ * conditional updates, store/vouchers.ts), but the moves that announce
+ * something write their events into its outbox the same way.
+ */
+export interface VoucherRef {
+  kind: 'voucher';
+  smeId: string;
+  id: string;
+}
+
+/** Whatever can hold events in its outbox. */
+export type OutboxRef = EntityRef | VoucherRef;
+
 export interface PendingItem {
-  /** The entity whose outbox holds the events. */
-  ref: EntityRef;
-  /** @deprecated The table key of the same item; callers pass `ref` to markPublished instead. */
-  key: TableKey;
+  /** The entity (or voucher) whose outbox holds the events. */
+  ref: OutboxRef;
   version: number;
   events: AppEvent[];
 }
@@ -50,13 +62,19 @@ export async function listPending(ctx: StoreContext, limitPerShard = 100): Promi
     const { entries } = await queryRaw(ctx, input);
     for (const i of entries) {
       const key = { pk: String(i.pk), sk: String(i.sk) };
-      const ref = entityOfKey(key);
-      // Only versioned entities are written with events; anything else in the index is not ours to publish.
+      const voucher = voucherOfKey(key);
+      const ref: OutboxRef | undefined = entityOfKey(key) ?? (voucher ? { kind: 'voucher', ...voucher } : undefined);
+      // Only versioned entities and vouchers are written with events; anything else in the index is not ours to publish.
       if (!ref) continue;
-      out.push({ ref, key, version: i.version as number, events: (i.pendingEvents ?? []) as AppEvent[] });
+      out.push({ ref, version: i.version as number, events: (i.pendingEvents ?? []) as AppEvent[] });
     }
   }
   return out;
+}
+
+/** The table key of what holds an outbox (entities by their primary key builder, given by the store). */
+export function keyOfRef(ref: OutboxRef, entityKey: (ref: EntityRef) => TableKey): TableKey {
+  return ref.kind === 'voucher' ? voucherKey(ref.smeId, ref.id) : entityKey(ref);
 }
 
 const clearAll = { UpdateExpression: 'REMOVE pendingEvents, outboxPk, outboxSk' };

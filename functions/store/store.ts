@@ -14,8 +14,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MatchStatus, Notification } from '#domain/model.ts';
-import type { AppEvent } from '#events/contracts.ts';
-import type { Page, PageRequest, StoreClock, StoreContext, Stored, TableKey } from './core.ts';
+import type { Page, PageRequest, StoreClock, StoreContext, Stored } from './core.ts';
 import { CursorCodec } from './cursor.ts';
 import * as entities from './entities.ts';
 import type { Changes, Draft, Entities, EventsFor, Kind } from './entities.ts';
@@ -25,13 +24,25 @@ import * as inbox from './inbox.ts';
 import * as ledger from './ledger.ts';
 import * as lists from './lists.ts';
 import * as outbox from './outbox.ts';
-import type { EntityRef } from './outbox.ts';
+import * as rounds from './rounds.ts';
+import * as imports from './imports.ts';
+import type { ImportLock, RegisterEntry } from './imports.ts';
+import type { ProviderStatus } from '#domain/credentials.ts';
+import { voucherLedger, type VoucherLedger } from './vouchers.ts';
+import { kpiCounters, type KpiCounters } from './kpis.ts';
+import type { OutboxRef } from './outbox.ts';
+import * as uscc from './uscc.ts';
+import * as quotas from './quotas.ts';
+import type { UsccClaim } from './uscc.ts';
 
 export { isConditionFailure, retryOnStale, StaleWrite, type Page, type PageRequest, type StoreClock, type Stored } from './core.ts';
 export { entityOf, type Changes, type Draft, type Entities, type EventsFor, type Kind } from './entities.ts';
 export type { IdempotencyRecord } from './idempotency.ts';
-export type { ClaimResult, Ledger } from './ledger.ts';
-export type { EntityRef, PendingItem } from './outbox.ts';
+export type { ClaimResult, Ledger, LedgerTerms } from './ledger.ts';
+export type { EntityRef, OutboxRef, PendingItem, VoucherRef } from './outbox.ts';
+export type { ImportLock, RegisterEntry } from './imports.ts';
+export type { UsccClaim, UsccHolderKind } from './uscc.ts';
+export type { QuotaCounter, QuotaTake } from './quotas.ts';
 
 export interface StoreOptions {
   /** Stamps `updatedAt` on insert and update: pass the application's Clock port. @default the system clock */
@@ -83,30 +94,12 @@ export class Store {
     return entities.updateEntity(this.ctx, kind, prev, changes, events);
   }
 
-  /**
-   * Writes a new entity with its events, as given (the caller set version 1
-   * and updatedAt). Fails with Conflict if the id exists. Superseded by `insert`.
-   */
-  async create<K extends Kind>(kind: K, entity: Entities[K], events: readonly AppEvent[] = []): Promise<void> {
-    await entities.putEntity(this.ctx, kind, entity, events, { create: true });
-  }
-
-  /**
-   * Replaces an entity whose stored version is `prev.version` with `next`
-   * (next.version must be prev.version + 1), appending `events` to whatever
-   * the outbox still holds. Throws StaleWrite when someone else changed it
-   * first. Superseded by `update`.
-   */
-  async save<K extends Kind>(kind: K, prev: Stored<Entities[K]>, next: Entities[K], events: readonly AppEvent[] = []): Promise<void> {
-    const pv = (prev as { version: number }).version;
-    if ((next as { version: number }).version !== pv + 1) throw new Error('save: next.version must be prev.version + 1');
-    await entities.putEntity(this.ctx, kind, next, [...(prev.pendingEvents ?? []), ...events], { expectedVersion: pv });
-  }
-
   // ------------------------------------------------------------------ lists
 
   listProvidersOfOwner = (sub: string, p: PageRequest) => lists.listProvidersOfOwner(this.ctx, sub, p);
   listAllProviders = (p: PageRequest) => lists.listAllProviders(this.ctx, p);
+  /** The onboarding queue and the other provider statuses, oldest first. */
+  listProvidersByStatus = (status: ProviderStatus, p: PageRequest) => lists.listProvidersByStatus(this.ctx, status, p);
   listSmesOfOwner = (sub: string, p: PageRequest) => lists.listSmesOfOwner(this.ctx, sub, p);
   listAllSmes = (p: PageRequest) => lists.listAllSmes(this.ctx, p);
   listOfferingsOfProvider = (providerId: string, p: PageRequest) => lists.listOfferingsOfProvider(this.ctx, providerId, p);
@@ -122,6 +115,14 @@ export class Store {
   offeringsOfMarket = (serviceType: string) => lists.offeringsOfMarket(this.ctx, serviceType);
   /** Matcher: the market's waiting needs, oldest first. */
   waitingNeedsOfMarket = (serviceType: string, limit?: number) => lists.waitingNeedsOfMarket(this.ctx, serviceType, limit);
+  /** Matcher: a bounded window of the market's waiting needs after a position (rounds.ts), and whether more wait. */
+  waitingWindow = (serviceType: string, opts: { after?: string | undefined; limit: number }) => rounds.waitingWindow(this.ctx, serviceType, opts);
+  /** Matcher: where the market's sweep of bounded rounds goes on from; `undefined` ends the sweep. */
+  getRoundCursor = (serviceType: string) => rounds.getRoundCursor(this.ctx, serviceType);
+  setRoundCursor = (serviceType: string, after: string | undefined) => rounds.setRoundCursor(this.ctx, serviceType, after);
+  /** Operators: waiting needs of one market or all, optionally of one province (a bounded filter, see rounds.ts). */
+  listWaitingNeeds = (filter: { serviceType?: string | undefined; province?: string | undefined }, p: PageRequest) =>
+    rounds.listWaitingNeeds(this.ctx, filter, p);
   /** Analytics: the market's matches created in a period. */
   matchesOfMarketInPeriod = (serviceType: string, period: string) => lists.matchesOfMarketInPeriod(this.ctx, serviceType, period);
   /** Jobs: needs and open matches of a market whose deadline or expiry is before `at` (ISO). */
@@ -132,12 +133,37 @@ export class Store {
   getCapacity = (offeringId: string, period: string) => ledger.getCapacity(this.ctx, offeringId, period);
   batchGetCapacities = (offeringIds: readonly string[], period: string) => ledger.batchGetCapacities(this.ctx, offeringIds, period);
   /** One unit of an offering's month for a holder (a match), atomic and idempotent per holder. */
-  claimCapacity = (offeringId: string, period: string, limitIfNew: number, holderId: string) =>
-    ledger.claimCapacity(this.ctx, offeringId, period, limitIfNew, holderId);
+  claimCapacity = (offeringId: string, period: string, termsIfNew: number | ledger.LedgerTerms, holderId: string) =>
+    ledger.claimCapacity(this.ctx, offeringId, period, termsIfNew, holderId);
   /** Gives back a holder's claim; false when it held none. */
   releaseCapacity = (offeringId: string, period: string, holderId: string) => ledger.releaseCapacity(this.ctx, offeringId, period, holderId);
-  /** A changed monthly capacity applies to the month's ledger if it exists. */
+  /** A changed monthly capacity applies to the month's ledger, made if absent. */
   setCapacityLimit = (offeringId: string, period: string, limit: number) => ledger.setCapacityLimit(this.ctx, offeringId, period, limit);
+  /** An offering's capacity and state (paused: no new claim) as the month's ledger's terms, unless newer terms are there. */
+  setCapacityTerms = (offeringId: string, period: string, terms: ledger.LedgerTerms) => ledger.setCapacityTerms(this.ctx, offeringId, period, terms);
+
+  // ------------------------------------------------------------------ per-user quotas (store/quotas.ts)
+
+  /** Takes one slot of a quota scope for a holder, under the limit; idempotent per holder. */
+  takeQuota = (scope: string, limit: number, holderId: string, nowMs: number) => quotas.takeQuota(this.ctx, scope, limit, holderId, nowMs);
+  /** Gives back a holder's slot; false when it held none. */
+  releaseQuota = (scope: string, holderId: string) => quotas.releaseQuota(this.ctx, scope, holderId);
+  /** Releases the slots of holders older than `graceMs` that `stillHolding` does not confirm. */
+  repairQuota = (scope: string, stillHolding: (ids: string[]) => Promise<Set<string>>, nowMs: number, graceMs: number) =>
+    quotas.repairQuota(this.ctx, scope, stillHolding, nowMs, graceMs);
+  getQuota = (scope: string) => quotas.getQuota(this.ctx, scope);
+
+  // ------------------------------------------------------------------ voucher ledger
+
+  /** Programmes, vouchers and their money moves (store/vouchers.ts). */
+  get vouchers(): VoucherLedger {
+    return voucherLedger(this.ctx);
+  }
+
+  /** The plan's KPI counters (store/kpis.ts). */
+  get kpis(): KpiCounters {
+    return kpiCounters(this.ctx);
+  }
 
   // ------------------------------------------------------------------ outbox
 
@@ -148,11 +174,11 @@ export class Store {
    * Removes published events from an entity's outbox, by event id, without
    * touching its version. `allPendingAtVersion`: the ids are every event it
    * held at that version (what `insert`/`update` returned in pendingEvents),
-   * which skips a read. The entity is named by `{ kind, id }`; a table key
-   * is still accepted until every caller names entities.
+   * which skips a read. The entity is named by `{ kind, id }` (as listPending
+   * names it), never by its table key.
    */
-  markPublished(entity: EntityRef | TableKey, eventIds: readonly string[], allPendingAtVersion?: number): Promise<void> {
-    const key = 'kind' in entity ? entities.PRIMARY[entity.kind](entity.id) : entity;
+  markPublished(entity: OutboxRef, eventIds: readonly string[], allPendingAtVersion?: number): Promise<void> {
+    const key = outbox.keyOfRef(entity, (e) => entities.PRIMARY[e.kind](e.id));
     return outbox.markPublished(this.ctx, key, eventIds, allPendingAtVersion);
   }
 
@@ -163,11 +189,33 @@ export class Store {
   putIdempotency = (scope: string, key: string, rec: IdempotencyRecord, nowEpochS: number) =>
     idempotency.putIdempotency(this.ctx, scope, key, rec, nowEpochS);
 
+  // ------------------------------------------------------------------ USCC lookup
+
+  getUsccClaim = (code: string) => uscc.getUsccClaim(this.ctx, code);
+  /** Writes the claim if the code is unclaimed; `replacing` takes over a named holder's claim (repairs). */
+  putUsccClaim = (claim: UsccClaim, replacing?: { holderId: string }) => uscc.putUsccClaim(this.ctx, claim, replacing);
+
+  // ------------------------------------------------------------------ register imports
+
+  /** The file of an import, gzip parts in the table (see imports.ts for why there). */
+  putImportFile = (importId: string, bytes: Uint8Array) => imports.putImportFile(this.ctx, importId, bytes);
+  readImportFile = (importId: string, parts: number) => imports.readImportFile(this.ctx, importId, parts);
+  /** An operator's one running import: undefined when taken, else who holds it. */
+  takeImportLock = (sub: string, lock: ImportLock, replacing?: string) => imports.takeImportLock(this.ctx, sub, lock, replacing);
+  releaseImportLock = (sub: string, importId: string) => imports.releaseImportLock(this.ctx, sub, importId);
+  getRegisterEntry = (uscc: string) => imports.getRegisterEntry(this.ctx, uscc);
+  batchGetRegisterEntries = (usccs: readonly string[]) => imports.batchGetRegisterEntries(this.ctx, usccs);
+  putRegisterEntries = (entries: readonly RegisterEntry[]) => imports.putRegisterEntries(this.ctx, entries);
+  /** Who holds each of these USCCs, by the lookup items (claims whose record never appeared included). */
+  batchGetUsccHolders = (usccs: readonly string[]) => imports.batchGetUsccHolders(this.ctx, usccs);
+
   // ------------------------------------------------------------------ inbox
 
   /** Idempotent by notification id: a redelivered event writes nothing new. */
   putNotification = (n: Notification) => inbox.putNotification(this.ctx, n);
-  listInbox = (sub: string, p: PageRequest): Promise<Page<Notification>> => inbox.listInbox(this.ctx, sub, p);
+  /** Several inboxes (a user's and a group's) read as one, newest first. */
+  listInbox = (recipients: string | readonly string[], p: PageRequest): Promise<Page<Notification>> =>
+    inbox.listInbox(this.ctx, typeof recipients === 'string' ? [recipients] : recipients, p);
   /** Notification ids embed their time, so the key is found without a lookup. */
-  markRead = (sub: string, at: string, id: string) => inbox.markRead(this.ctx, sub, at, id);
+  markRead = (recipient: string, at: string, id: string) => inbox.markRead(this.ctx, recipient, at, id);
 }

@@ -1,13 +1,18 @@
 /**
  * Demand against capacity per market (service type) and province, for
- * operators. Read from the indexes the matcher uses (waiting needs, the
- * market's offerings and their ledger) and the market's matches of the
- * period: a few queries per service type, never a Scan.
+ * operators. The match columns (proposed, confirmed, completed, used, the
+ * median wait) come from the counters the kpi consumer keeps per period,
+ * market and province (usecases/kpis.ts countMarketMove): one Query of the
+ * period's counter items, whatever the number of matches. Needs waiting now
+ * and the capacity of active offerings are not events of a period: they come
+ * from each market's waiting-needs and offerings indexes (their cost grows
+ * with waiting needs and offerings, never with matches).
  */
+import { marketCounts, type MarketCounts } from '#domain/kpis.ts';
 import { SERVICE_TYPE_IDS, type ServiceTypeId } from '#domain/catalog.ts';
-import type { Match } from '#domain/model.ts';
 import type { ProvinceCode } from '#domain/regions.ts';
 import type { AppPorts } from '#functions/ports.ts';
+import { scopeAll, scopeMarket } from '../store/kpis.ts';
 import type { Store } from '../store/store.ts';
 import { periodOf } from './support.ts';
 
@@ -23,82 +28,65 @@ export interface MarketRow {
   completed: number;
   /** Monthly capacity of active offerings (on a province row: of those serving that province in person). */
   capacity: number;
-  /** Capacity claimed in the period. */
+  /** Capacity claimed in the period by the period's matches still holding it (on a province row: those of that province's SMEs). */
   used: number;
-  /** Median hours from a need's posting to its match's proposal, over the period's matches; null without matches. */
+  /**
+   * Median hours from a need's posting to its match's proposal, over the
+   * period's matches but cancelled ones; from a bucketed histogram
+   * (domain/kpis.ts medianOf), exact to the bucket's width; null without matches.
+   */
   medianHoursToMatch: number | null;
 }
 
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const v = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return Math.round(v * 100) / 100;
-};
-
 interface Acc {
   waiting: number;
-  proposed: number;
-  confirmed: number;
-  completed: number;
   capacity: number;
-  used: number;
-  hours: number[];
+  counts: MarketCounts;
 }
-const emptyAcc = (): Acc => ({ waiting: 0, proposed: 0, confirmed: 0, completed: 0, capacity: 0, used: 0, hours: [] });
+const emptyAcc = (counts: MarketCounts = marketCounts()): Acc => ({ waiting: 0, capacity: 0, counts });
 
-function countMatch(acc: Acc, m: Match) {
-  if (m.status === 'PROPOSED' || m.status === 'APPROVED') acc.proposed++;
-  if (m.status === 'CONFIRMED') acc.confirmed++;
-  if (m.status === 'COMPLETED') acc.completed++;
-  if (m.status !== 'CANCELLED') acc.hours.push((Date.parse(m.createdAt) - Date.parse(m.needPostedAt)) / 3_600_000);
+/** The market counter items of a period (of one market, or all), by market and scope (store/kpis.ts scopeMarket). */
+async function countersOf(store: Store, period: string, only?: ServiceTypeId): Promise<Map<string, MarketCounts>> {
+  const items = await store.kpis.readMarketCounters(period, only);
+  return new Map(items.map((i) => [i.sk as string, marketCounts(i)]));
 }
 
 export async function marketAnalytics(store: Store, period: string, only?: ServiceTypeId): Promise<MarketRow[]> {
   const types = only ? [only] : SERVICE_TYPE_IDS;
+  const counters = await countersOf(store, period, only);
   const rows: MarketRow[] = [];
-  // Markets are independent: a few at a time keeps latency down without flooding the table.
   const perMarket = async (st: ServiceTypeId) => {
-    const [waiting, offerings, matches] = await Promise.all([
-      store.waitingNeedsOfMarket(st),
-      store.offeringsOfMarket(st),
-      store.matchesOfMarketInPeriod(st, period),
-    ]);
+    const [waiting, offerings] = await Promise.all([store.waitingNeedsOfMarket(st), store.offeringsOfMarket(st)]);
     const ledgers = await store.batchGetCapacities(
       offerings.map((o) => o.id),
       period,
     );
-    const total = emptyAcc();
+    const total = emptyAcc(counters.get(scopeMarket(st)));
     const byProvince = new Map<ProvinceCode, Acc>();
     const prov = (p: ProvinceCode) => byProvince.get(p) ?? byProvince.set(p, emptyAcc()).get(p)!;
+    const prefix = scopeMarket(st, '');
+    for (const [scope, counts] of counters) {
+      if (scope.startsWith(prefix) && scope !== scopeMarket(st, scopeAll)) prov(scope.slice(prefix.length) as ProvinceCode).counts = counts;
+    }
     for (const n of waiting) {
       total.waiting++;
       prov(n.sme.region.province).waiting++;
     }
-    for (const m of matches) {
-      countMatch(total, m);
-      countMatch(prov(m.smeProvince), m);
-    }
     for (const o of offerings) {
-      const used = ledgers.get(o.id)?.used ?? 0;
       const cap = o.status === 'ACTIVE' ? (ledgers.get(o.id)?.limit ?? o.capacityPerMonth) : 0;
       total.capacity += cap;
-      total.used += used;
       // Province rows exist where there is demand; they show the capacity that serves that province.
       for (const p of o.regions) {
-        if (!byProvince.has(p)) continue;
-        const a = byProvince.get(p)!;
-        a.capacity += cap;
-        a.used += used;
+        const a = byProvince.get(p);
+        if (a) a.capacity += cap;
       }
     }
-    const empty = total.waiting + total.proposed + total.confirmed + total.completed + total.capacity + total.used + total.hours.length === 0;
-    if (empty) return [];
+    if (isEmpty(total)) return [];
     const out: MarketRow[] = [toRow(st, undefined, total)];
-    for (const [p, a] of [...byProvince].sort(([x], [y]) => x.localeCompare(y))) out.push(toRow(st, p, a));
+    for (const [p, a] of [...byProvince].sort(([x], [y]) => x.localeCompare(y))) if (!isEmpty(a)) out.push(toRow(st, p, a));
     return out;
   };
+  // Markets are independent: a few at a time keeps latency down without flooding the table.
   const queue = [...types];
   const workers = Array.from({ length: 4 }, async () => {
     for (let st = queue.shift(); st; st = queue.shift()) rows.push(...(await perMarket(st)));
@@ -110,17 +98,20 @@ export async function marketAnalytics(store: Store, period: string, only?: Servi
   );
 }
 
+const isEmpty = (a: Acc) =>
+  a.waiting + a.capacity + a.counts.proposed + a.counts.confirmed + a.counts.completed + a.counts.used + a.counts.matched === 0;
+
 function toRow(serviceType: ServiceTypeId, province: ProvinceCode | undefined, a: Acc): MarketRow {
   return {
     serviceType,
     ...(province ? { province } : {}),
     waiting: a.waiting,
-    proposed: a.proposed,
-    confirmed: a.confirmed,
-    completed: a.completed,
+    proposed: a.counts.proposed,
+    confirmed: a.counts.confirmed,
+    completed: a.counts.completed,
     capacity: a.capacity,
-    used: a.used,
-    medianHoursToMatch: median(a.hours),
+    used: a.counts.used,
+    medianHoursToMatch: a.counts.medianHoursToMatch,
   };
 }
 

@@ -5,11 +5,13 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceTypeId } from '#domain/catalog.ts';
-import type { AppEvent, MatchDetail, NeedDetail } from '#events/contracts.ts';
+import type { AppEvent, MatchDetail, NeedDetail, RebalanceDetail } from '#events/contracts.ts';
+import { marketOf } from '#events/contracts.ts';
 import { fromEnvelope } from '#events/envelope.ts';
 import type { AppPorts, MatcherHandler } from '#functions/ports.ts';
 import { settleEndedNeed, settleMatch } from './lifecycle.ts';
 import { runMarketRound } from './matcher.ts';
+import { syncSmeNeeds } from './sme-standing.ts';
 
 /** The follow-up an event re-drives before its market's round (see lifecycle.ts). */
 async function followUp(ports: AppPorts, e: AppEvent): Promise<void> {
@@ -20,6 +22,12 @@ async function followUp(ports: AppPorts, e: AppEvent): Promise<void> {
     case 'MatchCancelled': {
       const m = await ports.store.get('match', (e.detail as MatchDetail).matchId, true);
       if (m) await settleMatch(ports, m);
+      return;
+    }
+    case 'MarketRebalanceRequested': {
+      // Re-drives what an SME's change of standing started (sme-standing.ts).
+      const smeId = (e.detail as RebalanceDetail).smeId;
+      if (smeId) await syncSmeNeeds(ports, smeId);
       return;
     }
     case 'NeedWithdrawn':
@@ -63,7 +71,7 @@ export async function handleMarketBatch(ports: AppPorts, event: SQSEvent): Promi
         }
         try {
           await followUp(ports, e);
-          market = e.detail.serviceType;
+          market = marketOf(e) ?? market;
           done.push(r);
         } catch (err) {
           ports.logger.error('follow-up failed', { messageId: r.messageId, eventId: e.id, error: (err as Error).message });

@@ -1,73 +1,88 @@
 /**
- * Feedback on a completed match, and the provider rating it feeds.
+ * Feedback on a completed match, and the provider rating it feeds (counted
+ * incrementally on the provider, never recomputed from eventually consistent reads).
  */
 import { Conflict } from '#domain/errors.ts';
-import type { Match, Provider } from '#domain/model.ts';
+import type { Match } from '#domain/model.ts';
 import type { AppPorts, Caller } from '#functions/ports.ts';
-import { entityOf, StaleWrite } from '../store/store.ts';
+import { entityOf, retryOnStale, type Stored } from '../store/store.ts';
+import { matchEvent } from './lifecycle.ts';
+import { providerChangedEvent } from './profiles.ts';
 import { assertParty, matchNotFound } from './matches.ts';
-import { iso } from './support.ts';
+import { iso, publishStored } from './support.ts';
+
+/** A rating's read-modify-write of the provider that loses a race tries again this many times in all. */
+const RATING_ATTEMPTS = 10;
+/** How many rated matches a provider remembers: enough to cover a retry after a crash between its two writes. */
+const RECENT_RATINGS = 20;
 
 /** The SME of the match rates it, once, after it is COMPLETED. */
 export async function giveFeedback(
-  ports: Pick<AppPorts, 'store' | 'clock'>,
+  ports: AppPorts,
   caller: Caller,
   matchId: string,
   feedback: { rating: number; comment?: string | undefined },
 ): Promise<Match> {
-  const { store, clock } = ports;
+  const { store } = ports;
   const m = await store.get('match', matchId, true);
   if (!m) throw matchNotFound();
   assertParty(caller, m, ['sme']);
   if (m.status !== 'COMPLETED') throw new Conflict(`feedback is given after completion; the match is ${m.status}`);
-  if (m.feedback) throw new Conflict('feedback was already given for this match');
-  const next: Match = {
-    ...entityOf(m),
-    feedback: { rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}), at: iso(clock.now()) },
-    version: m.version + 1,
-    updatedAt: iso(clock.now()),
-  };
-  await store.save('match', m, next);
-  await refreshProviderRating(ports, m.providerId);
-  return next;
+  if (m.feedback) {
+    // A retry after a crash between the feedback and the provider's count finishes the count first.
+    if (!m.ratingCounted) await countRating(ports, m);
+    throw new Conflict('feedback was already given for this match');
+  }
+  // FeedbackGiven tells the provider (through the notifier); it travels in the match's outbox like every match event.
+  const next = await store.update(
+    'match',
+    m,
+    (now) => ({
+      feedback: { rating: feedback.rating, ...(feedback.comment ? { comment: feedback.comment } : {}), at: iso(now) },
+    }),
+    (written) => [matchEvent(written, 'FeedbackGiven')],
+  );
+  const counted = await countRating(ports, next);
+  await publishStored(ports, { kind: 'match', id: counted.id }, counted.pendingEvents ?? [], counted.version);
+  return entityOf(counted);
 }
 
 /**
- * Recomputes a provider's rating from all its matches' feedback. Recomputing
- * (rather than adding one rating) makes it idempotent and self-healing: a
- * crash after the feedback write is corrected by the next feedback.
+ * Adds a match's rating to its provider's: one strongly consistent
+ * read-modify-write of the provider (sum and count kept on it; retried on a
+ * lost race), bounded whatever the number of matches; then marks the match
+ * counted. The provider remembers its last rated matches, so a retry after a
+ * crash between the two writes does not count the rating twice.
  */
-export async function refreshProviderRating(ports: Pick<AppPorts, 'store' | 'clock'>, providerId: string): Promise<void> {
-  const { store, clock } = ports;
-  let sum = 0;
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await store.listMatchesOfProvider(providerId, { limit: 100, cursor });
-    for (const m of page.items) {
-      if (m.feedback) {
-        sum += m.feedback.rating;
-        count += 1;
-      }
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const p = await store.get('provider', providerId, true);
-    if (!p) return;
-    const next: Provider = {
-      ...entityOf(p),
-      rating: count === 0 ? null : Math.round((sum / count) * 100) / 100,
-      ratingCount: count,
-      version: p.version + 1,
-      updatedAt: iso(clock.now()),
-    };
-    try {
-      await store.save('provider', p, next);
-      return;
-    } catch (e) {
-      // Lost a race with another writer: read again. Past five, the next feedback recomputes it anyway.
-      if (!(e instanceof StaleWrite)) throw e;
-    }
-  }
+export async function countRating(ports: Pick<AppPorts, 'store'>, m: Stored<Match>): Promise<Stored<Match>> {
+  const { store } = ports;
+  const rating = m.feedback?.rating;
+  if (rating === undefined || m.ratingCounted) return m;
+  await retryOnStale(
+    async () => {
+      const p = await store.get('provider', m.providerId, true);
+      if (!p) return;
+      const recent = p.ratedMatchIds ?? [];
+      if (recent.includes(m.id)) return;
+      // A provider rated before the sum was kept: its mean times its count gives the sum back.
+      const sum = (p.ratingSum ?? (p.rating ?? 0) * p.ratingCount) + rating;
+      const count = p.ratingCount + 1;
+      await store.update('provider', p, {
+        ratingSum: sum,
+        ratingCount: count,
+        rating: Math.round((sum / count) * 100) / 100,
+        ratedMatchIds: [...recent, m.id].slice(-RECENT_RATINGS),
+        // The new rating reaches the summaries on the provider's live matches (usecases/profiles.ts); the relay publishes it.
+      }, (w) => [providerChangedEvent(w)]);
+    },
+    { attempts: RATING_ATTEMPTS },
+  );
+  return retryOnStale(
+    async () => {
+      const cur = await store.get('match', m.id, true);
+      if (!cur || cur.ratingCounted) return cur ?? m;
+      return store.update('match', cur, { ratingCounted: true });
+    },
+    { attempts: RATING_ATTEMPTS },
+  );
 }

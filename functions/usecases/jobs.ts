@@ -7,7 +7,8 @@ import { deadlineEnd } from '#domain/deadlines.ts';
 import { Conflict } from '#domain/errors.ts';
 import { makeEvent } from '#events/contracts.ts';
 import type { AppPorts, JobHandler, JobResult } from '#functions/ports.ts';
-import { endNeed, transitionMatch, updateNeed } from './lifecycle.ts';
+import { endNeed, fireDeliveryAlert, transitionMatch, updateNeed } from './lifecycle.ts';
+import { voucherUpkeep } from './vouchers.ts';
 import { iso } from './support.ts';
 
 /** Publishes whatever state changes left in their outbox (a failed or skipped publish). */
@@ -21,14 +22,14 @@ export async function relayOutbox(ports: AppPorts): Promise<JobResult> {
       try {
         await ports.publisher.publish(item.events);
         await ports.store.markPublished(
-          item.key,
+          item.ref,
           item.events.map((e) => e.id),
           item.version,
         );
         published += item.events.length;
       } catch (err) {
         failed += item.events.length;
-        ports.logger.warn('relay could not publish; will retry', { key: item.key.pk, error: (err as Error).message });
+        ports.logger.warn('relay could not publish; will retry', { kind: item.ref.kind, id: item.ref.id, error: (err as Error).message });
       }
     }
     if (failed > 0) break;
@@ -57,20 +58,33 @@ export function rebalanceEvent(st: ServiceTypeId, bucket: number, occurredAt: st
 }
 
 /**
- * Expires needs past their deadline and open matches past their expiry, and
- * rechecks needs a matcher locked without writing their match.
+ * Expires needs past their deadline and open matches past their expiry,
+ * rechecks needs a matcher locked without writing their match, and runs the
+ * delivery timers: the reminder and escalation of a CONFIRMED match, the
+ * automatic confirmation of a DELIVERED one.
  */
 export async function runExpiry(ports: AppPorts): Promise<JobResult> {
   const now = ports.clock.now();
   const nowIso = iso(now);
-  const counts = { needsExpired: 0, matchesExpired: 0, proposalsRecovered: 0, rechecked: 0 };
+  const counts = { needsExpired: 0, matchesExpired: 0, proposalsRecovered: 0, rechecked: 0, deliveryReminders: 0, deliveryOverdue: 0, autoConfirmed: 0 };
   const rebalance = new Set<ServiceTypeId>();
   for (const st of SERVICE_TYPE_IDS) {
     for (const due of await ports.store.dueInMarket(st, nowIso)) {
       try {
         if (due.kind === 'match') {
-          await transitionMatch(ports, due.id, 'expire', 'system', { reason: 'nobody acted in time' });
-          counts.matchesExpired++;
+          const m = await ports.store.get('match', due.id, true);
+          if (m?.status === 'CONFIRMED') {
+            const fired = await fireDeliveryAlert(ports, m.id);
+            if (fired === 'dueSoon') counts.deliveryReminders++;
+            if (fired === 'overdue') counts.deliveryOverdue++;
+          } else if (m?.status === 'DELIVERED') {
+            const days = ports.config.AUTO_CONFIRM_DAYS;
+            await transitionMatch(ports, m.id, 'confirm', 'system', { reason: `confirmed automatically: the SME did not answer within ${days} days` });
+            counts.autoConfirmed++;
+          } else {
+            await transitionMatch(ports, due.id, 'expire', 'system', { reason: 'nobody acted in time' });
+            counts.matchesExpired++;
+          }
           continue;
         }
         const n = await ports.store.get('need', due.id, true);
@@ -111,4 +125,4 @@ export async function runExpiry(ports: AppPorts): Promise<JobResult> {
 /** The scheduled Lambdas' handlers: the schedule's event carries nothing they need. */
 export const relayHandler = (ports: AppPorts): JobHandler => () => relayOutbox(ports);
 export const rebalanceHandler = (ports: AppPorts): JobHandler => () => requestRebalances(ports);
-export const expiryHandler = (ports: AppPorts): JobHandler => () => runExpiry(ports);
+export const expiryHandler = (ports: AppPorts): JobHandler => async () => ({ ...(await runExpiry(ports)), ...(await voucherUpkeep(ports)) });

@@ -8,9 +8,11 @@
  * inline, and the matcher runs them again when the event reaches it. A crash
  * between the writes therefore delays the follow-up; it never loses it.
  */
+import { deadlineEnd } from '#domain/deadlines.ts';
 import { Conflict } from '#domain/errors.ts';
 import {
   applyMatchCommand,
+  DELIVERY_STATUSES,
   EXCLUDING_STATUSES,
   nextNeedStatus,
   OPEN_MATCH_STATUSES,
@@ -20,11 +22,12 @@ import {
 import type { Actor, Match, MatchStatus, Need } from '#domain/model.ts';
 import { makeEvent, type AppEvent, type DetailType } from '#events/contracts.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { matchKey, needKey } from '../store/keys.ts';
-import { entityOf, StaleWrite, type Stored } from '../store/store.ts';
+import { retryOnStale, type Changes, type Stored } from '../store/store.ts';
 import { addHours, iso, publishStored } from './support.ts';
+import { releaseNeedSlots } from './quotas.ts';
 
-const MAX_RETRIES = 5;
+/** One try and five retries: each lost race means another writer finished, so six are plenty. */
+const ATTEMPTS = 6;
 
 /** The event a match's new state announces. */
 function matchEventType(entry: string): DetailType {
@@ -40,6 +43,10 @@ function matchEventType(entry: string): DetailType {
       return 'MatchConfirmed';
     case 'DECLINED':
       return 'MatchDeclined';
+    case 'DELIVERED':
+      return 'MatchDelivered';
+    case 'DISPUTED':
+      return 'MatchDisputed';
     case 'COMPLETED':
       return 'MatchCompleted';
     case 'EXPIRED':
@@ -67,6 +74,7 @@ export function matchEvent(m: Match, detailType: DetailType, reason?: string): A
     period: m.period,
     occurredAt: m.updatedAt,
     ...(reason ? { reason } : {}),
+    ...(m.history.at(-1) ? { by: m.history.at(-1)!.by } : {}),
   });
 }
 
@@ -78,8 +86,6 @@ export function needEvent(n: Need, detailType: 'NeedPosted' | 'NeedWithdrawn' | 
     occurredAt: n.updatedAt,
   });
 }
-
-const isVersionConflict = (e: unknown) => e instanceof StaleWrite;
 
 /**
  * Applies a command to a match (re-reading on a concurrent change), runs its
@@ -93,34 +99,97 @@ export async function transitionMatch(
   by: Actor,
   opts: { reason?: string; authorize?: (m: Stored<Match>) => void; notFound?: () => Error } = {},
 ): Promise<Stored<Match>> {
-  for (let attempt = 0; ; attempt++) {
+  const next = await retryOnStale(async () => {
     const m = await ports.store.get('match', matchId, true);
     if (!m) throw opts.notFound ? opts.notFound() : new Conflict(`match ${matchId} does not exist`);
     opts.authorize?.(m);
     const s = applyMatchCommand(m, cmd, by);
-    const now = ports.clock.now();
-    const next: Match = {
-      ...entityOf(m),
-      status: s.status,
-      smeAccepted: s.smeAccepted,
-      providerAccepted: s.providerAccepted,
-      version: m.version + 1,
-      updatedAt: iso(now),
-      history: [...m.history, { status: s.entry, at: iso(now), by, ...(opts.reason ? { reason: opts.reason } : {}) }],
-    };
-    if (s.status === 'APPROVED' && m.status === 'PROPOSED') next.expiresAt = iso(addHours(now, ports.config.MATCH_TTL_HOURS));
-    if (!OPEN_MATCH_STATUSES.includes(s.status)) delete next.expiresAt;
-    const events = [matchEvent(next, matchEventType(s.entry), opts.reason)];
-    try {
-      await ports.store.save('match', m, next, events);
-    } catch (e) {
-      if (isVersionConflict(e) && attempt < MAX_RETRIES) continue;
-      throw e;
-    }
-    await settleMatch(ports, next);
-    await publishStored(ports, matchKey(next.id), [...(m.pendingEvents ?? []), ...events], next.version);
-    return { ...next, pendingEvents: [] };
+    // Delivery is due by the need's deadline: matches written before summaries existed read it from the need.
+    const needDeadline = s.status === 'CONFIRMED' ? (m.need?.deadline ?? (await ports.store.get('need', m.needId))?.deadline) : undefined;
+    return ports.store.update(
+      'match',
+      m,
+      (now) => {
+        const changes: Changes<Match> = {
+          status: s.status,
+          smeAccepted: s.smeAccepted,
+          providerAccepted: s.providerAccepted,
+          history: [...m.history, { status: s.entry, at: iso(now), by, ...(opts.reason ? { reason: opts.reason } : {}) }],
+        };
+        if (s.status === 'APPROVED' && m.status === 'PROPOSED') changes.expiresAt = iso(addHours(now, ports.config.MATCH_TTL_HOURS));
+        // A closed match leaves the expiry index.
+        if (!OPEN_MATCH_STATUSES.includes(s.status)) changes.expiresAt = undefined;
+        Object.assign(changes, deliveryTimers(ports.config, s.status, now, needDeadline));
+        return changes;
+      },
+      (written) => [matchEvent(written, matchEventType(s.entry), opts.reason)],
+    );
+  }, { attempts: ATTEMPTS });
+  await settleMatch(ports, next);
+  await publishStored(ports, { kind: 'match', id: next.id }, next.pendingEvents ?? [], next.version);
+  return { ...next, pendingEvents: [] };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The timers of the delivery phase, set as a match enters it (the expiry job
+ * looks at the match again at `nextCheckAt`; see runExpiry):
+ * - CONFIRMED: delivery is due at the end of the need's deadline day, but never
+ *   sooner than DELIVERY_MIN_DAYS after confirmation; the provider is reminded
+ *   DELIVERY_REMINDER_DAYS before (DeliveryDueSoon) and operators are told
+ *   when it passes (DeliveryOverdue).
+ * - DELIVERED: completes by itself after AUTO_CONFIRM_DAYS unless the SME
+ *   confirms or disputes first.
+ * Any other status leaves the timers (and the expiry index).
+ */
+export function deliveryTimers(
+  config: Pick<AppPorts['config'], 'AUTO_CONFIRM_DAYS' | 'DELIVERY_MIN_DAYS' | 'DELIVERY_REMINDER_DAYS'>,
+  status: MatchStatus,
+  now: Date,
+  needDeadline: string | undefined,
+): Changes<Match> {
+  if (status === 'CONFIRMED') {
+    const earliest = now.getTime() + config.DELIVERY_MIN_DAYS * DAY_MS;
+    const due = Math.max(earliest, needDeadline ? Date.parse(deadlineEnd(needDeadline)) : earliest);
+    const remindAt = Math.max(now.getTime(), due - config.DELIVERY_REMINDER_DAYS * DAY_MS);
+    return { deliveryDueAt: iso(new Date(due)), nextCheckAt: iso(new Date(remindAt)), deliveryAlerts: {} };
   }
+  if (status === 'DELIVERED') {
+    const autoConfirmAt = iso(new Date(now.getTime() + config.AUTO_CONFIRM_DAYS * DAY_MS));
+    return { deliveredAt: iso(now), autoConfirmAt, nextCheckAt: autoConfirmAt };
+  }
+  return DELIVERY_STATUSES.includes(status) ? {} : { nextCheckAt: undefined, autoConfirmAt: undefined };
+}
+
+/**
+ * The delivery reminder and the overdue escalation of a CONFIRMED match whose
+ * `nextCheckAt` has come (the expiry job calls this). Each fires once: the
+ * match records it in `deliveryAlerts`, in the same write that puts its event
+ * in the outbox. Returns which one fired, if any.
+ */
+export async function fireDeliveryAlert(ports: AppPorts, matchId: string): Promise<'dueSoon' | 'overdue' | undefined> {
+  const nowIso = iso(ports.clock.now());
+  const written = await retryOnStale(async () => {
+    const m = await ports.store.get('match', matchId, true);
+    if (!m || m.status !== 'CONFIRMED' || !m.deliveryDueAt || !m.nextCheckAt || m.nextCheckAt > nowIso) return undefined;
+    const alerts = m.deliveryAlerts ?? {};
+    // Past the deadline the reminder is moot: escalate (a late job run sends only the escalation).
+    const kind: 'dueSoon' | 'overdue' | undefined = nowIso >= m.deliveryDueAt ? (alerts.overdue ? undefined : 'overdue') : alerts.dueSoon ? undefined : 'dueSoon';
+    const next: Changes<Match> =
+      kind === 'dueSoon'
+        ? { deliveryAlerts: { ...alerts, dueSoon: nowIso }, nextCheckAt: m.deliveryDueAt }
+        : kind === 'overdue'
+          ? { deliveryAlerts: { ...alerts, overdue: nowIso }, nextCheckAt: undefined }
+          : { nextCheckAt: undefined };
+    const stored = await ports.store.update('match', m, next, (w) =>
+      kind ? [matchEvent(w, kind === 'dueSoon' ? 'DeliveryDueSoon' : 'DeliveryOverdue')] : [],
+    );
+    return { stored, kind };
+  }, { attempts: ATTEMPTS });
+  if (!written) return undefined;
+  await publishStored(ports, { kind: 'match', id: matchId }, written.stored.pendingEvents ?? [], written.stored.version);
+  return written.kind;
 }
 
 /**
@@ -136,8 +205,10 @@ export async function settleMatch(ports: AppPorts, m: Match): Promise<void> {
   if (!target) return;
   await updateNeed(ports, m.needId, (n) => {
     if (n.currentMatchId !== m.id) return undefined;
-    if (target === 'reopen' && n.status === 'PROPOSED') {
-      const excluded = EXCLUDING_STATUSES.includes(m.status) && !n.excludedOfferingIds.includes(m.offeringId);
+    // MATCHED: an operator cancelled the match when resolving a dispute; the need waits again, not for that offering.
+    if (target === 'reopen' && (n.status === 'PROPOSED' || n.status === 'MATCHED')) {
+      const refused = EXCLUDING_STATUSES.includes(m.status) || n.status === 'MATCHED';
+      const excluded = refused && !n.excludedOfferingIds.includes(m.offeringId);
       return {
         status: nextNeedStatus(n.status, 'reopen'),
         currentMatchId: undefined,
@@ -158,7 +229,8 @@ export async function settleMatch(ports: AppPorts, m: Match): Promise<void> {
 
 function needTargetFor(status: MatchStatus): 'reopen' | 'confirm' | 'fulfil' | undefined {
   if (RELEASING_STATUSES.includes(status)) return 'reopen';
-  if (status === 'CONFIRMED') return 'confirm';
+  // A lost CONFIRMED follow-up is caught up by any later step of the delivery.
+  if (status === 'CONFIRMED' || status === 'DELIVERED' || status === 'DISPUTED') return 'confirm';
   if (status === 'COMPLETED') return 'fulfil';
   return undefined;
 }
@@ -170,28 +242,25 @@ function needTargetFor(status: MatchStatus): 'reopen' | 'confirm' | 'fulfil' | u
 export async function updateNeed(
   ports: AppPorts,
   needId: string,
-  change: (n: Stored<Need>) => Partial<Need> | undefined,
+  change: (n: Stored<Need>) => Changes<Need> | undefined,
   events: (next: Need) => AppEvent[] = () => [],
 ): Promise<Stored<Need> | undefined> {
-  for (let attempt = 0; ; attempt++) {
+  const outcome = await retryOnStale(async () => {
     const n = await ports.store.get('need', needId, true);
     if (!n) return undefined;
     const patch = change(n);
-    if (!patch) return n;
-    const next: Need = { ...entityOf(n), ...patch, version: n.version + 1, updatedAt: iso(ports.clock.now()) };
-    for (const k of Object.keys(patch) as (keyof Need)[]) if (patch[k] === undefined) delete next[k];
-    const evs = events(next);
-    try {
-      await ports.store.save('need', n, next, evs);
-    } catch (e) {
-      if (isVersionConflict(e) && attempt < MAX_RETRIES) continue;
-      throw e;
-    }
-    if (evs.length > 0 || (n.pendingEvents?.length ?? 0) > 0) {
-      await publishStored(ports, needKey(next.id), [...(n.pendingEvents ?? []), ...evs], next.version);
-    }
-    return { ...next, pendingEvents: [] };
-  }
+    if (!patch) return { need: n, written: false };
+    return { need: await ports.store.update('need', n, patch, events), written: true };
+  }, { attempts: ATTEMPTS });
+  // Nothing to do leaves the need, and whatever its outbox holds, to the relay.
+  if (!outcome?.written) return outcome?.need;
+  const next = outcome.need;
+  // A need that stopped being open (withdrawn, expired, fulfilled) gives back its quota slots; once per need,
+  // however often this runs; a crash before it is mended by the quota's repair (usecases/quotas.ts).
+  await releaseNeedSlots(ports, next);
+  // Everything its outbox holds: this write's events and any a failed publish left behind.
+  await publishStored(ports, { kind: 'need', id: next.id }, next.pendingEvents ?? [], next.version);
+  return { ...next, pendingEvents: [] };
 }
 
 /**

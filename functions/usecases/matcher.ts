@@ -1,13 +1,16 @@
 /**
- * One market round: every waiting need of a service type against every
- * offering of it with capacity left this month, assigned by the exact
- * capacitated max-weight solver under the plan's policy.
+ * One market round: a bounded window of a service type's waiting needs
+ * against every offering of it with capacity left this month, assigned by
+ * the exact solver under the plan's policy (served first, then weight, each
+ * provider held to its share of the month's matches by a soft cap), and for
+ * each need it leaves waiting, why (domain/waiting.ts).
  *
  * Proposing one pair touches three items, in an order chosen so that every
  * crash point is recoverable and a rerun changes nothing:
  *   1. lock the need (WAITING -> PROPOSED, guarded by the version this round
  *      read, recording the claim it is about to make and a recheck time);
- *   2. claim the capacity (one conditional update, idempotent per need);
+ *   2. claim the capacity (one conditional update, idempotent per match,
+ *      checked against the month's ledger's own limit: store/ledger.ts);
  *   3. write the match (PROPOSED, id fixed by need and need version) with
  *      MatchProposed in its outbox, then publish.
  * Lost race at 1: someone changed the need; skip it. Full at 2: unlock the
@@ -15,81 +18,201 @@
  * the need at its recheck time without its match, gives the claim back and
  * reopens the need.
  */
+import { certificationLabels, standingOf } from '#domain/credentials.ts';
 import { Conflict } from '#domain/errors.ts';
 import { nextNeedStatus } from '#domain/lifecycle.ts';
-import type { Match, Need, Offering, ScoreBreakdown } from '#domain/model.ts';
-import { POLICY_VERSION } from '#domain/policy.ts';
+import type { Match, Need, NeedWaiting, Offering, ScoreBreakdown, Sme } from '#domain/model.ts';
+import { POLICY, POLICY_VERSION, providerSoftCap } from '#domain/policy.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
-import { solveAssignment, type SolverEdge } from '#domain/solver.ts';
+import { voucherBalances } from './vouchers.ts';
+import { solveAssignment, type SolverEdge, type SolverProvider } from '#domain/solver.ts';
+import { assignedPerOffering, waitingReasons } from '#domain/waiting.ts';
+import { makeEvent } from '#events/contracts.ts';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import { deadlineEnd } from '#domain/deadlines.ts';
+import { dayOf, profileOnDay } from '#domain/verification.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { matchKey } from '../store/keys.ts';
-import { entityOf, StaleWrite, type Stored } from '../store/store.ts';
+import { StaleWrite, type Draft, type Stored } from '../store/store.ts';
+import { waitingSortKey } from '../store/rounds.ts';
 import { matchEvent } from './lifecycle.ts';
+import { matchContext } from './match-context.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
 /** A locked need whose match is not written by then is checked by the expiry job. */
 export const RECHECK_AFTER_MINUTES = 15;
-/** Proposals written at once: enough to hide latency, few enough not to flood the table. */
+/** Writes at once (proposals, reasons): enough to hide latency, few enough not to flood the table. */
 const PROPOSE_CONCURRENCY = 8;
 
 export interface RoundResult {
   serviceType: ServiceTypeId;
+  /** Waiting needs the round took (its window, those past their deadline left out). */
   waiting: number;
   offerings: number;
   edges: number;
   proposed: number;
   lostRaces: number;
+  /** Assigned by the solver but refused by the ledger: the offering's capacity was lowered or paused meanwhile. */
+  claimsRefused: number;
+  /** Needs whose reasons for waiting changed and were written. */
+  reasonsWritten: number;
+  /** More waiting needs lie beyond this round's window: the next round was asked for at once. */
+  more: boolean;
   solveMs: number;
 }
 
+/**
+ * One round of a market. Bounded: it takes at most MATCHER_MAX_NEEDS
+ * waiting needs, oldest first, so it always finishes within the matcher's
+ * Lambda timeout. When more wait, it records where it stopped and asks for
+ * the next round at once (MarketRebalanceRequested); that round takes the
+ * next window, and so on until the market's waiting needs are swept, when
+ * the next trigger starts again from the oldest. Why oldest first and not
+ * "highest priority first": priority belongs to a pair (the same SME ranks
+ * differently on a free and a priced offering, docs/matching.md), so no
+ * per-need key orders the index by it; oldest first needs no extra index,
+ * starves no one (every waiting need is in some window of each sweep), and
+ * within a window the exact solver ranks by priority. The cost: across
+ * windows, a need of a later window cannot take a unit an earlier window
+ * already gave. With the default 5,000 a market rarely has two windows.
+ */
 export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId): Promise<RoundResult> {
-  const { store, clock, logger } = ports;
+  const { store, config, clock, logger } = ports;
   const now = clock.now();
-  const nowIso = iso(now);
-  const period = periodOf(now);
+  const after = await store.getRoundCursor(serviceType);
+  const [window, allOfferings] = await Promise.all([
+    store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS }),
+    store.offeringsOfMarket(serviceType),
+  ]);
 
-  const [allWaiting, allOfferings] = await Promise.all([store.waitingNeedsOfMarket(serviceType), store.offeringsOfMarket(serviceType)]);
-  // Needs past their deadline are the expiry job's; offerings paused take nothing.
-  const needs = allWaiting.filter((n) => deadlineEnd(n.deadline) >= nowIso);
-  const offerings = allOfferings.filter((o) => o.status === 'ACTIVE');
-  const result: RoundResult = { serviceType, waiting: needs.length, offerings: offerings.length, edges: 0, proposed: 0, lostRaces: 0, solveMs: 0 };
-  if (needs.length === 0 || offerings.length === 0) return result;
+  const result = await matchWindow(ports, serviceType, window.needs, allOfferings, now);
+  result.more = window.more;
 
+  // The sweep goes on from the last need of this window, or ends here. Written
+  // after the proposals: a round that fails is retried on the same window.
+  const last = window.needs.at(-1);
+  if (window.more && last) {
+    await store.setRoundCursor(serviceType, waitingSortKey(last));
+    await ports.publisher.publish([
+      makeEvent('MarketRebalanceRequested', `round:${serviceType}:${iso(now)}`, 1, {
+        serviceType,
+        occurredAt: iso(now),
+        reason: `next window of a bounded round (${config.MATCHER_MAX_NEEDS} needs per round)`,
+      }),
+    ]);
+  } else if (after !== undefined) {
+    await store.setRoundCursor(serviceType, undefined);
+  }
+  logger.info('market round', { ...result });
+  return result;
+}
+
+/** A market's terms for one round: each offering with its provider, its standing and its month's ledger. */
+async function marketTerms(ports: AppPorts, allOfferings: readonly Stored<Offering>[], period: string, now: Date) {
+  const { store } = ports;
   const [ledgers, providers] = await Promise.all([
     store.batchGetCapacities(
-      offerings.map((o) => o.id),
+      allOfferings.map((o) => o.id),
       period,
     ),
     store.batchGet(
       'provider',
-      offerings.map((o) => o.providerId),
+      allOfferings.map((o) => o.providerId),
     ),
   ]);
 
-  const candidates: OfferingCandidate[] = [];
-  for (const o of offerings) {
-    const ledger = ledgers.get(o.id);
-    if (ledger && ledger.limit !== o.capacityPerMonth) {
-      // A capacity change whose ledger update was lost: the offering is the truth.
-      await store.setCapacityLimit(o.id, period, o.capacityPerMonth);
-    }
+  // Paused offerings too: the waiting reasons count them, and their matches count toward their provider's share.
+  const all: OfferingCandidate[] = [];
+  for (const o of allOfferings) {
     const p = providers.get(o.providerId);
     if (!p) continue;
-    candidates.push({
+    let ledger = ledgers.get(o.id);
+    const open = o.status === 'ACTIVE';
+    if (ledger && (ledger.offeringVersion ?? 0) < o.version && (ledger.limit !== o.capacityPerMonth || (ledger.closed === true) === open)) {
+      // A change whose ledger write was lost (a crash after the offering's write): the
+      // offering is newer, so it repairs the ledger; versioned, it never undoes a newer change.
+      if (await store.setCapacityTerms(o.id, period, { limit: o.capacityPerMonth, open, offeringVersion: o.version })) {
+        const { closed: _was, ...rest } = ledger;
+        ledger = { ...rest, limit: o.capacityPerMonth, offeringVersion: o.version, ...(open ? {} : { closed: true as const }) };
+      }
+    }
+    all.push({
       offering: o,
-      provider: { id: p.id, kind: p.kind, rating: p.rating, ratingCount: p.ratingCount, certifications: p.certifications },
-      limit: o.capacityPerMonth,
+      // Only valid certifications count toward reputation (an expired one counts for nothing).
+      provider: { id: p.id, kind: p.kind, rating: p.rating, ratingCount: p.ratingCount, certifications: certificationLabels(p.certifications, now) },
+      // Offerings of a provider not APPROVED (or suspended, or whose designation lapsed) are never matched.
+      ...standingOf(p, now),
+      // The ledger is the truth once it exists (a change since this round read the offering is in it).
+      limit: ledger ? (ledger.closed ? 0 : ledger.limit) : o.capacityPerMonth,
       used: ledger?.used ?? 0,
     });
   }
+  return { all, providers };
+}
+
+/**
+ * Each provider's soft cap this round (docs/matching.md "No provider takes a
+ * market"): its matches this month in this market against the market's, both
+ * read from the month's ledgers of the market's offerings, which the round
+ * reads anyway (a ledger's `used` counts the matches holding its capacity;
+ * those that ended unserved gave their unit back). No match is read.
+ */
+function providerCaps(all: readonly OfferingCandidate[], roundMax: number): SolverProvider[] {
+  const byProvider = new Map<string, number>();
+  let marketMatches = 0;
+  for (const c of all) {
+    byProvider.set(c.offering.providerId, (byProvider.get(c.offering.providerId) ?? 0) + c.used);
+    marketMatches += c.used;
+  }
+  return [...byProvider].map(([id, providerMatches]) => ({
+    id,
+    softCap: providerSoftCap({ providerMatches, marketMatches, roundMax }),
+    penalty: POLICY.providerSharePenalty,
+  }));
+}
+
+const reasonsKey = (w: NeedWaiting['reasons'] | undefined) => (w ?? []).map((r) => `${r.code}|${r.count ?? ''}|${r.detail ?? ''}`).join(';');
+
+async function matchWindow(
+  ports: AppPorts,
+  serviceType: ServiceTypeId,
+  window: readonly Stored<Need>[],
+  allOfferings: readonly Stored<Offering>[],
+  now: Date,
+): Promise<RoundResult> {
+  const nowIso = iso(now);
+  const period = periodOf(now);
+  // Needs past their deadline are the expiry job's; offerings paused take nothing. A
+  // suspended SME's needs are out of matching (its index entry may lag the suspension),
+  // and a verified tier past its end date counts as NONE from that day (no write needed).
+  const today = dayOf(now);
+  const needs = window
+    .filter((n) => deadlineEnd(n.deadline) >= nowIso && !n.sme.suspended)
+    .map((n) => ({ ...n, sme: profileOnDay(n.sme, today) }));
+  const result: RoundResult = {
+    serviceType,
+    waiting: needs.length,
+    offerings: allOfferings.filter((o) => o.status === 'ACTIVE').length,
+    edges: 0,
+    proposed: 0,
+    lostRaces: 0,
+    claimsRefused: 0,
+    reasonsWritten: 0,
+    more: false,
+    solveMs: 0,
+  };
+  if (needs.length === 0) return result;
+
+  const { all, providers } = allOfferings.length > 0 ? await marketTerms(ports, allOfferings, period, now) : { all: [], providers: new Map() };
+  const candidates = all.filter((c) => c.offering.status === 'ACTIVE');
+  // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
+  const balances = await voucherBalances(ports, needs);
+  const factsOf = (needId: string) => (balances.has(needId) ? { voucherBalance: balances.get(needId)! } : {});
 
   const edges: SolverEdge[] = [];
   const breakdowns = new Map<string, ScoreBreakdown>();
   for (const n of needs) {
     for (const c of candidates) {
-      if (!checkEligibility(n, c, now).eligible) continue;
+      if (!checkEligibility(n, c, now, factsOf(n.id)).eligible) continue;
       const b = scorePair(n, c);
       if (b.weight <= 0) continue;
       edges.push({ need: n.id, offering: c.offering.id, weight: b.weight });
@@ -97,33 +220,71 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
     }
   }
   result.edges = edges.length;
-  if (edges.length === 0) return result;
 
+  const freeUnits = candidates.reduce((s, c) => s + Math.max(0, c.limit - c.used), 0);
   const t0 = performance.now();
-  const solution = solveAssignment({
-    needs: needs.map((n) => ({ id: n.id, postedAt: n.postedAt })),
-    offerings: candidates.map((c) => ({ id: c.offering.id, capacity: Math.max(0, c.limit - c.used) })),
-    edges,
-  });
+  // Served first: the most needs served, then the most weight; a provider past its
+  // share of the month's matches pays a penalty per match, so another provider
+  // that fits about as well serves instead; where none can, serving comes first.
+  const solution =
+    edges.length === 0
+      ? { assignments: [] }
+      : solveAssignment({
+          needs: needs.map((n) => ({ id: n.id, postedAt: n.postedAt })),
+          offerings: candidates.map((c) => ({ id: c.offering.id, capacity: Math.max(0, c.limit - c.used), provider: c.offering.providerId })),
+          edges,
+          providers: providerCaps(all, Math.min(needs.length, freeUnits)),
+          servedFirst: true,
+        });
   result.solveMs = performance.now() - t0;
+
+  // Why each need the round leaves waiting waits: the same eligibility and outcome the round used.
+  const assigned = assignedPerOffering(solution.assignments);
+  const explain = (n: Stored<Need>, assignedToThisNeed?: string): NeedWaiting => ({
+    since: n.waiting?.since ?? n.updatedAt,
+    lastRoundAt: nowIso,
+    reasons: waitingReasons({ need: n, offerings: all, now, facts: factsOf(n.id), outcome: { assigned, ...(assignedToThisNeed ? { assignedToThisNeed } : {}) } }),
+  });
 
   const needById = new Map(needs.map((n) => [n.id, n]));
   const offeringById = new Map(candidates.map((c) => [c.offering.id, c.offering]));
-  const queue = [...solution.assignments];
-  const worker = async () => {
-    for (let a = queue.shift(); a; a = queue.shift()) {
+  const placed = new Set(solution.assignments.map((a) => a.need));
+  // The SMEs of the placed needs, read once per round: each match carries a summary of its parties (match-context.ts).
+  const smes = placed.size > 0 ? await ports.store.batchGet('sme', [...placed].map((id) => needById.get(id)!.smeId)) : new Map<string, Sme>();
+  const tasks: Array<() => Promise<void>> = [
+    ...solution.assignments.map((a) => async () => {
       const offering = offeringById.get(a.offering)!;
       const providerOwnerSub = providers.get(offering.providerId)!.ownerSub;
-      const ok = await propose(ports, needById.get(a.need)!, offering, providerOwnerSub, breakdowns.get(`${a.need}|${a.offering}`)!, period, now);
-      if (ok) result.proposed++;
+      const need = needById.get(a.need)!;
+      const context = matchContext({ sme: smes.get(need.smeId), provider: providers.get(offering.providerId), offering, need }, now);
+      const breakdown = breakdowns.get(`${a.need}|${a.offering}`)!;
+      const outcome = await propose(ports, need, offering, providerOwnerSub, breakdown, period, now, () => explain(need, a.offering), context);
+      if (outcome === 'proposed') result.proposed++;
+      else if (outcome === 'refused') result.claimsRefused++;
       else result.lostRaces++;
-    }
+    }),
+    // Unplaced needs: written only when the reasons changed, to save write units.
+    ...needs
+      .filter((n) => !placed.has(n.id))
+      .map((n) => async () => {
+        const waiting = explain(n);
+        if (n.waiting && reasonsKey(n.waiting.reasons) === reasonsKey(waiting.reasons)) return;
+        try {
+          await ports.store.update('need', n, { waiting });
+          result.reasonsWritten++;
+        } catch (e) {
+          // Changed meanwhile (withdrawn, proposed by a racing round): the next round explains it if it still waits.
+          if (!(e instanceof StaleWrite)) throw e;
+        }
+      }),
+  ];
+  const worker = async () => {
+    for (let t = tasks.shift(); t; t = tasks.shift()) await t();
   };
   // Wait for every worker before failing: a Lambda must not return (and be frozen) with writes in flight.
   const settled = await Promise.allSettled(Array.from({ length: PROPOSE_CONCURRENCY }, worker));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
-  logger.info('market round', { ...result });
   return result;
 }
 
@@ -135,47 +296,60 @@ async function propose(
   breakdown: ScoreBreakdown,
   period: string,
   now: Date,
-): Promise<boolean> {
+  /** Why the need waits, should the ledger refuse the claim (written as it is reopened). */
+  explainRefusal: () => NeedWaiting,
+  /** Who and what the match is about, for the people who read it. */
+  context: Pick<Match, 'sme' | 'provider' | 'offering' | 'need'>,
+): Promise<'proposed' | 'lost' | 'refused'> {
   const { store, config } = ports;
   const nowIso = iso(now);
   // Fixed by the need and the version this round saw: a rerun of the same round names the same match.
   const matchId = derivedId('mt', need.id, String(need.version));
 
   // 1. Lock the need.
-  const locked: Need = {
-    ...entityOf(need),
-    status: nextNeedStatus(need.status, 'propose'),
-    currentMatchId: matchId,
-    claim: { offeringId: offering.id, period },
-    recheckAt: iso(addHours(now, RECHECK_AFTER_MINUTES / 60)),
-    version: need.version + 1,
-    updatedAt: nowIso,
-  };
+  let locked: Stored<Need>;
   try {
-    await store.save('need', need, locked);
+    locked = await store.update('need', need, {
+      status: nextNeedStatus(need.status, 'propose'),
+      currentMatchId: matchId,
+      claim: { offeringId: offering.id, period },
+      recheckAt: iso(addHours(now, RECHECK_AFTER_MINUTES / 60)),
+      // No longer waiting; if it waits again, the next round says why.
+      waiting: undefined,
+    });
   } catch (e) {
-    if (e instanceof StaleWrite) return false;
+    if (e instanceof StaleWrite) return 'lost';
     throw e;
   }
 
   // 2. Claim the capacity.
-  const claim = await store.claimCapacity(offering.id, period, offering.capacityPerMonth, matchId);
+  // Checked against the ledger's own limit and state, not what this round read:
+  // an offering lowered or paused since is refused here. The offering's terms
+  // as read only make the month's ledger if no writer has yet (ledger.ts).
+  const claim = await store.claimCapacity(
+    offering.id,
+    period,
+    { limit: offering.capacityPerMonth, open: offering.status === 'ACTIVE', offeringVersion: offering.version },
+    matchId,
+  );
   if (claim === 'full') {
-    const reopened: Need = { ...locked, status: 'WAITING', version: locked.version + 1, updatedAt: nowIso };
-    delete reopened.currentMatchId;
-    delete reopened.claim;
-    delete reopened.recheckAt;
     try {
-      await store.save('need', { ...locked, pendingEvents: need.pendingEvents ?? [] }, reopened);
+      await store.update('need', locked, {
+        status: 'WAITING',
+        currentMatchId: undefined,
+        claim: undefined,
+        recheckAt: undefined,
+        waiting: explainRefusal(),
+      });
     } catch (e) {
       // Changed meanwhile (withdrawn): its own follow-up handles it; the recheck covers the rest.
       if (!(e instanceof StaleWrite)) throw e;
     }
-    return false;
+    return 'refused';
   }
 
   // 3. Write the match and announce it.
-  const match: Match = {
+  const draft: Draft<Match> = {
     id: matchId,
     needId: need.id,
     offeringId: offering.id,
@@ -195,17 +369,16 @@ async function propose(
     smeProvince: need.sme.region.province,
     expiresAt: iso(addHours(now, config.MATCH_TTL_HOURS)),
     createdAt: nowIso,
-    updatedAt: nowIso,
-    version: 1,
     history: [{ status: 'PROPOSED', at: nowIso, by: 'system' }],
+    ...context,
   };
-  const events = [matchEvent(match, 'MatchProposed')];
+  let match: Stored<Match>;
   try {
-    await store.create('match', match, events);
+    match = await store.insert('match', draft, (written) => [matchEvent(written, 'MatchProposed')]);
   } catch (e) {
     if (!(e instanceof Conflict)) throw e;
-    return true; // written by an earlier attempt of this same round
+    return 'proposed'; // written by an earlier attempt of this same round
   }
-  await publishStored(ports, matchKey(match.id), events, match.version);
-  return true;
+  await publishStored(ports, { kind: 'match', id: match.id }, match.pendingEvents ?? [], match.version);
+  return 'proposed';
 }

@@ -4,12 +4,14 @@
  * domain/lifecycle.ts; writing and follow-ups are lifecycle.ts here).
  *
  * Visibility: operators see every match; the SME and the provider of a match
- * see it; anyone else is told it does not exist.
+ * see it; anyone else is told it does not exist. Every match returned carries
+ * its context, each party's contact only as match-context.ts allows.
  */
 import { Forbidden, NotFound } from '#domain/errors.ts';
-import type { Match, MatchStatus } from '#domain/model.ts';
+import type { Match, MatchStatus, ResolveBody } from '#domain/model.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
 import { transitionMatch } from './lifecycle.ts';
+import { presentMatch, presentPage } from './match-context.ts';
 
 type Party = 'sme' | 'provider';
 
@@ -33,36 +35,72 @@ export function assertParty(caller: Caller, m: Match, allowed: readonly Party[])
 }
 
 export async function reviewQueue(
-  ports: Pick<AppPorts, 'store'>,
+  ports: Pick<AppPorts, 'store' | 'clock'>,
+  caller: Caller,
   q: { status: MatchStatus; serviceType: string | undefined; newestFirst: boolean; page: PageRequest },
 ): Promise<Page<Stored<Match>>> {
-  return ports.store.listMatchesByStatus(q.status, q.serviceType, { ...q.page, newestFirst: q.newestFirst });
+  return presentPage(ports, caller, await ports.store.listMatchesByStatus(q.status, q.serviceType, { ...q.page, newestFirst: q.newestFirst }));
 }
 
-export async function getMatch(ports: Pick<AppPorts, 'store'>, caller: Caller, matchId: string): Promise<Stored<Match>> {
+export async function getMatch(ports: Pick<AppPorts, 'store' | 'clock'>, caller: Caller, matchId: string): Promise<Stored<Match>> {
   const m = await ports.store.get('match', matchId);
   if (!m || !partyOf(caller, m)) throw notFound();
-  return m;
+  return presentMatch(ports, caller, m);
 }
 
-export const approveMatch = (ports: AppPorts, matchId: string) => transitionMatch(ports, matchId, 'approve', 'operator', { notFound });
+/** A step of the lifecycle by `caller`, answered with the match as that caller sees it. */
+async function step(ports: AppPorts, caller: Caller, moved: Promise<Stored<Match>>): Promise<Stored<Match>> {
+  return presentMatch(ports, caller, await moved);
+}
 
-export const rejectMatch = (ports: AppPorts, matchId: string, reason: string) =>
-  transitionMatch(ports, matchId, 'reject', 'operator', { reason, notFound });
+export const approveMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
+  step(ports, caller, transitionMatch(ports, matchId, 'approve', 'operator', { notFound }));
+
+export const rejectMatch = (ports: AppPorts, caller: Caller, matchId: string, reason: string) =>
+  step(ports, caller, transitionMatch(ports, matchId, 'reject', 'operator', { reason, notFound }));
 
 /** By the SME or the provider of the match; CONFIRMED once both accepted. */
 export const acceptMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
-  transitionMatch(ports, matchId, 'accept', caller.role as Party, {
-    authorize: (m) => assertParty(caller, m, ['sme', 'provider']),
-    notFound,
-  });
+  step(
+    ports,
+    caller,
+    transitionMatch(ports, matchId, 'accept', caller.role as Party, {
+      authorize: (m) => assertParty(caller, m, ['sme', 'provider']),
+      notFound,
+    }),
+  );
 
 export const declineMatch = (ports: AppPorts, caller: Caller, matchId: string, reason: string | undefined) =>
-  transitionMatch(ports, matchId, 'decline', caller.role as Party, {
-    ...(reason ? { reason } : {}),
-    authorize: (m) => assertParty(caller, m, ['sme', 'provider']),
-    notFound,
-  });
+  step(
+    ports,
+    caller,
+    transitionMatch(ports, matchId, 'decline', caller.role as Party, {
+      ...(reason ? { reason } : {}),
+      authorize: (m) => assertParty(caller, m, ['sme', 'provider']),
+      notFound,
+    }),
+  );
 
-export const completeMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
-  transitionMatch(ports, matchId, 'complete', 'provider', { authorize: (m) => assertParty(caller, m, ['provider']), notFound });
+/** The provider of the match says the work is done: CONFIRMED -> DELIVERED; the SME has AUTO_CONFIRM_DAYS to answer. */
+export const deliverMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
+  step(ports, caller, transitionMatch(ports, matchId, 'deliver', 'provider', { authorize: (m) => assertParty(caller, m, ['provider']), notFound }));
+
+/** The SME of the match accepts the delivery: DELIVERED -> COMPLETED; the need is fulfilled. */
+export const confirmDelivery = (ports: AppPorts, caller: Caller, matchId: string) =>
+  step(ports, caller, transitionMatch(ports, matchId, 'confirm', 'sme', { authorize: (m) => assertParty(caller, m, ['sme']), notFound }));
+
+/** The SME of the match disputes the delivery: DELIVERED -> DISPUTED, for an operator to resolve. */
+export const disputeDelivery = (ports: AppPorts, caller: Caller, matchId: string, reason: string) =>
+  step(ports, caller, transitionMatch(ports, matchId, 'dispute', 'sme', { reason, authorize: (m) => assertParty(caller, m, ['sme']), notFound }));
+
+/**
+ * An operator settles a dispute: COMPLETED (the need is fulfilled) or
+ * CANCELLED (the capacity is released and the need waits again, never to be
+ * offered that offering). The note is kept in the match's history.
+ */
+export const resolveDispute = (ports: AppPorts, caller: Caller, matchId: string, body: ResolveBody) =>
+  step(
+    ports,
+    caller,
+    transitionMatch(ports, matchId, body.outcome === 'COMPLETED' ? 'resolveCompleted' : 'resolveCancelled', 'operator', { reason: body.note, notFound }),
+  );

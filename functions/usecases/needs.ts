@@ -7,10 +7,15 @@ import { createHash } from 'node:crypto';
 import { deadlineEnd } from '#domain/deadlines.ts';
 import { Conflict, NotFound, ValidationFailed } from '#domain/errors.ts';
 import type { CreateNeedBody, Match, Need, Sme } from '#domain/model.ts';
+import { dayOf, smeProfile } from '#domain/verification.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
-import { needKey } from '../store/keys.ts';
+import { entityOf, type Draft } from '../store/store.ts';
 import { endNeed, needEvent } from './lifecycle.ts';
+import { presentMatch, presentPage } from './match-context.ts';
 import { getSme } from './smes.ts';
+import { syncSmeNeeds } from './sme-standing.ts';
+import { attachVoucher, checkVoucherFor } from './vouchers.ts';
+import { assertRoom, needSlots, withQuota } from './quotas.ts';
 import { assertOwned, assertVisible, iso, newId, publishStored } from './support.ts';
 
 /** Canonical JSON (sorted keys), so the same body in another key order is the same request. */
@@ -27,11 +32,11 @@ function canonical(v: unknown): string {
 
 /** Creates the need under `needId` (idempotent by id: a retry after a crash finds it or makes it). */
 async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, body: CreateNeedBody): Promise<Stored<Need>> {
-  const { store, clock } = ports;
+  const { store } = ports;
   const existing = await store.get('need', needId, true);
   if (existing) return existing;
-  const now = iso(clock.now());
-  const n: Need = {
+  // postedAt is the instant the store stamps as updatedAt: one clock reading for both.
+  const draft = (now: Date): Draft<Need> => ({
     id: needId,
     smeId: sme.id,
     ownerSub: sme.ownerSub,
@@ -41,33 +46,51 @@ async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, bod
     languages: body.languages ?? [],
     markets: body.markets ?? [],
     ...(body.budgetMax !== undefined ? { budgetMax: body.budgetMax } : {}),
+    ...(body.voucherId !== undefined ? { voucherId: body.voucherId } : {}),
     deadline: body.deadline,
     status: 'WAITING',
-    sme: { sizeClass: sme.sizeClass, tier: sme.tier, region: sme.region, weakFoundation: sme.weakFoundation },
-    postedAt: now,
-    updatedAt: now,
-    version: 1,
+    // The verified facts as of posting; refreshed when they change (sme-standing.ts).
+    sme: smeProfile(sme, dayOf(now)),
+    postedAt: iso(now),
     excludedOfferingIds: [],
-  };
-  const events = [needEvent(n, 'NeedPosted')];
-  try {
-    await store.create('need', n, events);
-  } catch (e) {
+  });
+  // The voucher is tied to this need before the need exists: a refusal (409) writes nothing, and a
+  // voucher tied to a need never written counts as free (usecases/vouchers.ts attachVoucher).
+  // The open-need quotas are taken first (usecases/quotas.ts): a refusal (429) writes nothing else.
+  // Checked before the quotas, so a voucher that does not fit writes nothing.
+  if (body.voucherId !== undefined) await checkVoucherFor(ports, sme, body.voucherId, { id: needId, serviceType: body.serviceType });
+  let n: Stored<Need> = await withQuota(ports, needSlots(ports, sme.id, body.serviceType), needId, async () => {
+    if (body.voucherId !== undefined) await attachVoucher(ports, sme, body.voucherId, { id: needId, serviceType: body.serviceType });
+    return store.insert('need', draft, (written) => [needEvent(written, 'NeedPosted')]);
+  }).catch(async (e: unknown) => {
     // A concurrent request with the same key made it first: answer that one.
     if (e instanceof Conflict) {
       const won = await store.get('need', needId, true);
       if (won) return won;
     }
     throw e;
+  });
+  // The SME changed while this need was being written (suspended, verified): the
+  // change's refresh may have listed its needs before this one existed.
+  const fresh = await store.get('sme', sme.id, true);
+  if (fresh && fresh.version !== sme.version) {
+    await syncSmeNeeds(ports, sme.id);
+    n = (await store.get('need', needId, true)) ?? n;
   }
-  await publishStored(ports, needKey(n.id), events, n.version);
-  return n;
+  await publishStored(ports, { kind: 'need', id: n.id }, n.pendingEvents ?? [], n.version);
+  return entityOf(n);
 }
+
+/** Where an Idempotency-Key is unique: one caller, one route, one concrete path. */
+export const idempotencyScope = (caller: Caller, route: string, path: string) => `${caller.sub}|${route}|${path}`;
 
 /**
  * Posts a need for the caller's SME. With an idempotency key, the same key
  * and the same body (in any key order) answer the first need again; the same
- * key with another body is a Conflict. Keys are scoped to the caller.
+ * key with another body is a Conflict. Keys are scoped to the caller, the
+ * route and the path (idempotencyScope): the same key under another SME's
+ * path is another request, not a reuse (a client naming keys after what it
+ * asks for, like "audit-2027", would otherwise be refused for a second SME).
  */
 export async function postNeed(
   ports: AppPorts,
@@ -77,6 +100,9 @@ export async function postNeed(
   idempotencyKey: string | undefined,
 ): Promise<Stored<Need>> {
   const sme = assertOwned(caller, await ports.store.get('sme', smeId), 'SME');
+  if (sme.suspension) {
+    throw new Conflict(`this SME is suspended by an operator and cannot post needs (${sme.suspension.reason})`);
+  }
   const now = ports.clock.now();
   if (deadlineEnd(body.deadline) < iso(now)) {
     throw new ValidationFailed('the request body is invalid', [{ path: 'body.deadline', message: 'must not be in the past' }]);
@@ -87,15 +113,18 @@ export async function postNeed(
   // recorded id, so a retry after a crash between the two makes that same need.
   const requestHash = createHash('sha256').update(`${sme.id}|${canonical(body)}`).digest('base64url');
   const nowS = Math.floor(now.getTime() / 1000);
+  // A new key over a quota is refused before its record is written (a refusal writes nothing); a known key answers its need.
+  const scope = idempotencyScope(caller, 'POST /v1/smes/{smeId}/needs', `/v1/smes/${sme.id}/needs`);
+  if (!(await ports.store.getIdempotency(scope, idempotencyKey, nowS))) await assertRoom(ports, needSlots(ports, sme.id, body.serviceType));
   const needId = newId('nd');
   const put = await ports.store.putIdempotency(
-    caller.sub,
+    scope,
     idempotencyKey,
     { requestHash, resultId: needId, expiresAt: nowS + ports.config.IDEMPOTENCY_TTL_HOURS * 3600 },
     nowS,
   );
   if (!put.stored && put.existing.requestHash !== requestHash) {
-    throw new Conflict('this Idempotency-Key was used with another request body');
+    throw new Conflict('this Idempotency-Key was already used for another request on this path (same caller, same path, another body); use a new key for a new request');
   }
   return createNeed(ports, sme, put.stored ? needId : put.existing.resultId, body);
 }
@@ -111,13 +140,13 @@ export async function getNeed(ports: Pick<AppPorts, 'store'>, caller: Caller, ne
 
 /** The need and the match that currently holds it, if any. */
 export async function getNeedWithMatch(
-  ports: Pick<AppPorts, 'store'>,
+  ports: Pick<AppPorts, 'store' | 'clock'>,
   caller: Caller,
   needId: string,
 ): Promise<{ need: Stored<Need>; currentMatch: Stored<Match> | undefined }> {
   const need = await getNeed(ports, caller, needId);
   const currentMatch = need.currentMatchId ? await ports.store.get('match', need.currentMatchId) : undefined;
-  return { need, currentMatch };
+  return { need, currentMatch: currentMatch ? await presentMatch(ports, caller, currentMatch) : undefined };
 }
 
 /** Withdrawn by its owner; another owner's need answers 404, as if absent. */
@@ -134,7 +163,20 @@ export async function withdrawNeed(ports: AppPorts, caller: Caller, needId: stri
   );
 }
 
-export async function listMatchesOfNeed(ports: Pick<AppPorts, 'store'>, caller: Caller, needId: string, page: PageRequest): Promise<Page<Stored<Match>>> {
+export async function listMatchesOfNeed(ports: Pick<AppPorts, 'store' | 'clock'>, caller: Caller, needId: string, page: PageRequest): Promise<Page<Stored<Match>>> {
   await getNeed(ports, caller, needId);
-  return ports.store.listMatchesOfNeed(needId, page);
+  return presentPage(ports, caller, await ports.store.listMatchesOfNeed(needId, page));
+}
+
+/**
+ * Operators: the waiting needs of one market or all, optionally of one
+ * province, each with why it waits (from the market's waiting index; the
+ * province is a bounded filter per page, see store/rounds.ts).
+ */
+export function listWaitingNeeds(
+  ports: Pick<AppPorts, 'store'>,
+  filter: { serviceType?: string | undefined; province?: string | undefined },
+  page: PageRequest,
+): Promise<Page<Stored<Need>>> {
+  return ports.store.listWaitingNeeds({ serviceType: filter.serviceType, province: filter.province }, page);
 }

@@ -6,72 +6,81 @@ import { ValidationFailed } from '#domain/errors.ts';
 import type { Capacity, CreateOfferingBody, Offering, PatchOfferingBody } from '#domain/model.ts';
 import { makeEvent } from '#events/contracts.ts';
 import type { AppPorts, Caller, Stored } from '#functions/ports.ts';
-import { offeringKey } from '../store/keys.ts';
 import { entityOf } from '../store/store.ts';
-import { assertOwned, assertVisible, iso, newId, periodOf, publishStored } from './support.ts';
+import { assertOwned, assertVisible, newId, periodOf, publishStored } from './support.ts';
+import { offeringSlots, withQuota } from './quotas.ts';
 
 export async function createOffering(ports: AppPorts, caller: Caller, providerId: string, body: CreateOfferingBody): Promise<Offering> {
   const provider = assertOwned(caller, await ports.store.get('provider', providerId), 'provider');
-  const now = iso(ports.clock.now());
-  const o: Offering = {
-    id: newId('of'),
-    providerId: provider.id,
-    ownerSub: provider.ownerSub,
-    ...body,
-    markets: body.markets ?? [],
-    eligibility: body.eligibility ?? {},
-    status: 'ACTIVE',
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  const events = [
-    makeEvent('OfferingRegistered', o.id, o.version, {
-      offeringId: o.id,
-      providerId: o.providerId,
-      serviceType: o.serviceType,
-      occurredAt: now,
-    }),
-  ];
-  await ports.store.create('offering', o, events);
-  await publishStored(ports, offeringKey(o.id), events, o.version);
-  return o;
+  const id = newId('of');
+  // The provider's quota first (usecases/quotas.ts): a refusal (429) writes nothing.
+  const o = await withQuota(ports, offeringSlots(ports, provider.id), id, () =>
+    ports.store.insert(
+      'offering',
+      (now) => ({
+        id,
+        providerId: provider.id,
+        ownerSub: provider.ownerSub,
+        ...body,
+        markets: body.markets ?? [],
+        eligibility: body.eligibility ?? {},
+        status: 'ACTIVE',
+        createdAt: now.toISOString(),
+      }),
+      (written) => [
+        makeEvent('OfferingRegistered', written.id, written.version, {
+          offeringId: written.id,
+          providerId: written.providerId,
+          serviceType: written.serviceType,
+          occurredAt: written.updatedAt,
+        }),
+      ],
+    ),
+  );
+  await publishStored(ports, { kind: 'offering', id: o.id }, o.pendingEvents ?? [], o.version);
+  return entityOf(o);
 }
 
 export async function getOffering(ports: Pick<AppPorts, 'store'>, caller: Caller, offeringId: string): Promise<Stored<Offering>> {
   return assertVisible(caller, await ports.store.get('offering', offeringId), 'offering');
 }
 
-/** Any field but serviceType (it decides the market). A new monthly capacity applies to this month's ledger at once. */
+/** Any field but serviceType (it decides the market). A new monthly capacity or a pause binds this month's claims at once. */
 export async function patchOffering(ports: AppPorts, caller: Caller, offeringId: string, patch: PatchOfferingBody): Promise<Offering> {
-  const { store, clock } = ports;
+  const { store } = ports;
   const prev = assertOwned(caller, await store.get('offering', offeringId, true), 'offering');
-  const now = clock.now();
-  const next: Offering = { ...entityOf(prev), ...patch, version: prev.version + 1, updatedAt: iso(now) };
   // The rules that span fields must hold for the merged offering, not just the patch.
-  if (next.priceMin !== undefined && next.priceMax !== undefined && next.priceMin > next.priceMax) {
+  const merged: Offering = { ...entityOf(prev), ...patch };
+  if (merged.priceMin !== undefined && merged.priceMax !== undefined && merged.priceMin > merged.priceMax) {
     throw new ValidationFailed('the request body is invalid', [{ path: 'body.priceMin', message: 'priceMin must not exceed priceMax' }]);
   }
-  if (!next.remote && next.regions.length === 0) {
+  if (!merged.remote && merged.regions.length === 0) {
     throw new ValidationFailed('the request body is invalid', [
       { path: 'body.regions', message: 'an offering that is not remote must serve at least one province' },
     ]);
   }
-  const events = [
-    makeEvent('OfferingChanged', next.id, next.version, {
-      offeringId: next.id,
-      providerId: next.providerId,
-      serviceType: next.serviceType,
-      occurredAt: next.updatedAt,
+  const next = await store.update('offering', prev, patch, (written) => [
+    makeEvent('OfferingChanged', written.id, written.version, {
+      offeringId: written.id,
+      providerId: written.providerId,
+      serviceType: written.serviceType,
+      occurredAt: written.updatedAt,
     }),
-  ];
-  await store.save('offering', prev, next, events);
-  if (patch.capacityPerMonth !== undefined) {
-    // The matcher also reconciles the month's ledger with the offering, so a crash here is healed.
-    await store.setCapacityLimit(next.id, periodOf(now), next.capacityPerMonth);
+  ]);
+  if (patch.capacityPerMonth !== undefined || patch.status !== undefined) {
+    // Before answering: from here on no claim of this month lands above the new
+    // limit or while paused, even a claim of a round that read the old offering
+    // (the ledger is made now if no claim has made it yet; claims held stay).
+    // Versioned, so an older change reaching the ledger late changes nothing; a
+    // crash before this line is repaired by the next round (runMarketRound).
+    await store.setCapacityTerms(next.id, periodOf(new Date(next.updatedAt)), {
+      limit: next.capacityPerMonth,
+      open: next.status === 'ACTIVE',
+      offeringVersion: next.version,
+    });
   }
-  await publishStored(ports, offeringKey(next.id), [...(prev.pendingEvents ?? []), ...events], next.version);
-  return next;
+  await publishStored(ports, { kind: 'offering', id: next.id }, next.pendingEvents ?? [], next.version);
+  return entityOf(next);
 }
 
 /** The month's ledger, or the offering's own limit and nothing used when the month has no ledger yet. */

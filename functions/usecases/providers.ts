@@ -3,26 +3,35 @@
  * (operators read every provider; a provider only its own, and another
  * owner's answers 404 as if absent).
  */
-import type { CreateProviderBody, Match, Offering, Provider } from '#domain/model.ts';
+import type { CreateProviderBody, Match, Offering, PatchProviderBody, Provider } from '#domain/model.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
-import { assertVisible, iso, newId } from './support.ts';
+import { entityOf, retryOnStale, type Changes } from '../store/store.ts';
+import { assertOwned, assertVisible, newId, publishStored } from './support.ts';
+import { presentPage } from './match-context.ts';
+import { providerChangedEvent } from './profiles.ts';
+import { claimUscc } from './uscc.ts';
+import { providerSlots, withQuota } from './quotas.ts';
 
-type Ports = Pick<AppPorts, 'store' | 'clock'>;
-
-export async function createProvider(ports: Ports, caller: Caller, body: CreateProviderBody): Promise<Provider> {
-  const now = iso(ports.clock.now());
-  const p: Provider = {
-    id: newId('pr'),
-    ownerSub: caller.sub,
-    ...body,
-    rating: null,
-    ratingCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  await ports.store.create('provider', p);
-  return p;
+/**
+ * A new provider is PENDING until an operator approves it (usecases/provider-standing.ts);
+ * its USCC, when given, is claimed first, so one code names one profile (409 DUPLICATE).
+ */
+export async function createProvider(ports: Pick<AppPorts, 'store' | 'clock' | 'config'>, caller: Caller, body: CreateProviderBody): Promise<Provider> {
+  const id = newId('pr');
+  // The owner's quota first (usecases/quotas.ts): a refusal (429) claims no USCC and writes nothing.
+  const p = await withQuota(ports, providerSlots(ports, caller.sub), id, async () => {
+    if (body.uscc !== undefined) await claimUscc(ports, body.uscc, { kind: 'provider', id });
+    return ports.store.insert('provider', (now) => ({
+      id,
+      ownerSub: caller.sub,
+      ...body,
+      status: 'PENDING' as const,
+      rating: null,
+      ratingCount: 0,
+      createdAt: now.toISOString(),
+    }));
+  });
+  return entityOf(p);
 }
 
 export async function listProviders(ports: Pick<AppPorts, 'store'>, caller: Caller, page: PageRequest): Promise<Page<Stored<Provider>>> {
@@ -44,11 +53,34 @@ export async function listOfferingsOfProvider(
 }
 
 export async function listMatchesOfProvider(
-  ports: Pick<AppPorts, 'store'>,
+  ports: Pick<AppPorts, 'store' | 'clock'>,
   caller: Caller,
   providerId: string,
   page: PageRequest,
 ): Promise<Page<Stored<Match>>> {
   await getProvider(ports, caller, providerId);
-  return ports.store.listMatchesOfProvider(providerId, page);
+  return presentPage(ports, caller, await ports.store.listMatchesOfProvider(providerId, page));
+}
+
+/**
+ * The owner edits its provider: name, description, contact, languages. Kind,
+ * regions and certifications are what operators vet, not edited here.
+ * ProviderChanged goes out with the write, so the summaries on its live
+ * matches follow (usecases/profiles.ts).
+ */
+export async function patchProvider(ports: AppPorts, caller: Caller, providerId: string, body: PatchProviderBody): Promise<Provider> {
+  const written = await retryOnStale(
+    async () => {
+      const p = assertOwned(caller, await ports.store.get('provider', providerId, true), 'provider');
+      const changes: Changes<Provider> = {};
+      if (body.name !== undefined) changes.name = body.name;
+      if (body.description !== undefined) changes.description = body.description;
+      if (body.contact !== undefined) changes.contact = body.contact;
+      if (body.languages !== undefined) changes.languages = body.languages;
+      return ports.store.update('provider', p, changes, (w) => [providerChangedEvent(w)]);
+    },
+    { attempts: 6 },
+  );
+  await publishStored(ports, { kind: 'provider', id: written.id }, written.pendingEvents ?? [], written.version);
+  return entityOf(written);
 }

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { NotFound } from '#domain/errors.ts';
 import type { AppEvent } from '#events/contracts.ts';
 import type { AppPorts, Caller } from '#functions/ports.ts';
+import type { OutboxRef } from '../store/store.ts';
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 /** Ids that must come out the same on a retry (idempotent creation). */
@@ -17,22 +18,22 @@ export const iso = (d: Date) => d.toISOString();
 export const addHours = (d: Date, h: number) => new Date(d.getTime() + h * 3_600_000);
 
 /**
- * Publishes events a write just stored in an item's outbox, then clears them
- * there. A failure here loses nothing: the events stay pending and the relay
- * publishes them on its next pass, so the caller's request still succeeds.
+ * Publishes events a write just stored in an entity's outbox, then clears
+ * them there. A failure here loses nothing: the events stay pending and the
+ * relay publishes them on its next pass, so the caller's request still succeeds.
  */
 export async function publishStored(
-  ports: AppPorts,
-  key: { pk: string; sk: string },
+  ports: Pick<AppPorts, 'publisher' | 'store' | 'logger'>,
+  entity: OutboxRef,
   events: readonly AppEvent[],
-  /** The item's version, when `events` are all it holds pending at that version. */
+  /** The entity's version, when `events` are all it holds pending at that version (what insert/update returned). */
   version?: number,
 ): Promise<void> {
   if (events.length === 0) return;
   try {
     await ports.publisher.publish(events);
     await ports.store.markPublished(
-      key,
+      entity,
       events.map((e) => e.id),
       version,
     );

@@ -18,6 +18,7 @@ export const SCHEDULE_RATES: Partial<Record<FunctionName, { rate: Duration; why:
   relay: { rate: Duration.minutes(1), why: 'publishes outbox events a handler could not publish itself' },
   rebalance: { rate: Duration.minutes(5), why: 'requests a round for markets whose needs wait too long' },
   expiry: { rate: Duration.minutes(5), why: 'expires needs past their deadline and stale matches' },
+  lapse: { rate: Duration.days(1), why: 'records provider designations that lapsed' },
 };
 
 export interface SchedulesProps {

@@ -68,8 +68,10 @@ export class DirectDelivery {
   private async deliver(job: DirectJob): Promise<void> {
     job.attempts++;
     try {
-      if (job.unit.consumer !== 'notifier') throw new Error(`no direct consumer named ${job.unit.consumer}`);
-      await this.host.consumers.notifier(eventBridgeEvent(job.event), lambdaContext('notifier'));
+      const consumer = job.unit.consumer;
+      const handler = consumer === 'matcher' ? undefined : this.host.consumers[consumer];
+      if (!handler) throw new Error(`no direct consumer named ${consumer}`);
+      await handler(eventBridgeEvent(job.event), lambdaContext(consumer));
       await this.host.settle(job.unit);
     } catch (e) {
       if (job.attempts >= this.host.maxAttempts) {

@@ -202,7 +202,8 @@ describe('the console in a browser', () => {
 
     await page.getByRole('link', { name: '消息' }).click();
     await page.waitForURL('**/inbox');
-    await page.getByText('匹配已获批准').first().waitFor();
+    // The API's own Chinese title for MATCH_APPROVED (domain/notifications/zh.ts).
+    await page.getByText('需求已匹配').first().waitFor();
     expectCleanPages(await captureEverywhere(page, 'sme-inbox', () => page.locator('main li').first().waitFor()));
     expect(errors).toEqual([]);
   });

@@ -281,9 +281,10 @@ describe('schedules', () => {
     relay: 'rate(1 minute)',
     rebalance: 'rate(5 minutes)',
     expiry: 'rate(5 minutes)',
+    lapse: 'rate(1 day)',
   };
 
-  it('invoke relay every minute, rebalance and expiry every 5 minutes, each with a DLQ and a retry policy', () => {
+  it('invoke relay every minute, rebalance and expiry every 5 minutes, lapse daily, each with a DLQ and a retry policy', () => {
     const schedules = Object.values(resources(dev.stateless, 'AWS::Scheduler::Schedule')).map((s) => s.Properties!);
     expect(schedules).toHaveLength(Object.keys(expected).length);
     for (const [name, rate] of Object.entries(expected) as [FunctionName, string][]) {
@@ -310,7 +311,10 @@ describe('alarms', () => {
     for (const m of t.matchAll(/"(?:DeadLetterConfig|Destination|deadLetterTargetArn)":\{"(?:Arn":\{")?Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/g)) {
       dlqIds.add(m[1]!);
     }
-    expect(dlqIds.size).toBe(ROUTES.length + 3 + 5 + 1);
+    // One per rule target, one per schedule, one per asynchronously invoked function (its failure destination), and the matcher queue's redrive.
+    const scheduled = NAMES.filter((n) => FUNCTIONS[n].trigger === 'schedule').length;
+    const invokedAsync = NAMES.filter((n) => FUNCTIONS[n].trigger === 'schedule' || FUNCTIONS[n].trigger === 'eventbridge').length;
+    expect(dlqIds.size).toBe(ROUTES.length + scheduled + invokedAsync + 1);
     for (const id of dlqIds) {
       const alarm = alarms().find(
         (a) =>

@@ -7,9 +7,13 @@
  * another owner's record, 403 for a group that may not call the route, 401
  * without a token. Writes run their refused cells first and check that the
  * owner's records did not change, then their allowed cells; match writes
- * follow the lifecycle (approve, accept, complete, feedback).
+ * follow the lifecycle (approve, accept, deliver, confirm, feedback; a
+ * delivered match of its own is disputed and resolved). Then the contact
+ * rule: a party sees the other's contact only from CONFIRMED on, a third
+ * party never.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUscc } from '#domain/uscc.ts';
 import { HTTP_ROUTES } from '#functions/http/routes.ts';
 import {
   CODE_OF,
@@ -31,7 +35,10 @@ import {
 } from '#tests/support/http.ts';
 
 type Owner = 'A' | 'B';
-type Status = 200 | 201 | 401 | 403 | 404;
+/** Set on each owner's SME and provider by their PATCH rows; the contact rule's test looks for them. */
+const SME_CONTACT = { name: '矩阵联系人', phone: '13800138000' };
+const PROVIDER_CONTACT = { name: 'Matrix Contact', email: 'matrix@example.cn' };
+type Status = 200 | 201 | 202 | 401 | 403 | 404;
 const ACTORS = ['smeA', 'smeB', 'provA', 'provB', 'op', 'anon'] as const;
 type ActorName = (typeof ACTORS)[number];
 type Row = [route: string, owner: Owner | '-', smeA: Status, smeB: Status, provA: Status, provB: Status, op: Status, anon: Status];
@@ -42,6 +49,7 @@ const EXPECTED: Row[] = [
   // ---------------------------------------------------------------- reads
   ['GET /health',                                  '-',  200, 200, 200, 200, 200, 200],
   ['GET /v1/catalog',                              '-',  200, 200, 200, 200, 200, 200],
+  ['GET /v1/regions',                              '-',  200, 200, 200, 200, 200, 200],
   ['GET /openapi.json',                            '-',  200, 200, 200, 200, 200, 200],
   ['GET /v1/providers',                            '-',  403, 403, 200, 200, 200, 401],
   ['GET /v1/providers/{providerId}',               'A',  403, 403, 200, 404, 200, 401],
@@ -65,13 +73,37 @@ const EXPECTED: Row[] = [
   ['GET /v1/needs/{needId}',                       'B',  404, 200, 403, 403, 200, 401],
   ['GET /v1/needs/{needId}/matches',               'A',  200, 404, 403, 403, 200, 401],
   ['GET /v1/needs/{needId}/matches',               'B',  404, 200, 403, 403, 200, 401],
+  ['GET /v1/needs',                                '-',  403, 403, 403, 403, 200, 401],
   ['GET /v1/matches',                              '-',  403, 403, 403, 403, 200, 401],
   ['GET /v1/matches/{matchId}',                    'A',  200, 404, 200, 404, 200, 401],
   ['GET /v1/matches/{matchId}',                    'B',  404, 200, 404, 200, 200, 401],
   ['GET /v1/inbox',                                '-',  200, 200, 200, 200, 200, 401],
   ['GET /v1/analytics/markets',                    '-',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/analytics/kpis',                       '-',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/voucher-programmes',                   '-',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/voucher-programmes/{programmeId}',     'A',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/voucher-programmes/{programmeId}',     'B',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/smes/{smeId}/vouchers',                'A',  200, 404, 403, 403, 200, 401],
+  ['GET /v1/smes/{smeId}/vouchers',                'B',  404, 200, 403, 403, 200, 401],
+  ['GET /v1/providers/{providerId}/settlements',   'A',  403, 403, 200, 404, 200, 401],
+  ['GET /v1/providers/{providerId}/settlements',   'B',  403, 403, 404, 200, 200, 401],
+  ['GET /v1/imports/{importId}',                   'A',  403, 403, 403, 403, 200, 401],
+  ['GET /v1/imports/{importId}',                   'B',  403, 403, 403, 403, 200, 401],
   // ---------------------------------------------------------------- writes (refusals first, then the 2xx cells)
   ['POST /v1/providers',                           '-',  403, 403, 201, 201, 403, 401],
+  ['POST /v1/providers/{providerId}/approve',      'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/approve',      'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/reject',       'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/reject',       'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/suspend',      'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/suspend',      'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/reinstate',    'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/reinstate',    'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/registers/tiers',                     '-',  403, 403, 403, 403, 202, 401],
+  ['POST /v1/registers/providers',                 '-',  403, 403, 403, 403, 202, 401],
+  ['POST /v1/voucher-programmes',                  '-',  403, 403, 403, 403, 201, 401],
+  ['POST /v1/voucher-programmes/{programmeId}/vouchers', 'A', 403, 403, 403, 403, 201, 401],
+  ['POST /v1/voucher-programmes/{programmeId}/vouchers', 'B', 403, 403, 403, 403, 201, 401],
   ['POST /v1/providers/{providerId}/offerings',    'A',  403, 403, 201, 404, 403, 401],
   ['POST /v1/providers/{providerId}/offerings',    'B',  403, 403, 404, 201, 403, 401],
   ['PATCH /v1/offerings/{offeringId}',             'A',  403, 403, 200, 404, 403, 401],
@@ -79,14 +111,30 @@ const EXPECTED: Row[] = [
   ['POST /v1/smes',                                '-',  201, 201, 403, 403, 403, 401],
   ['POST /v1/smes/{smeId}/needs',                  'A',  201, 404, 403, 403, 403, 401],
   ['POST /v1/smes/{smeId}/needs',                  'B',  404, 201, 403, 403, 403, 401],
+  ['PATCH /v1/smes/{smeId}',                       'A',  200, 404, 403, 403, 403, 401],
+  ['PATCH /v1/smes/{smeId}',                       'B',  404, 200, 403, 403, 403, 401],
+  ['PATCH /v1/providers/{providerId}',             'A',  403, 403, 200, 404, 403, 401],
+  ['PATCH /v1/providers/{providerId}',             'B',  403, 403, 404, 200, 403, 401],
+  ['PATCH /v1/smes/{smeId}/verification',         'A',  403, 403, 403, 403, 200, 401],
+  ['PATCH /v1/smes/{smeId}/verification',         'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/smes/{smeId}/suspend',                'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/smes/{smeId}/suspend',                'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/smes/{smeId}/reinstate',              'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/smes/{smeId}/reinstate',              'B',  403, 403, 403, 403, 200, 401],
   ['POST /v1/needs/{needId}/withdraw',             'A',  200, 404, 403, 403, 403, 401],
   ['POST /v1/needs/{needId}/withdraw',             'B',  404, 200, 403, 403, 403, 401],
   ['POST /v1/matches/{matchId}/approve',           'A',  403, 403, 403, 403, 200, 401],
   ['POST /v1/matches/{matchId}/approve',           'B',  403, 403, 403, 403, 200, 401],
   ['POST /v1/matches/{matchId}/accept',            'A',  200, 404, 200, 404, 403, 401],
   ['POST /v1/matches/{matchId}/accept',            'B',  404, 200, 404, 200, 403, 401],
-  ['POST /v1/matches/{matchId}/complete',          'A',  403, 403, 200, 404, 403, 401],
-  ['POST /v1/matches/{matchId}/complete',          'B',  403, 403, 404, 200, 403, 401],
+  ['POST /v1/matches/{matchId}/deliver',           'A',  403, 403, 200, 404, 403, 401],
+  ['POST /v1/matches/{matchId}/deliver',           'B',  403, 403, 404, 200, 403, 401],
+  ['POST /v1/matches/{matchId}/confirm',           'A',  200, 404, 403, 403, 403, 401],
+  ['POST /v1/matches/{matchId}/confirm',           'B',  404, 200, 403, 403, 403, 401],
+  ['POST /v1/matches/{matchId}/dispute',           'A',  200, 404, 403, 403, 403, 401],
+  ['POST /v1/matches/{matchId}/dispute',           'B',  404, 200, 403, 403, 403, 401],
+  ['POST /v1/matches/{matchId}/resolve',           'A',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/matches/{matchId}/resolve',           'B',  403, 403, 403, 403, 200, 401],
   ['POST /v1/matches/{matchId}/feedback',          'A',  200, 404, 403, 403, 403, 401],
   ['POST /v1/matches/{matchId}/feedback',          'B',  404, 200, 403, 403, 403, 401],
   ['POST /v1/matches/{matchId}/reject',            'A',  403, 403, 403, 403, 200, 401],
@@ -103,8 +151,10 @@ interface Fixture {
   /** A PROPOSED match (and its need) that only reads touch. */
   readMatchId: string;
   readNeedId: string;
-  /** PROPOSED; approved, accepted, completed and rated by the rows, in that order. */
+  /** PROPOSED; approved, accepted, delivered, confirmed and rated by the rows, in that order. */
   chainMatchId: string;
+  /** DELIVERED; disputed and resolved by the rows. */
+  disputeMatchId: string;
   /** PROPOSED; rejected by its row. */
   rejectMatchId: string;
   /** APPROVED; declined by the SME's cell, and by the provider's cell. */
@@ -112,6 +162,15 @@ interface Fixture {
   declineByProviderMatchId: string;
   /** WAITING in a market nobody serves; withdrawn by its row. */
   withdrawNeedId: string;
+  /** A second SME of the owner, without needs: the operator's verification, suspension and reinstatement rows act on it. */
+  holdSmeId: string;
+  /** Two more providers of the owner, PENDING: one approved, suspended and reinstated by the rows, one rejected. */
+  holdProviderId: string;
+  rejectProviderId: string;
+  /** A tier register import an operator ran, read by its row. */
+  importId: string;
+  /** A voucher programme an operator made: read by its rows, and issuing to holdSmeId. */
+  programmeId: string;
   smeNotificationId: string;
   providerNotificationId: string;
 }
@@ -131,12 +190,20 @@ function paramsFor(route: string, owner: Owner, actor: ActorName): Record<string
   if (method === 'POST' && p.startsWith('/v1/matches/')) {
     if (p.endsWith('/reject')) matchId = f.rejectMatchId;
     else if (p.endsWith('/decline')) matchId = isProvider(actor) ? f.declineByProviderMatchId : f.declineBySmeMatchId;
+    else if (p.endsWith('/dispute') || p.endsWith('/resolve')) matchId = f.disputeMatchId;
     else matchId = f.chainMatchId;
   }
+  // Holds act on an SME of their own, so a suspension cancels none of the matches other rows use.
+  const hold = /^(PATCH|POST) \/v1\/smes\/\{smeId\}\/(verification|suspend|reinstate)$/.test(route);
+  // Onboarding and holds act on providers of their own, so no row's match is cancelled by a suspension.
+  const providerHold = /^POST \/v1\/providers\/\{providerId\}\/(approve|suspend|reinstate)$/.test(route);
+  const providerReject = route === 'POST /v1/providers/{providerId}/reject';
   return {
-    providerId: f.party.providerId,
+    providerId: providerHold ? f.holdProviderId : providerReject ? f.rejectProviderId : f.party.providerId,
+    importId: f.importId,
+    programmeId: f.programmeId,
     offeringId: f.party.offeringId,
-    smeId: f.party.smeId,
+    smeId: hold ? f.holdSmeId : f.party.smeId,
     needId: route === 'POST /v1/needs/{needId}/withdraw' ? f.withdrawNeedId : f.readNeedId,
     matchId,
     notificationId: isProvider(actor) ? f.providerNotificationId : f.smeNotificationId,
@@ -158,26 +225,63 @@ function bodyFor(route: string, owner: Owner | '-'): unknown {
       return smeBody({ name: 'Registered by the matrix' });
     case 'POST /v1/smes/{smeId}/needs':
       return needBody({ serviceType: UNSERVED_MARKET, description: 'Posted by the matrix' });
+    case 'PATCH /v1/smes/{smeId}/verification':
+      return { tier: 'INNOVATIVE', tierValidUntil: '2030-12-31', note: 'verified by the matrix' };
+    case 'POST /v1/smes/{smeId}/suspend':
+    case 'POST /v1/providers/{providerId}/suspend':
+      return { reason: 'suspended by the matrix' };
+    case 'POST /v1/providers/{providerId}/reject':
+      return { reason: 'rejected by the matrix' };
     case 'POST /v1/matches/{matchId}/reject':
       return { reason: 'rejected by the matrix' };
     case 'POST /v1/matches/{matchId}/decline':
       return { reason: 'declined by the matrix' };
     case 'POST /v1/matches/{matchId}/feedback':
       return { rating: 5 };
+    case 'POST /v1/matches/{matchId}/dispute':
+      return { reason: 'disputed by the matrix' };
+    case 'POST /v1/matches/{matchId}/resolve':
+      return { outcome: 'COMPLETED', note: 'resolved by the matrix' };
+    case 'PATCH /v1/smes/{smeId}':
+      return { contact: SME_CONTACT };
+    case 'PATCH /v1/providers/{providerId}':
+      return { contact: PROVIDER_CONTACT };
+    case 'POST /v1/voucher-programmes':
+      return { name: '矩阵服务券', serviceTypes: [market], budget: 100_000, faceValue: 1_000, validUntil: '2099-12-31' };
+    case 'POST /v1/voucher-programmes/{programmeId}/vouchers':
+      return { smeId: fx[owner as Owner].holdSmeId };
     default:
       return undefined;
   }
 }
 
+/** The register routes take CSV: a one-row file, new at every call (a file already imported would answer its first import). */
+let registerSerial = 70_000_000 + Math.floor(Math.random() * 1_000_000);
+function csvFor(route: string): string | undefined {
+  if (route === 'POST /v1/registers/tiers') return `uscc,name,tier,batch,validUntil\n${makeUscc('CN-SC', registerSerial++)},矩阵企业,INNOVATIVE,,2030-12-31\n`;
+  if (route === 'POST /v1/registers/providers') {
+    return `uscc,name,kind,regions,languages,contactName,contactEmail,ownerSub\n${makeUscc('CN-SC', registerSerial++)},矩阵机构,LEGAL_AID_ORGANISATION,CN-SC,zh-CN,周,zhou@example.cn,\n`;
+  }
+  return undefined;
+}
+
 async function send(route: string, owner: Owner | '-', actor: ActorName): Promise<ApiResponse> {
   const [method, p] = route.split(' ') as [string, string];
   // The analytics of one market: the whole catalog's is slow to compute and proves nothing more here.
-  const query = route === 'GET /v1/analytics/markets' ? '?serviceType=energy-audit' : '';
+  const query =
+    route === 'GET /v1/analytics/markets'
+      ? '?serviceType=energy-audit'
+      : route === 'GET /v1/needs'
+        ? '?status=WAITING'
+        : route === 'GET /v1/providers/{providerId}/settlements'
+          ? '?period=2030-01'
+          : '';
   const url = (owner === '-' ? p : fill(p, paramsFor(route, owner, actor))) + query;
   const body = bodyFor(route, owner);
+  const csvBody = csvFor(route);
   return env.api(method, url, {
     ...(actor === 'anon' ? {} : { token: tokens[actor].token }),
-    ...(body === undefined ? {} : { body }),
+    ...(csvBody !== undefined ? { rawBody: csvBody, headers: { 'content-type': 'text/csv' } } : body === undefined ? {} : { body }),
   });
 }
 
@@ -199,6 +303,7 @@ async function ownerState(owner: Owner | '-') {
     get(op.token, `/v1/providers/${party.providerId}/offerings?limit=100`),
     get(op.token, `/v1/offerings/${party.offeringId}/capacity`),
     get(op.token, `/v1/smes/${party.smeId}`),
+    get(op.token, `/v1/smes/${fx[owner].holdSmeId}`),
     get(op.token, `/v1/smes/${party.smeId}/needs?limit=100`),
     get(op.token, `/v1/smes/${party.smeId}/matches?limit=100`),
     get(party.smeOwner.token, '/v1/inbox?limit=100'),
@@ -215,9 +320,13 @@ beforeAll(async () => {
   Object.assign(tokens, { smeA: A.smeOwner, smeB: B.smeOwner, provA: A.providerOwner, provB: B.providerOwner, op });
 
   for (const [owner, party] of [['A', A], ['B', B]] as const) {
-    const [read, chain, reject, declineBySme, declineByProvider] = await proposedMatches(env, party, 5);
-    for (const m of [declineBySme!, declineByProvider!]) {
+    const [read, chain, reject, declineBySme, declineByProvider, dispute] = await proposedMatches(env, party, 6);
+    for (const m of [declineBySme!, declineByProvider!, dispute!]) {
       const res = await env.api('POST', `/v1/matches/${m.matchId}/approve`, { token: op.token });
+      expect(res.status, res.text).toBe(200);
+    }
+    for (const [path, token] of [['accept', party.smeOwner], ['accept', party.providerOwner], ['deliver', party.providerOwner]] as const) {
+      const res = await env.api('POST', `/v1/matches/${dispute!.matchId}/${path}`, { token: token.token });
       expect(res.status, res.text).toBe(200);
     }
     const withdraw = await env.api('POST', `/v1/smes/${party.smeId}/needs`, {
@@ -225,6 +334,15 @@ beforeAll(async () => {
       body: needBody({ serviceType: UNSERVED_MARKET, description: 'to be withdrawn' }),
     });
     expect(withdraw.status).toBe(201);
+    const hold = await env.api('POST', '/v1/smes', { token: party.smeOwner.token, body: smeBody({ name: 'Held by the matrix' }) });
+    expect(hold.status, hold.text).toBe(201);
+    const holdProvider = await env.api('POST', '/v1/providers', { token: party.providerOwner.token, body: providerBody({ name: 'Held by the matrix' }) });
+    const rejectProvider = await env.api('POST', '/v1/providers', { token: party.providerOwner.token, body: providerBody({ name: 'Rejected by the matrix' }) });
+    expect([holdProvider.status, rejectProvider.status], rejectProvider.text).toEqual([201, 201]);
+    const imported = await env.api('POST', '/v1/registers/tiers', { token: op.token, rawBody: csvFor('POST /v1/registers/tiers')!, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status, imported.text).toBe(202);
+    const programme = await env.api('POST', '/v1/voucher-programmes', { token: op.token, body: bodyFor('POST /v1/voucher-programmes', '-') });
+    expect(programme.status, programme.text).toBe(201);
     await env.idle();
     // The approvals told both parties.
     const note = async (t: Token) => {
@@ -237,10 +355,16 @@ beforeAll(async () => {
       readMatchId: read!.matchId,
       readNeedId: read!.needId,
       chainMatchId: chain!.matchId,
+      disputeMatchId: dispute!.matchId,
       rejectMatchId: reject!.matchId,
       declineBySmeMatchId: declineBySme!.matchId,
       declineByProviderMatchId: declineByProvider!.matchId,
       withdrawNeedId: withdraw.body.id,
+      holdSmeId: hold.body.id,
+      holdProviderId: holdProvider.body.id,
+      rejectProviderId: rejectProvider.body.id,
+      importId: imported.body.importId,
+      programmeId: programme.body.id,
       smeNotificationId: await note(party.smeOwner),
       providerNotificationId: await note(party.providerOwner),
     };
@@ -296,6 +420,37 @@ describe('the authorization matrix', () => {
   });
 });
 
+describe('contacts on a match', () => {
+  const contactsOf = async (matchId: string, t: Token) => {
+    const res = await env.api('GET', `/v1/matches/${matchId}`, { token: t.token });
+    expect(res.status, res.text).toBe(200);
+    return { sme: res.body.sme.contact, provider: res.body.provider.contact };
+  };
+
+  it("shows a party the other's contact only from CONFIRMED on, operators always, a third party never", async () => {
+    await env.idle();
+    for (const [owner, other] of [['A', 'B'], ['B', 'A']] as const) {
+      const { party, readMatchId, chainMatchId } = fx[owner];
+      // PROPOSED: each party sees its own contact only; operators both.
+      expect(await contactsOf(readMatchId, party.smeOwner)).toEqual({ sme: SME_CONTACT, provider: undefined });
+      expect(await contactsOf(readMatchId, party.providerOwner)).toEqual({ sme: undefined, provider: PROVIDER_CONTACT });
+      expect(await contactsOf(readMatchId, op)).toEqual({ sme: SME_CONTACT, provider: PROVIDER_CONTACT });
+      // The chain match went through CONFIRMED to COMPLETED: both parties see both.
+      expect(await contactsOf(chainMatchId, party.smeOwner)).toEqual({ sme: SME_CONTACT, provider: PROVIDER_CONTACT });
+      expect(await contactsOf(chainMatchId, party.providerOwner)).toEqual({ sme: SME_CONTACT, provider: PROVIDER_CONTACT });
+      // The other owner's SME and provider: 404, nothing of the contacts in the answer.
+      for (const stranger of [fx[other].party.smeOwner, fx[other].party.providerOwner]) {
+        for (const id of [readMatchId, chainMatchId]) {
+          const res = await env.api('GET', `/v1/matches/${id}`, { token: stranger.token });
+          expect(res.status).toBe(404);
+          expect(res.text).not.toContain(SME_CONTACT.phone);
+          expect(res.text).not.toContain(PROVIDER_CONTACT.email);
+        }
+      }
+    }
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('names, for every route, exactly the groups the matrix lets through (x-groups)', async () => {
     const doc = (await env.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { 'x-groups'?: string[] }>> };
@@ -340,7 +495,9 @@ describe('lists never show another owner\'s records', () => {
       for (const t of [party.smeOwner, party.providerOwner]) {
         const inbox = await env.api('GET', '/v1/inbox?limit=100', { token: t.token });
         expect(inbox.body.items.length).toBeGreaterThan(0);
-        for (const n of inbox.body.items as { matchId: string }[]) expect(own.has(n.matchId), n.matchId).toBe(true);
+        // Notifications about a match (others, e.g. a provider's approval, name none) name one of the owner's.
+        const aboutMatches = (inbox.body.items as { matchId?: string }[]).filter((n) => n.matchId !== undefined);
+        for (const n of aboutMatches) expect(own.has(n.matchId!), n.matchId).toBe(true);
       }
     }
   });
@@ -363,7 +520,20 @@ describe('lists never show another owner\'s records', () => {
       const chain = await match(f.chainMatchId);
       expect(chain.status).toBe('COMPLETED');
       expect(chain.feedback.rating).toBe(5);
-      expect(chain.history.map((h: { by: string }) => h.by)).toEqual(['system', 'operator', 'sme', 'provider', 'provider']);
+      // Proposed, approved, accepted by each party, delivered by the provider, confirmed by the SME.
+      expect(chain.history.map((h: { status: string; by: string }) => `${h.status}:${h.by}`)).toEqual([
+        'PROPOSED:system',
+        'APPROVED:operator',
+        'SME_ACCEPTED:sme',
+        'CONFIRMED:provider',
+        'DELIVERED:provider',
+        'COMPLETED:sme',
+      ]);
+      const disputed = await match(f.disputeMatchId);
+      expect(disputed.history.slice(-2)).toMatchObject([
+        { status: 'DISPUTED', by: 'sme', reason: 'disputed by the matrix' },
+        { status: 'COMPLETED', by: 'operator', reason: 'resolved by the matrix' },
+      ]);
       expect((await match(f.rejectMatchId)).status).toBe('REJECTED');
       expect((await match(f.declineBySmeMatchId)).history.at(-1)).toMatchObject({ status: 'DECLINED', by: 'sme' });
       expect((await match(f.declineByProviderMatchId)).history.at(-1)).toMatchObject({ status: 'DECLINED', by: 'provider' });
@@ -374,6 +544,13 @@ describe('lists never show another owner\'s records', () => {
       expect(offering.body.title).toBe('Renamed by the matrix');
       const provider = await env.api('GET', `/v1/providers/${f.party.providerId}`, { token: f.party.providerOwner.token });
       expect(provider.body).toMatchObject({ rating: 5, ratingCount: 1 });
+      const held = await env.api('GET', `/v1/smes/${f.holdSmeId}`, { token: op.token });
+      expect(held.body).toMatchObject({ tier: 'INNOVATIVE', tierVerification: { source: 'OPERATOR', validUntil: '2030-12-31' }, suspended: false });
+      expect(held.body.verificationHistory.map((h: { by: string; changes: object }) => [h.by, Object.keys(h.changes)])).toEqual([
+        [op.sub, ['tierVerification']],
+        [op.sub, ['suspended']],
+        [op.sub, ['suspended']],
+      ]);
     }
   });
 });

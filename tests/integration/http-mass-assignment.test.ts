@@ -170,7 +170,8 @@ beforeAll(async () => {
   await step(`/v1/matches/${toRate}/approve`, op.token);
   await step(`/v1/matches/${toRate}/accept`, A.smeOwner.token);
   await step(`/v1/matches/${toRate}/accept`, A.providerOwner.token);
-  await step(`/v1/matches/${toRate}/complete`, A.providerOwner.token);
+  await step(`/v1/matches/${toRate}/deliver`, A.providerOwner.token);
+  await step(`/v1/matches/${toRate}/confirm`, A.smeOwner.token);
   await env.idle();
 });
 

@@ -115,7 +115,6 @@ describe.concurrent('the expiry job', () => {
       app.ports.store,
       n.id,
       { status: 'PROPOSED', currentMatchId: strandedMatchId, claim: { offeringId: o.id, period: PERIOD }, recheckAt },
-      BASE_TIME,
     );
     expect(await app.ports.store.claimCapacity(o.id, PERIOD, o.capacityPerMonth, strandedMatchId)).toBe('claimed');
 
@@ -129,7 +128,7 @@ describe.concurrent('the expiry job', () => {
     const reopened = await needOf(app, n.id);
     expect(reopened.status).toBe('WAITING');
     expect([reopened.currentMatchId, reopened.claim, reopened.recheckAt]).toEqual([undefined, undefined, undefined]);
-    expect(app.publisher.queue.map((e) => [e.detailType, e.detail.serviceType])).toEqual([['MarketRebalanceRequested', 'energy-audit']]);
+    expect(app.publisher.queue.map((e) => [e.detailType, (e.detail as { serviceType?: string }).serviceType])).toEqual([['MarketRebalanceRequested', 'energy-audit']]);
 
     await app.drain();
     const again = await needOf(app, n.id);
@@ -162,7 +161,7 @@ describe.concurrent('the rebalance job', () => {
     await seedNeed(app.ports.store, { postedAt: minutesAfter(BASE_TIME, -31) });
     await seedNeed(app.ports.store, { postedAt: minutesAfter(BASE_TIME, -10), serviceType: OTHER_MARKET });
     const requested = () =>
-      app.publisher.published.filter((e) => e.detailType === 'MarketRebalanceRequested').map((e) => e.detail.serviceType).sort();
+      app.publisher.published.filter((e) => e.detailType === 'MarketRebalanceRequested').map((e) => (e.detail as { serviceType?: string }).serviceType).sort();
 
     expect(await rebalance(app)).toEqual({ requested: 1 });
     expect(requested()).toEqual(['energy-audit']);

@@ -12,7 +12,8 @@ import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceTypeId } from '#domain/catalog.ts';
-import { EVENT_SOURCE, makeEvent, type AppEvent } from '#events/contracts.ts';
+import { DETAIL_TYPES, EVENT_SOURCE, makeEvent, type AppEvent } from '#events/contracts.ts';
+import { ROUTES } from '#events/routing.ts';
 import { DLQ_FILE, JOURNAL_FILE, LocalBus, openBus, type BusOptions } from '#local/bus.ts';
 
 const logger = new Logger({ serviceName: 'local-bus-test', logLevel: 'SILENT' });
@@ -66,6 +67,9 @@ function recorder() {
         r.notified.push({ at: Date.now(), envelope });
         return r.notifier(envelope);
       },
+      // The voucher ledger and the KPI counters hear match events too; these tests are about the notifier and matcher.
+      voucherLedger: async (_envelope: EventBridgeEvent<string, unknown>) => undefined,
+      kpi: async (_envelope: EventBridgeEvent<string, unknown>) => undefined,
     },
   };
   return r;
@@ -134,11 +138,17 @@ describe('routing', () => {
     const rec = recorder();
     const b = await bus(rec);
     const rejected = matchEvent('MatchRejected', 2);
-    await b.publish([rejected, matchEvent('MatchProposed', 3)]);
+    // A detail type the routing table gives no consumer (read from the table, so routing one later keeps this test honest).
+    const unwanted = DETAIL_TYPES.find((t) => !ROUTES.some((r) => r.detailTypes.includes(t)));
+    expect(unwanted, 'every detail type is routed: no event to publish unwanted').toBeDefined();
+    const ignored = { ...matchEvent('MatchApproved', 3), id: `ignored-${unwanted}`, detailType: unwanted! } as AppEvent;
+    await b.publish([rejected, ignored]);
     await b.idle();
     expect(rec.batches.map((x) => x.ids)).toEqual([[rejected.id]]);
     expect(rec.batches[0]!.group).toBe('energy-audit');
     expect(rec.notified.map((n) => n.envelope.id)).toEqual([rejected.id]);
+    // EventBridge drops an event no rule matches: the journal keeps nothing of it.
+    expect((await journalLines()).some((l) => JSON.stringify(l).includes(ignored.id))).toBe(false);
   });
 
   it('refuses (throws, journals nothing) a market event without the detail field it is grouped by', async () => {

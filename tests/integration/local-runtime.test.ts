@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime, type RuntimeOptions } from '#local/runtime.ts';
+import { testUscc } from '#tests/support/factories.ts';
 
 let dir: string;
 const running: Runtime[] = [];
@@ -63,6 +64,9 @@ describe('local runtime', () => {
       certifications: [],
     });
     expect(p.status).toBe(201);
+    // A new provider is PENDING until an operator approves it.
+    const operator = await rt.issueToken('operator', 'rt-operator');
+    expect((await api(rt, operator.token, 'POST', `/v1/providers/${p.body.id}/approve`)).status).toBe(200);
     const o = await api(rt, provider.token, 'POST', `/v1/providers/${p.body.id}/offerings`, {
       serviceType: 'cloud-migration',
       title: 'Cloud migration',
@@ -76,6 +80,7 @@ describe('local runtime', () => {
     expect(o.status).toBe(201);
     const s = await api(rt, sme.token, 'POST', '/v1/smes', {
       name: 'Wuhan Optics',
+      uscc: testUscc('CN-HB'),
       sizeClass: 'SMALL',
       tier: 'INNOVATIVE',
       industry: 'Optoelectronics',
@@ -121,10 +126,31 @@ describe('local runtime', () => {
     const operator = rt.demo!.owners.find((o) => o.role === 'operator')!;
     const providers = await api(rt, operator.token, 'GET', '/v1/providers?limit=100');
     expect(providers.body.items.length).toBeGreaterThanOrEqual(6);
+    // Onboarded through the API: every demo provider approved by the demo operator, each with its USCC.
+    const onboarded = providers.body.items as Array<{ status: string; uscc?: string }>;
+    expect(onboarded.filter((p) => p.status !== 'APPROVED' || !p.uscc)).toEqual([]);
+    // The demo's tier register made one SME a verified little giant; a tier declared without a listing stays declared.
+    const smes = (await api(rt, operator.token, 'GET', '/v1/smes?limit=100')).body.items as Array<{ declaredTier: string; tier: string; tierVerification?: { source: string | null } }>;
+    expect(smes.filter((x) => x.tier === 'LITTLE_GIANT').map((x) => x.tierVerification?.source)).toEqual(['REGISTER']);
+    expect(smes.some((x) => x.declaredTier === 'INNOVATIVE' && x.tier === 'NONE')).toBe(true);
     await rt.bus.idle();
     const proposed = await api(rt, operator.token, 'GET', '/v1/matches?status=PROPOSED&limit=100');
     expect(proposed.body.items.length).toBeGreaterThan(0);
     expect(rt.bus.deadLetters()).toEqual([]);
+
+    // One voucher-paid need went through its whole life: its voucher is redeemed, the provider has a settlement
+    // line, and both parties were told (the inbox items the voucher events wrote).
+    const western = rt.demo!.owners.find((o) => o.sub === 'demo-sme-sc-micro')!;
+    const vouchers = (await api(rt, western.token, 'GET', `/v1/smes/${western.ids[0]}/vouchers`)).body.items as Array<{ status: string; balance: number; redeemed: Record<string, { amount: number; providerId: string; at: string }> }>;
+    const redeemed = vouchers.filter((v) => v.status === 'REDEEMED');
+    expect(redeemed).toHaveLength(1);
+    expect(redeemed[0]!.balance).toBe(0);
+    const [line] = Object.values(redeemed[0]!.redeemed);
+    expect(line!.amount).toBe(20_000);
+    const settled = await api(rt, operator.token, 'GET', `/v1/providers/${line!.providerId}/settlements?period=${line!.at.slice(0, 7)}`);
+    expect(settled.body).toMatchObject({ total: 20_000 });
+    const smeInbox = (await api(rt, western.token, 'GET', '/v1/inbox?limit=100')).body.items.map((n) => n.type);
+    expect(smeInbox).toEqual(expect.arrayContaining(['VOUCHER_ISSUED', 'VOUCHER_REDEEMED']));
 
     await rt.stop();
     running.length = 0;

@@ -21,7 +21,7 @@ const B: ServiceTypeId = OTHER_MARKET;
 
 /**
  * The app's store behind a Proxy that counts each market's rounds (a round
- * reads the market's waiting needs once) and throws where `fault` says so.
+ * reads one window of the market's waiting needs) and throws where `fault` says so.
  */
 function instrumented(app: App, fault: (method: string, args: unknown[]) => boolean = () => false) {
   const rounds = new Map<string, number>();
@@ -30,7 +30,7 @@ function instrumented(app: App, fault: (method: string, args: unknown[]) => bool
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
-        if (prop === 'waitingNeedsOfMarket') rounds.set(String(args[0]), (rounds.get(String(args[0])) ?? 0) + 1);
+        if (prop === 'waitingWindow') rounds.set(String(args[0]), (rounds.get(String(args[0])) ?? 0) + 1);
         if (fault(String(prop), args)) return Promise.reject(new Error(`injected: ${String(prop)} unavailable`));
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };

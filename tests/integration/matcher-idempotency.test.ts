@@ -84,7 +84,7 @@ const SCENARIOS: Record<string, (app: App) => Promise<Scenario>> = {
     const s = await aProposed(app);
     // The provider raised the capacity to 2; the ledger update was lost: the round reconciles it.
     const cur = (await app.ports.store.get('offering', s.o.id, true))!;
-    await app.ports.store.save('offering', cur, { ...s.o, capacityPerMonth: 2, version: 2 });
+    await app.ports.store.update('offering', cur, { capacityPerMonth: 2 });
     const event = makeEvent('OfferingChanged', s.o.id, 2, { serviceType: 'energy-audit', occurredAt: AT, offeringId: s.o.id, providerId: s.o.providerId });
     return {
       ...s,
@@ -101,12 +101,12 @@ const SCENARIOS: Record<string, (app: App) => Promise<Scenario>> = {
   },
   NeedWithdrawn: async (app) => {
     const s = await aProposed(app);
-    const a = await writeNeedOnly(app.ports.store, s.a.id, { status: 'WITHDRAWN', recheckAt: undefined }, AT);
+    const a = await writeNeedOnly(app.ports.store, s.a.id, { status: 'WITHDRAWN', recheckAt: undefined });
     return { ...s, event: needEvent(a, 'NeedWithdrawn'), check: capacityWentToB(s, 'CANCELLED') };
   },
   NeedExpired: async (app) => {
     const s = await aProposed(app);
-    const a = await writeNeedOnly(app.ports.store, s.a.id, { status: 'EXPIRED', recheckAt: undefined }, AT);
+    const a = await writeNeedOnly(app.ports.store, s.a.id, { status: 'EXPIRED', recheckAt: undefined });
     return { ...s, event: needEvent(a, 'NeedExpired'), check: capacityWentToB(s, 'CANCELLED') };
   },
   MatchRejected: async (app) => {
@@ -153,7 +153,7 @@ const SCENARIOS: Record<string, (app: App) => Promise<Scenario>> = {
   },
   MatchCancelled: async (app) => {
     const s = await aProposed(app);
-    await writeNeedOnly(app.ports.store, s.a.id, { status: 'WITHDRAWN', recheckAt: undefined }, AT);
+    await writeNeedOnly(app.ports.store, s.a.id, { status: 'WITHDRAWN', recheckAt: undefined });
     const m = await writeMatchStatusOnly(app.ports.store, s.m1, 'CANCELLED', AT);
     return { ...s, event: matchEvent(m, 'MatchCancelled', 'need withdrawn'), check: capacityWentToB(s, 'CANCELLED') };
   },
@@ -170,6 +170,10 @@ describe('market events delivered more than once', () => {
     };
 
     await deliver();
+    // One more round, as any later trigger would run: a need left waiting may see its
+    // reasons move on once (a unit the first round gave to another is then simply
+    // full) and the round records that. A redelivery must change nothing beyond it.
+    await runMarketRound(app.ports, 'energy-audit');
     const once = await snap();
     sc.check(once);
     expect(await marketViolations(app.ports.store, sc.needIds, sc.offeringIds.map((id) => ({ id })), PERIOD)).toEqual([]);
@@ -205,8 +209,10 @@ describe('market events delivered more than once', () => {
     const holders = await Promise.all([b.id, c.id].map(async (id) => (await app.ports.store.get('need', id, true))!.currentMatchId));
     expect((await app.ports.store.getCapacity(o.id, PERIOD))!.claims.sort()).toEqual(holders.sort());
     const after = (await app.ports.store.get('need', a.id, true))!;
-    // Reopened by exactly one write (PROPOSED v2 -> WAITING v3), excluded once.
-    expect(after).toMatchObject({ status: 'WAITING', version: proposedA.version + 1, excludedOfferingIds: [o.id] });
+    // Reopened by exactly one write (PROPOSED v2 -> WAITING v3), excluded once; then the
+    // round that followed recorded once why it waits (v4): a second reopen would show as v5.
+    expect(after).toMatchObject({ status: 'WAITING', version: proposedA.version + 2, excludedOfferingIds: [o.id] });
+    expect(after.waiting?.reasons).toEqual([{ code: 'EXCLUDED', count: 1 }]);
     expect(after.currentMatchId).toBeUndefined();
     expect(await marketViolations(app.ports.store, [a.id, b.id, c.id], [o], PERIOD)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
+import { testUscc } from '#tests/support/factories.ts';
 
 let rt: Runtime | undefined;
 let dir: string | undefined;
@@ -46,6 +47,9 @@ describe('the local runtime', () => {
       certifications: [],
     });
     expect(p.status).toBe(201);
+    // A new provider is PENDING until an operator approves it.
+    const operator = await rt.issueToken('operator');
+    expect((await api(operator.token, 'POST', `/v1/providers/${p.body.id}/approve`)).status).toBe(200);
     const o = await api(provider.token, 'POST', `/v1/providers/${p.body.id}/offerings`, {
       serviceType: 'energy-audit',
       title: 'On-site energy audit',
@@ -59,6 +63,7 @@ describe('the local runtime', () => {
     expect(o.status).toBe(201);
     const s = await api(sme.token, 'POST', '/v1/smes', {
       name: 'Chengdu Valve Co.',
+      uscc: testUscc('CN-SC'),
       sizeClass: 'SMALL',
       tier: 'INNOVATIVE',
       industry: 'valves',

@@ -213,14 +213,44 @@ describe('limits', () => {
     expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 3, used: 3 });
   });
 
-  it('setCapacityLimit on a month with no ledger makes none: the first claim brings its own limit', async () => {
+  it('setCapacityLimit on a month with no ledger makes it: a later claim is checked against that limit, not the one it brings', async () => {
     const offeringId = testId('off');
 
-    await store.setCapacityLimit(offeringId, PERIOD, 7);
+    await store.setCapacityLimit(offeringId, PERIOD, 0);
 
-    expect(await store.getCapacity(offeringId, PERIOD)).toBeUndefined();
-    await store.claimCapacity(offeringId, PERIOD, 2, 'need_a');
-    expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 2, used: 1 });
+    expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 0, used: 0, claims: [] });
+    // The claimer read a capacity of 5 before the change: the ledger's 0 decides.
+    expect(await store.claimCapacity(offeringId, PERIOD, 5, 'need_a')).toBe('full');
+    expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 0, used: 0, claims: [] });
+  });
+
+  it('setCapacityTerms closes a month while paused and opens it again, whatever the limit', async () => {
+    const offeringId = testId('off');
+    await claimAll(offeringId, 5, ['need_a']);
+
+    expect(await store.setCapacityTerms(offeringId, PERIOD, { limit: 5, open: false, offeringVersion: 2 })).toBe(true);
+    expect(await store.claimCapacity(offeringId, PERIOD, 5, 'need_b')).toBe('full');
+    // A paused offering's first claim of a month makes no ledger either.
+    const fresh = testId('off');
+    expect(await store.claimCapacity(fresh, PERIOD, { limit: 5, open: false, offeringVersion: 1 }, 'need_b')).toBe('full');
+    expect(await store.getCapacity(fresh, PERIOD)).toBeUndefined();
+
+    expect(await store.setCapacityTerms(offeringId, PERIOD, { limit: 5, open: true, offeringVersion: 3 })).toBe(true);
+    expect(await store.claimCapacity(offeringId, PERIOD, 5, 'need_b')).toBe('claimed');
+    const reopened = await store.getCapacity(offeringId, PERIOD);
+    expect(reopened).toMatchObject({ limit: 5, used: 2, offeringVersion: 3 });
+    expect(reopened?.closed).toBeUndefined();
+  });
+
+  it('setCapacityTerms never replaces newer terms with older ones, in whatever order two changes arrive', async () => {
+    const offeringId = testId('off');
+    expect(await store.setCapacityTerms(offeringId, PERIOD, { limit: 0, offeringVersion: 3 })).toBe(true);
+    // The older change (version 2, limit 5) arrives late: it changes nothing.
+    expect(await store.setCapacityTerms(offeringId, PERIOD, { limit: 5, offeringVersion: 2 })).toBe(false);
+    expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 0, offeringVersion: 3 });
+    // Nor does a claim that read the older offering: it keeps the ledger's terms.
+    expect(await store.claimCapacity(offeringId, PERIOD, { limit: 5, offeringVersion: 2 }, 'need_a')).toBe('full');
+    expect(await store.getCapacity(offeringId, PERIOD)).toMatchObject({ limit: 0, used: 0, offeringVersion: 3 });
   });
 
   it('batchGetCapacities returns the ledgers of the month that exist, by offering id', async () => {

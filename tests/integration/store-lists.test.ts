@@ -6,7 +6,7 @@
  * status, all providers) get a table of their own.
  */
 import { describe, expect, it } from 'vitest';
-import type { Match, Need } from '#domain/model.ts';
+import type { Match } from '#domain/model.ts';
 import type { Page, PageRequest, Store } from '#functions/store/store.ts';
 import { freshTable } from '#tests/support/db.ts';
 import {
@@ -39,8 +39,13 @@ async function all<T>(list: (p: PageRequest) => Promise<Page<T>>, limit = 100, m
   throw new Error(`more than ${maxPages} pages`);
 }
 
-async function table(): Promise<Store> {
-  return (await freshTable('lists')).store();
+/**
+ * A store on a table of its own, with `seed` (writes what a test made, as made)
+ * and `at` (a store on the same table whose writes are stamped at a given instant).
+ */
+async function table(): Promise<Store & Pick<Awaited<ReturnType<typeof freshTable>>, 'seed' | 'at'>> {
+  const db = await freshTable('lists');
+  return Object.assign(db.store(), { seed: db.seed, at: db.at });
 }
 
 describe('children of a parent', () => {
@@ -49,10 +54,10 @@ describe('children of a parent', () => {
     const provider = makeProvider();
     const other = makeProvider();
     const offerings = [2, 0, 1].map((m) => offeringOf(provider, { createdAt: t(m), updatedAt: t(m) }));
-    await store.create('provider', provider);
-    await store.create('provider', other);
-    for (const o of offerings) await store.create('offering', o);
-    await store.create('offering', offeringOf(other));
+    await store.seed('provider', provider);
+    await store.seed('provider', other);
+    for (const o of offerings) await store.seed('offering', o);
+    await store.seed('offering', offeringOf(other));
     await store.claimCapacity(offerings[0]!.id, '2026-03', 5, 'need_x'); // a ledger item beside the offering
 
     const page = await store.listOfferingsOfProvider(provider.id, { limit: 50 });
@@ -67,11 +72,11 @@ describe('children of a parent', () => {
     const sme = makeSme();
     const other = makeSme();
     const needs = [0, 5, 3].map((m) => needOf(sme, { postedAt: t(m), updatedAt: t(m) }));
-    for (const n of needs) await store.create('need', n);
-    await store.create('need', needOf(other, { postedAt: t(4) }));
+    for (const n of needs) await store.seed('need', n);
+    await store.seed('need', needOf(other, { postedAt: t(4) }));
     // A need no longer waiting is still the SME's.
     const [first] = needs;
-    await store.save('need', first!, { ...first!, status: 'WITHDRAWN', version: 2 });
+    await store.update('need', first!, { status: 'WITHDRAWN' });
 
     const { items } = await store.listNeedsOfSme(sme.id, { limit: 50 });
 
@@ -98,7 +103,7 @@ describe('children of a parent', () => {
       const m3 = matchOf(n2, o1, at(3));
       const m4 = matchOf(n3, o2, at(4));
       const m5 = matchOf(n3, o3, { ...at(5), status: 'DECLINED' });
-      for (const m of [m3, m1, m5, m2, m4]) await store.create('match', m);
+      for (const m of [m3, m1, m5, m2, m4]) await store.seed('match', m);
       return { store, providerA, providerB, o1, o2, o3, sme1, sme2, n1, n2, n3, m1, m2, m3, m4, m5 };
     }
 
@@ -138,11 +143,11 @@ describe('matcher: the market', () => {
     const paused = offeringOf(provider, { status: 'PAUSED' });
     const remote = offeringOf(makeProvider(), { remote: true, regions: [] });
     const elsewhere = offeringOf(provider, { serviceType: OTHER_MARKET });
-    for (const o of [active, paused, remote, elsewhere]) await store.create('offering', o);
+    for (const o of [active, paused, remote, elsewhere]) await store.seed('offering', o);
     const sme = makeSme();
     const need = needOf(sme);
-    await store.create('need', need); // waiting need in the same market partition
-    await store.create('match', matchOf(need, active)); // match in the same market partition
+    await store.seed('need', need); // waiting need in the same market partition
+    await store.seed('match', matchOf(need, active)); // match in the same market partition
 
     const got = await store.offeringsOfMarket('energy-audit');
 
@@ -155,13 +160,13 @@ describe('matcher: the market', () => {
     const store = await table();
     const sme = makeSme();
     const needs = [30, 10, 20, 0].map((m) => needOf(sme, { postedAt: t(m), updatedAt: t(m) }));
-    for (const n of needs) await store.create('need', n);
-    await store.create('need', needOf(sme, { serviceType: OTHER_MARKET, postedAt: t(-5) }));
-    await store.create('need', needOf(sme, { status: 'MATCHED', postedAt: t(-10) }));
+    for (const n of needs) await store.seed('need', n);
+    await store.seed('need', needOf(sme, { serviceType: OTHER_MARKET, postedAt: t(-5) }));
+    await store.seed('need', needOf(sme, { status: 'MATCHED', postedAt: t(-10) }));
     const provider = makeProvider();
     const offering = offeringOf(provider);
-    await store.create('offering', offering);
-    await store.create('match', matchOf(needs[0]!, offering));
+    await store.seed('offering', offering);
+    await store.seed('match', matchOf(needs[0]!, offering));
 
     const waiting = await store.waitingNeedsOfMarket('energy-audit');
     expect(ids(waiting)).toEqual([needs[3]!.id, needs[1]!.id, needs[2]!.id, needs[0]!.id]);
@@ -170,21 +175,19 @@ describe('matcher: the market', () => {
     expect(ids(await store.waitingNeedsOfMarket('energy-audit', 2))).toEqual([needs[3]!.id, needs[1]!.id]);
   });
 
-  it('a need leaves the waiting index when saved as PROPOSED, and returns when saved as WAITING again', async () => {
+  it('a need leaves the waiting index when updated to PROPOSED, and returns when updated to WAITING again', async () => {
     const store = await table();
     const sme = makeSme();
     const a = needOf(sme, { postedAt: t(0) });
     const b = needOf(sme, { postedAt: t(1) });
-    await store.create('need', a);
-    await store.create('need', b);
+    await store.seed('need', a);
+    await store.seed('need', b);
 
-    const proposed: Need = { ...a, status: 'PROPOSED', currentMatchId: 'match_1', version: 2, updatedAt: t(5) };
-    await store.save('need', a, proposed);
+    await store.at(t(5)).update('need', a, { status: 'PROPOSED', currentMatchId: 'match_1' });
     expect(ids(await store.waitingNeedsOfMarket('energy-audit'))).toEqual([b.id]);
 
     const prev = (await store.get('need', a.id, true))!;
-    const { currentMatchId: _dropped, ...rest } = prev;
-    await store.save('need', prev, { ...rest, status: 'WAITING', excludedOfferingIds: ['off_rejected'], version: 3, updatedAt: t(9) });
+    await store.at(t(9)).update('need', prev, { status: 'WAITING', currentMatchId: undefined, excludedOfferingIds: ['off_rejected'] });
     // Back in line at its original place: ordered by postedAt, not by when it returned.
     expect(ids(await store.waitingNeedsOfMarket('energy-audit'))).toEqual([a.id, b.id]);
   });
@@ -203,7 +206,7 @@ describe('operators: the review queue by status', () => {
     const a2 = matchOf(needOf(sme), audit, at(2));
     const d2 = matchOf(needOf(sme, { serviceType: OTHER_MARKET }), design, at(4));
     const approved = matchOf(needOf(sme), audit, { ...at(0), status: 'APPROVED' });
-    for (const m of [a1, d1, a2, d2, approved]) await store.create('match', m);
+    for (const m of [a1, d1, a2, d2, approved]) await store.seed('match', m);
     return { store, a1, a2, d1, d2, approved };
   }
 
@@ -229,7 +232,7 @@ describe('operators: the review queue by status', () => {
     ]);
   });
 
-  it('a match saved with a new status moves to that status’s partitions, in both the global and the per-market queue', async () => {
+  it('a match updated to a new status moves to that status’s partitions, in both the global and the per-market queue', async () => {
     const { store, a1, a2, approved } = await queue();
     const next: Match = {
       ...a2,
@@ -238,7 +241,7 @@ describe('operators: the review queue by status', () => {
       updatedAt: t(10),
       history: [...a2.history, { status: 'APPROVED', at: t(10), by: 'operator' }],
     };
-    await store.save('match', a2, next);
+    await store.at(t(10)).update('match', a2, { status: next.status, history: next.history });
 
     expect(ids((await store.listMatchesByStatus('PROPOSED', 'energy-audit', { limit: 50 })).items)).toEqual([a1.id]);
     expect(ids((await store.listMatchesByStatus('PROPOSED', undefined, { limit: 50 })).items)).not.toContain(a2.id);
@@ -259,9 +262,9 @@ describe('analytics and jobs', () => {
     const marchClosed = matchOf(needOf(sme), audit, { createdAt: t(120), period: '2026-03', status: 'COMPLETED' });
     const april = matchOf(needOf(sme), audit, { createdAt: daysAfter(BASE_TIME, 35), period: '2026-04' });
     const otherMarket = matchOf(needOf(sme, { serviceType: OTHER_MARKET }), design, { createdAt: t(30), period: '2026-03' });
-    for (const m of [...march, marchClosed, april, otherMarket]) await store.create('match', m);
-    await store.create('offering', audit);
-    await store.create('need', needOf(sme)); // waiting need in the same partition
+    for (const m of [...march, marchClosed, april, otherMarket]) await store.seed('match', m);
+    await store.seed('offering', audit);
+    await store.seed('need', needOf(sme)); // waiting need in the same partition
 
     expect(ids(await store.matchesOfMarketInPeriod('energy-audit', '2026-03'))).toEqual([...ids(march), marchClosed.id]);
     expect(ids(await store.matchesOfMarketInPeriod('energy-audit', '2026-04'))).toEqual([april.id]);
@@ -286,8 +289,8 @@ describe('analytics and jobs', () => {
     const matchNotYet = matchOf(needLater, offering, { expiresAt: '2026-04-20T08:00:00.000Z' });
     const matchClosed = matchOf(needLater, offering, { status: 'REJECTED', expiresAt: '2026-04-03T08:00:00.000Z' });
     const matchConfirmed = matchOf(needLater, offering, { status: 'CONFIRMED', expiresAt: '2026-04-04T08:00:00.000Z' });
-    for (const n of [needDue, needLater, needOnCutoffDay, needMatched, needOtherMarket, needProposedRecheck]) await store.create('need', n);
-    for (const m of [matchProposed, matchApproved, matchNotYet, matchClosed, matchConfirmed]) await store.create('match', m);
+    for (const n of [needDue, needLater, needOnCutoffDay, needMatched, needOtherMarket, needProposedRecheck]) await store.seed('need', n);
+    for (const m of [matchProposed, matchApproved, matchNotYet, matchClosed, matchConfirmed]) await store.seed('match', m);
 
     expect(await store.dueInMarket('energy-audit', cutoff)).toEqual([
       { kind: 'need', id: needProposedRecheck.id }, // 04-02 10:00 (its recheck, before its deadline)
@@ -302,22 +305,22 @@ describe('analytics and jobs', () => {
     ]);
   });
 
-  it('a match is no longer due once saved closed, and a need no longer once matched', async () => {
+  it('a match is no longer due once updated closed, and a need no longer once matched', async () => {
     const store = await table();
     const sme = makeSme();
     const offering = offeringOf(makeProvider());
     const need = needOf(sme, { deadline: '2026-04-10', status: 'PROPOSED' });
     const match = matchOf(need, offering, { expiresAt: '2026-04-09T00:00:00.000Z' });
-    await store.create('need', need);
-    await store.create('match', match);
+    await store.seed('need', need);
+    await store.seed('match', match);
     const cutoff = '2026-05-01T00:00:00.000Z';
     expect(await store.dueInMarket('energy-audit', cutoff)).toEqual([
       { kind: 'match', id: match.id },
       { kind: 'need', id: need.id },
     ]);
 
-    await store.save('match', match, { ...match, status: 'CONFIRMED', smeAccepted: true, providerAccepted: true, version: 2 });
-    await store.save('need', need, { ...need, status: 'MATCHED', currentMatchId: match.id, version: 2 });
+    await store.update('match', match, { status: 'CONFIRMED', smeAccepted: true, providerAccepted: true });
+    await store.update('need', need, { status: 'MATCHED', currentMatchId: match.id });
 
     expect(await store.dueInMarket('energy-audit', cutoff)).toEqual([]);
   });
@@ -333,9 +336,9 @@ describe('owners and all-lists', () => {
     const aliceSme = makeSme({ ownerSub: alice, createdAt: t(3) });
     const bobP = makeProvider({ ownerSub: bob, createdAt: t(0) });
     const bobSme = makeSme({ ownerSub: bob, createdAt: t(4) });
-    for (const p of [aliceP1, aliceP2, bobP]) await store.create('provider', p);
-    for (const s of [aliceSme, bobSme]) await store.create('sme', s);
-    await store.create('offering', offeringOf(aliceP1)); // same ownerSub, must not show up in the owner's lists
+    for (const p of [aliceP1, aliceP2, bobP]) await store.seed('provider', p);
+    for (const s of [aliceSme, bobSme]) await store.seed('sme', s);
+    await store.seed('offering', offeringOf(aliceP1)); // same ownerSub, must not show up in the owner's lists
 
     expect(ids((await store.listProvidersOfOwner(alice, { limit: 50 })).items)).toEqual([aliceP2.id, aliceP1.id]);
     expect((await store.listSmesOfOwner(alice, { limit: 50 })).items).toStrictEqual([aliceSme]);

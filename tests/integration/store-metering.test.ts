@@ -55,27 +55,27 @@ async function units(op: () => Promise<unknown>): Promise<{ read: number; write:
 const NOW = Math.floor(Date.parse(BASE_TIME) / 1000);
 
 describe('consumed capacity', () => {
-  it('create and save add write units', async () => {
+  it('insert and update add write units', async () => {
     const need = needOf(makeSme());
-    const created = await units(() => store.create('need', need, [needPosted(need)]));
+    const created = await units(() => store.insert('need', need, [needPosted(need)]));
     expect(created.write).toBeGreaterThan(0);
     expect(created.read).toBe(0);
 
-    const saved = await units(() => store.save('need', need, { ...need, status: 'WITHDRAWN', version: 2 }));
+    const saved = await units(() => store.update('need', need, { status: 'WITHDRAWN' }));
     expect(saved.write).toBeGreaterThan(0);
   });
 
   it('write units grow with the item’s size', async () => {
     const small = needOf(makeSme(), { description: 'audit' });
     const large = needOf(makeSme(), { description: '能源审计'.repeat(1500) }); // ~18 KB in UTF-8
-    const s = await units(() => store.create('need', small));
-    const l = await units(() => store.create('need', large));
+    const s = await units(() => store.insert('need', small));
+    const l = await units(() => store.insert('need', large));
     expect(l.write).toBeGreaterThan(s.write);
   });
 
   it('get and batchGet add read units', async () => {
     const provider = makeProvider();
-    await unmetered.create('provider', provider);
+    await unmetered.insert('provider', provider);
 
     const got = await units(() => store.get('provider', provider.id, true));
     expect(got.read).toBeGreaterThan(0);
@@ -87,8 +87,8 @@ describe('consumed capacity', () => {
     const sme = makeSme();
     const need = needOf(sme, { serviceType: 'carbon-neutral-registration', deadline: '2026-03-10' });
     const provider = makeProvider();
-    await unmetered.create('need', need);
-    await unmetered.create('offering', offeringOf(provider, { serviceType: 'carbon-neutral-registration' }));
+    await unmetered.insert('need', need);
+    await unmetered.insert('offering', offeringOf(provider, { serviceType: 'carbon-neutral-registration' }));
 
     expect((await units(() => store.listNeedsOfSme(sme.id, { limit: 10 }))).read).toBeGreaterThan(0);
     expect((await units(() => store.listOfferingsOfProvider(provider.id, { limit: 10 }))).read).toBeGreaterThan(0);
@@ -109,7 +109,7 @@ describe('consumed capacity', () => {
   it('the outbox’s listPending adds read units, markPublished read and write units', async () => {
     const need = needOf(makeSme());
     const posted = needPosted(need);
-    await unmetered.create('need', need, [posted]);
+    await unmetered.insert('need', need, [posted]);
 
     expect((await units(() => store.listPending())).read).toBeGreaterThan(0);
     const marked = await units(() => store.markPublished({ kind: 'need', id: need.id }, [posted.id]));
@@ -142,7 +142,7 @@ describe('consumed capacity', () => {
   it('a store without a meter adds nothing to another store’s meter', async () => {
     const before = { read: meter.read, write: meter.write };
     const sme = makeSme();
-    await unmetered.create('sme', sme);
+    await unmetered.insert('sme', sme);
     await unmetered.get('sme', sme.id);
     expect({ read: meter.read, write: meter.write }).toEqual(before);
   });
@@ -151,13 +151,13 @@ describe('consumed capacity', () => {
     const own = new Meter();
     const { store: metered, uninstall } = meteredStore(own);
     const sme = makeSme();
-    await metered.create('sme', sme);
+    await metered.insert('sme', sme);
     const installed = { read: own.read, write: own.write };
     expect(installed.write).toBeGreaterThan(0);
 
     uninstall();
     await metered.get('sme', sme.id, true);
-    await metered.save('sme', sme, { ...sme, name: `${sme.name} 2`, version: 2 });
+    await metered.update('sme', sme, { name: `${sme.name} 2` });
 
     expect({ read: own.read, write: own.write }).toEqual(installed);
   });

@@ -61,7 +61,7 @@ describe('several pages', () => {
   it('25 offerings of a provider in pages of 10: 10, 10, 5, then a null cursor', async () => {
     const provider = makeProvider();
     const offerings = Array.from({ length: 25 }, (_, i) => offeringOf(provider, { createdAt: t(i) }));
-    await Promise.all(offerings.map((o) => store.create('offering', o)));
+    await Promise.all(offerings.map((o) => db.seed('offering', o)));
 
     const got = await pages((p) => store.listOfferingsOfProvider(provider.id, p), 10);
 
@@ -71,7 +71,7 @@ describe('several pages', () => {
   it('20 needs of an SME in pages of 10, newest first across pages (a final empty page allowed)', async () => {
     const sme = makeSme();
     const needs = Array.from({ length: 20 }, (_, i) => needOf(sme, { postedAt: t(i) }));
-    await Promise.all(needs.map((n) => store.create('need', n)));
+    await Promise.all(needs.map((n) => db.seed('need', n)));
 
     const got = await pages((p) => store.listNeedsOfSme(sme.id, p), 10);
 
@@ -82,7 +82,7 @@ describe('several pages', () => {
     const sme = makeSme();
     const offering = offeringOf(makeProvider(), { serviceType: 'energy-saving-diagnosis' });
     const matches = Array.from({ length: 23 }, (_, i) => matchOf(needOf(sme, { serviceType: 'energy-saving-diagnosis' }), offering, { createdAt: t(i) }));
-    await Promise.all(matches.map((m) => store.create('match', m)));
+    await Promise.all(matches.map((m) => db.seed('match', m)));
     const inOrder = matches.map((m) => m.id);
 
     expectPaged(await pages((p) => store.listMatchesByStatus('PROPOSED', 'energy-saving-diagnosis', p), 7), inOrder, 7);
@@ -104,7 +104,7 @@ describe('several pages', () => {
   it('a list of exactly one page has a null cursor', async () => {
     const provider = makeProvider();
     const offering = offeringOf(provider);
-    await store.create('offering', offering);
+    await db.seed('offering', offering);
     const page = await store.listOfferingsOfProvider(provider.id, { limit: 10 });
     expect(page).toEqual({ items: [offering], nextCursor: null });
   });
@@ -117,8 +117,8 @@ describe('cursors', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) {
-      await store.create('provider', makeProvider({ ownerSub: alice, createdAt: t(i) }));
-      await store.create('provider', makeProvider({ ownerSub: bob, createdAt: t(i) }));
+      await db.seed('provider', makeProvider({ ownerSub: alice, createdAt: t(i) }));
+      await db.seed('provider', makeProvider({ ownerSub: bob, createdAt: t(i) }));
     }
     const first = await store.listProvidersOfOwner(alice, { limit: 1 });
     expect(first.nextCursor).toEqual(expect.any(String));
@@ -183,7 +183,7 @@ describe('cursors', () => {
   });
 
   it('refuses a cursor of one list on another list of the same owner', async () => {
-    await store.create('sme', makeSme({ ownerSub: alice }));
+    await db.seed('sme', makeSme({ ownerSub: alice }));
     await expect(store.listSmesOfOwner(alice, { limit: 10, cursor: aliceCursor })).rejects.toBeInstanceOf(ValidationFailed);
     await expect(store.listAllProviders({ limit: 10, cursor: aliceCursor })).rejects.toBeInstanceOf(ValidationFailed);
   });
@@ -192,7 +192,7 @@ describe('cursors', () => {
     const sme = makeSme();
     const offering = offeringOf(makeProvider(), { serviceType: 'cleaner-production-audit' });
     for (let i = 0; i < 3; i++) {
-      await store.create('match', matchOf(needOf(sme, { serviceType: 'cleaner-production-audit' }), offering, { createdAt: t(i) }));
+      await db.seed('match', matchOf(needOf(sme, { serviceType: 'cleaner-production-audit' }), offering, { createdAt: t(i) }));
     }
     const page = await store.listMatchesByStatus('PROPOSED', 'cleaner-production-audit', { limit: 1 });
     const cursor = page.nextCursor!;

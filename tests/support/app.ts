@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
-import type { AppEvent } from '#events/contracts.ts';
+import { marketOf, type AppEvent } from '#events/contracts.ts';
 import { ROUTES } from '#events/routing.ts';
 import { buildHandlers } from '#functions/app.ts';
 import { loadConfig } from '#functions/config.ts';
@@ -23,7 +23,7 @@ export { lambdaContext };
 
 /** One SQS FIFO record of the matcher's queue carrying `event` (group = its market), under a message id of its own. */
 export function marketRecord(event: AppEvent, messageId: string = randomUUID()): SQSRecord {
-  return sqsFifoRecord({ event, group: event.detail.serviceType, messageId });
+  return sqsFifoRecord({ event, group: marketOf(event) ?? 'none', messageId });
 }
 
 export class RecordingPublisher implements EventPublisher {
@@ -52,6 +52,13 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * Tests build markets of several needs of one SME in one service type: the
+ * per-type quota (3 by default) is raised to the SME-wide one here, and the
+ * quota tests (tests/integration/quotas.test.ts) set the limits they check.
+ */
+export const TEST_QUOTAS = { QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: '20' } as const;
+
 export async function testApp(env: Record<string, string> = {}) {
   const db = await freshTable('app');
   let now = new Date(env.NOW ?? Date.now());
@@ -62,10 +69,11 @@ export async function testApp(env: Record<string, string> = {}) {
     DYNAMODB_ENDPOINT: db.endpoint,
     CURSOR_SECRET: TEST_CURSOR_SECRET,
     ROUND_DELAY_MS: '0',
+    ...TEST_QUOTAS,
     ...env,
   });
   const logger = new Logger({ serviceName: 'test', logLevel: (process.env.TEST_LOG_LEVEL ?? 'SILENT') as 'SILENT' });
-  const ports: AppPorts = { store: db.store(), publisher, clock, config, logger };
+  const ports: AppPorts = { store: db.store({ clock }), publisher, clock, config, logger };
   const handlers = buildHandlers(ports);
 
   const routes = compileRoutes(HTTP_ROUTES);
@@ -105,7 +113,9 @@ export async function testApp(env: Record<string, string> = {}) {
       jwt,
     );
     const res = await handlers.http[match.route.group](event, lambdaContext(match.route.group));
-    return { status: res.statusCode ?? 200, body: res.body ? JSON.parse(res.body) : undefined } as { status: number; body: any };
+    // A route that answered CSV (Accept: text/csv) gives its text; every other answer is JSON.
+    const text = String(res.headers?.['content-type'] ?? '').startsWith('text/');
+    return { status: res.statusCode ?? 200, body: res.body ? (text ? res.body : JSON.parse(res.body)) : undefined } as { status: number; body: any };
   }
 
   /** Delivers queued events (and what they cause) until nothing is left. */
@@ -121,7 +131,8 @@ export async function testApp(env: Record<string, string> = {}) {
           const res = await handlers.matcher({ Records: records }, lambdaContext('matcher'));
           if (res.batchItemFailures.length > 0) throw new Error(`matcher failed ${res.batchItemFailures.length} record(s)`);
         } else {
-          for (const e of mine) await handlers.notifier(eventBridgeEvent(e), lambdaContext('notifier'));
+          const consumer = route.consumer === 'matcher' ? handlers.notifier : handlers[route.consumer];
+          for (const e of mine) await consumer(eventBridgeEvent(e), lambdaContext(route.consumer));
         }
       }
     }
@@ -129,6 +140,8 @@ export async function testApp(env: Record<string, string> = {}) {
 
   return {
     ...db,
+    /** Another store on the app's table, stamping the app's clock (e.g. a second matcher). */
+    store: () => db.store({ clock }),
     ports,
     handlers,
     publisher,

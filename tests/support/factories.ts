@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import type { Match, MatchStatus, Need, Notification, Offering, Provider, ScoreBreakdown, Sme } from '#domain/model.ts';
+import type { ProvinceCode } from '#domain/regions.ts';
+import { makeUscc } from '#domain/uscc.ts';
 import { makeEvent, type AppEvent } from '#events/contracts.ts';
 
 /** 2026-03-02, a Monday morning in Chengdu (UTC). */
@@ -18,6 +20,13 @@ export const BASE_TIME = '2026-03-02T01:00:00.000Z';
 
 export const testId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 export const testSub = () => `sub-${randomBytes(8).toString('hex')}`;
+
+/**
+ * A valid USCC of `province`, different at every call in this process (one
+ * profile per USCC on the platform): a random base per process, then a counter.
+ */
+let usccSerial = randomBytes(4).readUInt32BE(0) % 90_000_000;
+export const testUscc = (province: ProvinceCode = 'CN-SC') => makeUscc(province, usccSerial++ % 100_000_000);
 
 export function minutesAfter(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
@@ -85,7 +94,9 @@ export function makeSme(over: Partial<Sme> = {}): Sme {
     id: testId('sme'),
     ownerSub: testSub(),
     name: '成都精密机械有限公司 Chengdu Precision Machinery Co.',
+    uscc: testUscc(over.region?.province ?? 'CN-SC'),
     sizeClass: 'SMALL',
+    // A record as stored before declared and verified tiers were apart; needOf copies it as the profile's tier.
     tier: 'SPECIALIZED',
     industry: 'machinery',
     region: { province: 'CN-SC', city: '成都' },
@@ -125,7 +136,7 @@ export function needOf(sme: Sme, over: Partial<Need> = {}): Need {
   return makeNeed({
     smeId: sme.id,
     ownerSub: sme.ownerSub,
-    sme: { sizeClass: sme.sizeClass, tier: sme.tier, region: sme.region, weakFoundation: sme.weakFoundation },
+    sme: { sizeClass: sme.sizeClass, tier: sme.tier ?? 'NONE', region: sme.region, weakFoundation: sme.weakFoundation },
     ...over,
   });
 }
@@ -201,11 +212,12 @@ export function makeNotification(over: Partial<Notification> = {}): Notification
     id: testId('note'),
     recipientSub: testSub(),
     type: 'MATCH_APPROVED',
+    params: { serviceType: 'energy-audit', to: 'sme' },
     matchId: testId('match'),
     at: BASE_TIME,
     read: false,
     ...over,
-  };
+  } as Notification;
 }
 
 // ---------------------------------------------------------------- events (ids fixed by aggregate, version, type)
@@ -246,7 +258,9 @@ type MatchEventType =
   | 'MatchConfirmed'
   | 'MatchCompleted'
   | 'MatchExpired'
-  | 'MatchCancelled';
+  | 'MatchCancelled'
+  | 'MatchDelivered'
+  | 'MatchDisputed';
 
 /** The event of `match`'s current state (its version and updatedAt). */
 export function matchEvent<T extends MatchEventType>(detailType: T, match: Match, reason?: string): AppEvent<T> {

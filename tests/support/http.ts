@@ -13,6 +13,11 @@ import type { Role } from '#functions/ports.ts';
 import { HTTP_ROUTES } from '#functions/http/routes.ts';
 import { compileRoutes, matchRoute, routeKey } from '#local/aws-shapes.ts';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
+import { PROVINCE_CODES, type ProvinceCode } from '#domain/regions.ts';
+import { testUscc } from './factories.ts';
+import { TEST_QUOTAS } from './app.ts';
+
+const isProvinceCode = (p: string | undefined): p is ProvinceCode => (PROVINCE_CODES as readonly string[]).includes(p ?? '');
 
 export type { Role };
 
@@ -70,6 +75,7 @@ async function launch(dataDir: string, roundDelayMs: number): Promise<Runtime> {
     // The timers are off: what a test sees is what its requests caused (the start-up relay and rebalance still run).
     intervals: { relay: 0, rebalance: 0, expiry: 0 },
     bus: { backoffMs: () => 50 },
+    env: { ...TEST_QUOTAS },
   });
 }
 
@@ -157,6 +163,7 @@ export const CODE_OF: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  429: 'QUOTA_EXCEEDED',
 };
 
 // ------------------------------------------------------------------ routes
@@ -191,9 +198,20 @@ export const providerBody = (over: Record<string, unknown> = {}) => ({
   kind: 'GREEN_AUDIT_FIRM',
   regions: ['CN-SC'],
   languages: ['zh-CN'],
-  certifications: ['CMA'],
+  certifications: [{ type: 'CMA', number: '211912345678', issuer: '四川省市场监督管理局', validUntil: dateIn(730) }],
   ...over,
 });
+
+/**
+ * An operator approves a new (PENDING) provider, so its offerings are matched
+ * (api.md "Verified facts: providers"). Answers the approved provider.
+ */
+export async function approveProvider(env: HttpEnv, providerId: string): Promise<any> {
+  const operator = await env.token('operator');
+  const res = await env.api('POST', `/v1/providers/${providerId}/approve`, { token: operator.token });
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
 
 export const offeringBody = (over: Record<string, unknown> = {}) => ({
   serviceType: 'energy-audit',
@@ -207,14 +225,19 @@ export const offeringBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-export const smeBody = (over: Record<string, unknown> = {}) => ({
-  name: '成都精密阀门有限公司 Chengdu Valve Co.',
-  sizeClass: 'SMALL',
-  tier: 'INNOVATIVE',
-  industry: 'valves',
-  region: { province: 'CN-SC', city: '成都' },
-  ...over,
-});
+/** A valid SME body; its USCC is new at every call and issued in the body's province. */
+export const smeBody = (over: Record<string, unknown> = {}) => {
+  const province = (over.region as { province?: string } | undefined)?.province;
+  return {
+    name: '成都精密阀门有限公司 Chengdu Valve Co.',
+    uscc: testUscc(isProvinceCode(province) ? province : 'CN-SC'),
+    sizeClass: 'SMALL',
+    tier: 'INNOVATIVE',
+    industry: 'valves',
+    region: { province: 'CN-SC', city: '成都' },
+    ...over,
+  };
+};
 
 export const needBody = (over: Record<string, unknown> = {}) => ({
   serviceType: 'energy-audit',
@@ -248,6 +271,7 @@ export async function makeParty(env: HttpEnv, serviceType: string, kind: string,
   const smeOwner = await env.token('sme');
   const p = await env.api('POST', '/v1/providers', { token: providerOwner.token, body: providerBody({ kind }) });
   expect(p.status, p.text).toBe(201);
+  await approveProvider(env, p.body.id);
   const o = await env.api('POST', `/v1/providers/${p.body.id}/offerings`, {
     token: providerOwner.token,
     body: offeringBody({ serviceType, capacityPerMonth: over.capacityPerMonth ?? 20 }),

@@ -12,9 +12,9 @@ import { RELEASING_STATUSES } from '#domain/lifecycle.ts';
 import type { Match, MatchStatus, Need, Offering, Provider, Sme } from '#domain/model.ts';
 import type { AppEvent } from '#events/contracts.ts';
 import type { AppHandlers } from '#functions/app.ts';
-import type { Store } from '#functions/store/store.ts';
+import { entityOf, type Changes, type Store } from '#functions/store/store.ts';
 import { lambdaContext, marketRecord } from './app.ts';
-import { makeNeed, makeOffering, makeProvider, makeSme } from './factories.ts';
+import { makeNeed, makeOffering, makeProvider, makeSme, testUscc } from './factories.ts';
 
 /** An id the API's path validation accepts (`nd_...`, `of_...`). */
 export const apiId = (prefix: 'pr' | 'of' | 'sm' | 'nd') => `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -23,7 +23,7 @@ export const apiId = (prefix: 'pr' | 'of' | 'sm' | 'nd') => `${prefix}_${randomB
 export async function seedOffering(store: Store, over: Partial<Offering> = {}, providerOver: Partial<Provider> = {}): Promise<Offering> {
   const provider = makeProvider({ id: apiId('pr'), ...providerOver });
   const offering = makeOffering({ id: apiId('of'), providerId: provider.id, ownerSub: provider.ownerSub, ...over });
-  await Promise.all([store.create('provider', provider), store.create('offering', offering)]);
+  await Promise.all([store.insert('provider', provider), store.insert('offering', offering)]);
   return offering;
 }
 
@@ -34,10 +34,11 @@ export async function seedNeed(store: Store, over: Partial<Need> = {}, smeOver: 
     id: apiId('nd'),
     smeId: sme.id,
     ownerSub: sme.ownerSub,
-    sme: { sizeClass: sme.sizeClass, tier: sme.tier, region: sme.region, weakFoundation: sme.weakFoundation },
+    // The test's `tier` stands for the verified tier the need's profile carries.
+    sme: { sizeClass: sme.sizeClass, tier: sme.tier ?? 'NONE', region: sme.region, weakFoundation: sme.weakFoundation },
     ...over,
   });
-  await Promise.all([store.create('sme', sme), store.create('need', need)]);
+  await Promise.all([store.insert('sme', sme), store.insert('need', need)]);
   return need;
 }
 
@@ -146,27 +147,26 @@ export async function marketViolations(
 /**
  * Writes a match's new status as its authoritative write does, and nothing
  * else: the state a crash leaves right after that write, before its
- * follow-ups (release, reopen, exclude) ran. Returns the new match.
+ * follow-ups (release, reopen, exclude) ran. Returns the new match. `at` is
+ * the history entry's time; the store stamps updatedAt with its own clock.
  */
 export async function writeMatchStatusOnly(store: Store, matchId: string, status: MatchStatus, at: string): Promise<Match> {
   const cur = await store.get('match', matchId, true);
   if (!cur) throw new Error(`no match ${matchId}`);
-  const { pendingEvents: _p, ...m } = cur;
-  const next: Match = { ...m, status, version: m.version + 1, updatedAt: at, history: [...m.history, { status, at, by: 'system' }] };
-  if (status !== 'PROPOSED' && status !== 'APPROVED') delete next.expiresAt;
-  await store.save('match', cur, next);
-  return next;
+  const closed = status !== 'PROPOSED' && status !== 'APPROVED';
+  const next = await store.update('match', cur, {
+    status,
+    history: [...cur.history, { status, at, by: 'system' }],
+    ...(closed ? { expiresAt: undefined } : {}),
+  });
+  return entityOf(next);
 }
 
 /** Writes a need's new fields alone (no follow-up), e.g. ended before its open match was cancelled. */
-export async function writeNeedOnly(store: Store, needId: string, patch: Partial<Need>, at: string): Promise<Need> {
+export async function writeNeedOnly(store: Store, needId: string, patch: Changes<Need>): Promise<Need> {
   const cur = await store.get('need', needId, true);
   if (!cur) throw new Error(`no need ${needId}`);
-  const { pendingEvents: _p, ...n } = cur;
-  const next: Need = { ...n, ...patch, version: n.version + 1, updatedAt: at };
-  for (const k of Object.keys(patch) as (keyof Need)[]) if (patch[k] === undefined) delete next[k];
-  await store.save('need', cur, next);
-  return next;
+  return entityOf(await store.update('need', cur, patch));
 }
 
 /** A store whose every call first waits a pseudo-random 0..maxMs (seeded), to vary how concurrent runs interleave. */
@@ -200,9 +200,12 @@ type Call = (method: string, path: string, opts?: { as?: Caller; body?: unknown 
 export async function postOffering(call: Call, as: Caller, over: Record<string, unknown> = {}): Promise<{ id: string; providerId: string }> {
   const p = await call('POST', '/v1/providers', {
     as,
-    body: { name: 'Sichuan Green Audit', kind: 'GREEN_AUDIT_FIRM', regions: ['CN-SC'], languages: ['zh-CN'], certifications: ['CMA'] },
+    body: { name: 'Sichuan Green Audit', kind: 'GREEN_AUDIT_FIRM', regions: ['CN-SC'], languages: ['zh-CN'], certifications: [] },
   });
   if (p.status !== 201) throw new Error(`provider: ${p.status} ${JSON.stringify(p.body)}`);
+  // A new provider is PENDING: an operator approves it so its offering is matched.
+  const ok = await call('POST', `/v1/providers/${p.body.id}/approve`, { as: { role: 'operator', sub: 'operator-approver' } });
+  if (ok.status !== 200) throw new Error(`approve: ${ok.status} ${JSON.stringify(ok.body)}`);
   const o = await call('POST', `/v1/providers/${p.body.id}/offerings`, {
     as,
     body: {
@@ -230,7 +233,7 @@ export async function postNeed(
 ): Promise<string> {
   const s = await call('POST', '/v1/smes', {
     as,
-    body: { name: 'Chengdu Valve Co.', sizeClass: 'SMALL', tier: 'INNOVATIVE', industry: 'valves', region: { province: 'CN-SC', city: 'Chengdu' }, ...sme },
+    body: { name: 'Chengdu Valve Co.', uscc: testUscc('CN-SC'), sizeClass: 'SMALL', tier: 'INNOVATIVE', industry: 'valves', region: { province: 'CN-SC', city: 'Chengdu' }, ...sme },
   });
   if (s.status !== 201) throw new Error(`sme: ${s.status} ${JSON.stringify(s.body)}`);
   const n = await call('POST', `/v1/smes/${s.body.id}/needs`, {

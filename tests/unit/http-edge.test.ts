@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Conflict, NotFound } from '#domain/errors.ts';
 import { buildHandlers } from '#functions/app.ts';
-import { loadConfig } from '#functions/config.ts';
+import { loadConfig, requireSetting } from '#functions/config.ts';
 import { errorResponse } from '#functions/http/errors.ts';
 import { callerFromClaims, parseGroups } from '#functions/http/identity.ts';
 import { Store } from '#functions/store/store.ts';
@@ -17,6 +17,9 @@ describe('identity from authorizer claims', () => {
     ['[sme]', ['sme']],
     ['[sme provider]', ['sme', 'provider']],
     ['["operator"]', ['operator']],
+    ['[x,operator]', ['x,operator']],
+    ['[x,operator sme]', ['x,operator', 'sme']],
+    ['["x,operator"]', ['x,operator']],
     ['provider', ['provider']],
     ['', []],
     [undefined, []],
@@ -26,6 +29,11 @@ describe('identity from authorizer claims', () => {
 
   it('lets the most capable known group act and ignores unknown ones', () => {
     expect(callerFromClaims({ sub: 'u1', 'cognito:groups': '[admins sme operator]' })).toEqual({ sub: 'u1', role: 'operator' });
+  });
+
+  it('takes a comma as part of a group name, so a group named "x,operator" grants nothing', () => {
+    expect(() => callerFromClaims({ sub: 'u1', 'cognito:groups': '[x,operator]' })).toThrow(/no platform group/);
+    expect(callerFromClaims({ sub: 'u1', 'cognito:groups': '[x,operator sme]' })).toEqual({ sub: 'u1', role: 'sme' });
   });
 
   it('refuses a token without sub or without a platform group as unauthenticated', () => {
@@ -91,12 +99,29 @@ describe('configuration', () => {
     expect(() => loadConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'x'.repeat(16), MATCH_TTL_HOURS: 'soon' })).toThrow(/MATCH_TTL_HOURS/);
   });
 
+  it('has no default for a setting that differs per deployment: a publisher without EVENT_BUS_NAME fails at start', () => {
+    const config = loadConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'x'.repeat(16) });
+    expect(config.EVENT_BUS_NAME).toBeUndefined();
+    expect(() => requireSetting(config, 'EVENT_BUS_NAME')).toThrow(/EVENT_BUS_NAME is required/);
+    expect(requireSetting(loadConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'x'.repeat(16), EVENT_BUS_NAME: 'b' }), 'EVENT_BUS_NAME')).toBe('b');
+  });
+
   it('applies the documented defaults', () => {
     expect(loadConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'x'.repeat(16) })).toMatchObject({
       ROUND_DELAY_MS: 1000,
       MATCH_TTL_HOURS: 72,
       REBALANCE_AFTER_MINUTES: 60,
       IDEMPOTENCY_TTL_HOURS: 24,
+      QUOTA_OPEN_NEEDS_PER_SME: 20,
+      QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: 3,
+      QUOTA_PROVIDERS_PER_OWNER: 5,
+      QUOTA_OFFERINGS_PER_PROVIDER: 50,
     });
+  });
+
+  it('refuses a quota that is not a positive whole number at start', () => {
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      expect(() => loadConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'x'.repeat(16), QUOTA_OPEN_NEEDS_PER_SME: bad })).toThrow(/QUOTA_OPEN_NEEDS_PER_SME/);
+    }
   });
 });

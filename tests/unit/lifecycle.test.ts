@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Conflict } from '#domain/errors.ts';
 import {
+  CONTACT_VISIBLE_STATUSES,
+  DELIVERY_STATUSES,
   EXCLUDING_STATUSES,
+  LIVE_MATCH_STATUSES,
   OPEN_MATCH_STATUSES,
   RELEASING_STATUSES,
   applyMatchCommand,
@@ -29,6 +32,7 @@ const NEED_TRANSITIONS: NeedTransition[] = ['propose', 'reopen', 'confirm', 'ful
 const LEGAL_NEED: [NeedStatus, NeedTransition, NeedStatus][] = [
   ['WAITING', 'propose', 'PROPOSED'],
   ['PROPOSED', 'reopen', 'WAITING'],
+  ['MATCHED', 'reopen', 'WAITING'],
   ['PROPOSED', 'confirm', 'MATCHED'],
   ['MATCHED', 'fulfil', 'FULFILLED'],
   ['WAITING', 'withdraw', 'WITHDRAWN'],
@@ -66,7 +70,19 @@ describe('need lifecycle', () => {
 });
 
 // ---------------------------------------------------------------- matches
-const MATCH_COMMANDS: MatchCommand[] = ['approve', 'reject', 'accept', 'decline', 'complete', 'expire', 'cancel'];
+const MATCH_COMMANDS: MatchCommand[] = [
+  'approve',
+  'reject',
+  'accept',
+  'decline',
+  'deliver',
+  'confirm',
+  'dispute',
+  'resolveCompleted',
+  'resolveCancelled',
+  'expire',
+  'cancel',
+];
 const ACTORS: Actor[] = ['operator', 'sme', 'provider', 'system'];
 /** [smeAccepted, providerAccepted] */
 const FLAGS: [boolean, boolean][] = [
@@ -98,7 +114,12 @@ const LEGAL_MATCH: LegalMove[] = [
   { from: 'APPROVED', cmd: 'accept', by: 'provider', flags: [true, false], to: 'CONFIRMED', flagsAfter: [true, true], entry: 'CONFIRMED' },
   { from: 'APPROVED', cmd: 'decline', by: 'sme', to: 'DECLINED', entry: 'DECLINED' },
   { from: 'APPROVED', cmd: 'decline', by: 'provider', to: 'DECLINED', entry: 'DECLINED' },
-  { from: 'CONFIRMED', cmd: 'complete', by: 'provider', to: 'COMPLETED', entry: 'COMPLETED' },
+  { from: 'CONFIRMED', cmd: 'deliver', by: 'provider', to: 'DELIVERED', entry: 'DELIVERED' },
+  { from: 'DELIVERED', cmd: 'confirm', by: 'sme', to: 'COMPLETED', entry: 'COMPLETED' },
+  { from: 'DELIVERED', cmd: 'confirm', by: 'system', to: 'COMPLETED', entry: 'COMPLETED' },
+  { from: 'DELIVERED', cmd: 'dispute', by: 'sme', to: 'DISPUTED', entry: 'DISPUTED' },
+  { from: 'DISPUTED', cmd: 'resolveCompleted', by: 'operator', to: 'COMPLETED', entry: 'COMPLETED' },
+  { from: 'DISPUTED', cmd: 'resolveCancelled', by: 'operator', to: 'CANCELLED', entry: 'CANCELLED' },
   { from: 'PROPOSED', cmd: 'expire', by: 'system', to: 'EXPIRED', entry: 'EXPIRED' },
   { from: 'APPROVED', cmd: 'expire', by: 'system', to: 'EXPIRED', entry: 'EXPIRED' },
   { from: 'PROPOSED', cmd: 'cancel', by: 'system', to: 'CANCELLED', entry: 'CANCELLED' },
@@ -185,5 +206,19 @@ describe('match status groups', () => {
     );
     expect([...OPEN_MATCH_STATUSES].sort()).toEqual([...expirable].sort());
     expect([...OPEN_MATCH_STATUSES].sort()).toEqual(['APPROVED', 'PROPOSED']);
+  });
+  it('runs delivery timers exactly in the statuses from which deliver or the automatic confirm is legal', () => {
+    const timed = MATCH_STATUSES.filter((status) =>
+      LEGAL_MATCH.some((m) => m.from === status && (m.cmd === 'deliver' || (m.cmd === 'confirm' && m.by === 'system'))),
+    );
+    expect([...DELIVERY_STATUSES].sort()).toEqual([...timed].sort());
+  });
+  it('shows contacts from CONFIRMED on and never before both parties committed', () => {
+    expect([...CONTACT_VISIBLE_STATUSES].sort()).toEqual(['COMPLETED', 'CONFIRMED', 'DELIVERED', 'DISPUTED']);
+    for (const s of OPEN_MATCH_STATUSES) expect(CONTACT_VISIBLE_STATUSES).not.toContain(s);
+  });
+  it('counts as live every status from which some command still moves the match', () => {
+    const movable = MATCH_STATUSES.filter((status) => LEGAL_MATCH.some((m) => m.from === status));
+    expect([...LIVE_MATCH_STATUSES].sort()).toEqual([...movable].sort());
   });
 });

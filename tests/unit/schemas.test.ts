@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeUscc, organisationCheckCharacter, usccCheckCharacter } from '#domain/uscc.ts';
 import {
   CreateNeedBody,
   CreateOfferingBody,
@@ -58,8 +59,9 @@ const provider: Body = {
   kind: 'IP_PROTECTION_CENTRE',
   regions: ['CN-SC', 'CN-CQ'],
   languages: ['zh-CN', 'en'],
-  certifications: ['ISO 9001'],
+  certifications: [{ type: 'CNIPA_DESIGNATION', number: '国知发保字〔2022〕15号', issuer: 'CNIPA', validUntil: '2027-12-31' }],
 };
+const cert = (over: Record<string, unknown> = {}) => ({ type: 'CMA', number: '211912345678', validUntil: '2027-12-31', ...over });
 
 describe('CreateProviderBody', () => {
   table(
@@ -86,8 +88,13 @@ describe('CreateProviderBody', () => {
       ['no languages', with_(provider, { languages: [] }), 'languages'],
       ['a non-canonical language', with_(provider, { languages: ['zh-cn'] }), 'languages.0'],
       ['a repeated language', with_(provider, { languages: ['en', 'en'] }), 'languages'],
-      ['an empty certification', with_(provider, { certifications: [''] }), 'certifications.0'],
-      ['a repeated certification', with_(provider, { certifications: ['ISO 9001', 'ISO 9001'] }), 'certifications'],
+      ['a certification as free text (the old form)', with_(provider, { certifications: ['ISO 9001'] }), 'certifications.0'],
+      ['an unknown certification type', with_(provider, { certifications: [cert({ type: 'ISO9001' })] }), 'certifications.0.type'],
+      ['a certification without a number', with_(provider, { certifications: [cert({ number: '' })] }), 'certifications.0.number'],
+      ['a certification without validUntil', with_(provider, { certifications: [{ type: 'CMA', number: '1' }] }), 'certifications.0.validUntil'],
+      ['a certification valid until a non-date', with_(provider, { certifications: [cert({ validUntil: '2027-02-30' })] }), 'certifications.0.validUntil'],
+      ['a repeated certificate (type and number)', with_(provider, { certifications: [cert(), cert({ issuer: 'another' })] }), 'certifications'],
+      ['a USCC with a wrong check character', with_(provider, { uscc: '91510100MA6CGKQJ40' }), 'uscc'],
       ['an empty description', with_(provider, { description: '' }), 'description'],
       ['an ownerSub', with_(provider, { ownerSub: 'someone-else' }), 'ownerSub'],
       ['a rating', with_(provider, { rating: 5 }), 'rating'],
@@ -207,8 +214,13 @@ describe('PatchOfferingBody', () => {
 });
 
 // ---------------------------------------------------------------- SMEs
+/** A valid USCC issued in Sichuan (division 510000). */
+const SC_USCC = makeUscc('CN-SC', 20_240_001);
+const NATIONAL_17 = `91100000${'12345678'}${organisationCheckCharacter('12345678')}`;
+const NATIONAL_USCC = NATIONAL_17 + usccCheckCharacter(NATIONAL_17);
 const sme: Body = {
   name: 'Chengdu Precision Parts Co.',
+  uscc: SC_USCC,
   sizeClass: 'MICRO',
   tier: 'INNOVATIVE',
   industry: 'machinery',
@@ -221,7 +233,8 @@ describe('CreateSmeBody', () => {
     CreateSmeBody,
     [
       ['a complete body', sme],
-      ['no city', with_(sme, { region: { province: 'CN-XJ' } })],
+      ['no city', with_(sme, { region: { province: 'CN-SC' } })],
+      ['a USCC registered at national level (division 100000), in any province', with_(sme, { uscc: NATIONAL_USCC, region: { province: 'CN-XJ' } })],
       ['no weakFoundation flag', without(sme, 'weakFoundation')],
       ...(['MEDIUM', 'SMALL', 'MICRO'] as const).map((s): [string, unknown] => [`size class ${s}`, with_(sme, { sizeClass: s })]),
       ...(['NONE', 'INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'] as const).map((t): [string, unknown] => [
@@ -233,6 +246,10 @@ describe('CreateSmeBody', () => {
       ['an unknown size class', with_(sme, { sizeClass: 'LARGE' }), 'sizeClass'],
       ['a lower-case size class', with_(sme, { sizeClass: 'micro' }), 'sizeClass'],
       ['an unknown tier', with_(sme, { tier: 'GIANT' }), 'tier'],
+      ['a missing uscc', without(sme, 'uscc'), 'uscc'],
+      ['a USCC with a wrong check character', with_(sme, { uscc: SC_USCC.slice(0, 17) + (SC_USCC[17] === '0' ? '1' : '0') }), 'uscc'],
+      ['a USCC in lower case', with_(sme, { uscc: makeUscc('CN-SC', 1).slice(0, 17) + 'x' }), 'uscc'],
+      ['a USCC issued in another province than region.province', with_(sme, { uscc: makeUscc('CN-GD', 20_240_001) }), 'uscc'],
       ['a missing tier', without(sme, 'tier'), 'tier'],
       ['an unknown province', with_(sme, { region: { province: 'CN-XX' } }), 'region.province'],
       ['a province code without prefix', with_(sme, { region: { province: 'SC' } }), 'region.province'],
@@ -359,7 +376,7 @@ describe('FeedbackBody', () => {
 describe('free text', () => {
   it('refuses control characters but keeps newlines and tabs', async () => {
     const { CreateSmeBody } = await import('#domain/model.ts');
-    const base = { name: 'Firm', sizeClass: 'SMALL', tier: 'NONE', industry: 'tools', region: { province: 'CN-SC' } };
+    const base = { name: 'Firm', uscc: makeUscc('CN-SC', 7), sizeClass: 'SMALL', tier: 'NONE', industry: 'tools', region: { province: 'CN-SC' } };
     expect(CreateSmeBody.safeParse({ ...base, name: 'A\u0000B' }).success).toBe(false);
     expect(CreateSmeBody.safeParse({ ...base, industry: 'x\u001b[31m' }).success).toBe(false);
     expect(CreateSmeBody.safeParse({ ...base, name: 'Line one\nLine\ttwo' }).success).toBe(true);

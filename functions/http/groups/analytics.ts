@@ -1,6 +1,7 @@
 /** Handlers of the `analytics` Lambda: operators watch demand against capacity. */
 import type { HttpHandler, TablePorts } from '#functions/ports.ts';
 import { marketReport } from '#functions/usecases/analytics.ts';
+import { kpis } from '#functions/usecases/kpis.ts';
 import { httpGroup } from '../api.ts';
 
 export function analyticsHttp(ports: TablePorts): HttpHandler {
@@ -8,6 +9,7 @@ export function analyticsHttp(ports: TablePorts): HttpHandler {
     'analytics',
     {
       marketAnalytics: async ({ query }) => marketReport(ports, query.period, query.serviceType),
+      kpis: async ({ query }) => kpis(ports, query.period, query.province),
     },
     ports.logger,
   );

@@ -1,4 +1,5 @@
 /** Handlers of the `inbox` Lambda: any signed-in caller's notifications. */
+import { pickLanguage } from '#domain/language.ts';
 import type { HttpHandler, TablePorts } from '#functions/ports.ts';
 import { listInbox, markRead } from '#functions/usecases/inbox.ts';
 import { httpGroup, pageOf } from '../api.ts';
@@ -8,7 +9,11 @@ export function inboxHttp(ports: TablePorts): HttpHandler {
   return httpGroup(
     'inbox',
     {
-      listInbox: async ({ caller, query }) => pageView(await listInbox(ports, caller, pageOf(query)), notificationView),
+      listInbox: async ({ caller, query, headers }) =>
+        pageView(
+          await listInbox(ports, caller, pageOf(query), pickLanguage({ query: query.lang, acceptLanguage: headers.acceptLanguage })),
+          notificationView,
+        ),
       markNotificationRead: async ({ caller, params }) => {
         await markRead(ports, caller, params.notificationId);
         return { id: params.notificationId, read: true };

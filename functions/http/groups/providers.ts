@@ -1,7 +1,8 @@
 /** Handlers of the `providers` Lambda: providers, their offerings, capacity and matches. */
 import type { AppPorts, HttpHandler } from '#functions/ports.ts';
 import { createOffering, getOffering, offeringCapacity, patchOffering } from '#functions/usecases/offerings.ts';
-import { createProvider, getProvider, listMatchesOfProvider, listOfferingsOfProvider, listProviders } from '#functions/usecases/providers.ts';
+import { createProvider, getProvider, listMatchesOfProvider, listOfferingsOfProvider, patchProvider } from '#functions/usecases/providers.ts';
+import { approveProvider, listProvidersBy, reinstateProvider, rejectProvider, suspendProvider } from '#functions/usecases/provider-standing.ts';
 import { httpGroup, pageOf } from '../api.ts';
 import { matchView, offeringView, pageView, providerView } from '../views.ts';
 
@@ -10,8 +11,13 @@ export function providersHttp(ports: AppPorts): HttpHandler {
     'providers',
     {
       createProvider: async ({ caller, body }) => providerView(await createProvider(ports, caller, body)),
-      listProviders: async ({ caller, query }) => pageView(await listProviders(ports, caller, pageOf(query)), providerView),
+      listProviders: async ({ caller, query }) => pageView(await listProvidersBy(ports, caller, query, pageOf(query)), providerView),
+      approveProvider: async ({ params }) => providerView(await approveProvider(ports, params.providerId)),
+      rejectProvider: async ({ params, body }) => providerView(await rejectProvider(ports, params.providerId, body.reason)),
+      suspendProvider: async ({ params, body }) => providerView(await suspendProvider(ports, params.providerId, body.reason)),
+      reinstateProvider: async ({ params }) => providerView(await reinstateProvider(ports, params.providerId)),
       getProvider: async ({ caller, params }) => providerView(await getProvider(ports, caller, params.providerId)),
+      patchProvider: async ({ caller, params, body }) => providerView(await patchProvider(ports, caller, params.providerId, body)),
       createOffering: async ({ caller, params, body }) => offeringView(await createOffering(ports, caller, params.providerId, body)),
       listOfferingsOfProvider: async ({ caller, params, query }) =>
         pageView(await listOfferingsOfProvider(ports, caller, params.providerId, pageOf(query)), offeringView),

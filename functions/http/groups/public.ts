@@ -1,6 +1,7 @@
-/** Handlers of the `public` Lambda: health, the catalog and the API description. Touches no table and no bus. */
+/** Handlers of the `public` Lambda: health, the catalog, the regions and the API description. Touches no table and no bus. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { catalogView } from '#domain/catalog.ts';
+import { regionsView } from '#domain/regions.ts';
 import type { HttpHandler } from '#functions/ports.ts';
 import { httpGroup } from '../api.ts';
 import { buildOpenApi } from '../openapi.ts';
@@ -13,6 +14,7 @@ export function publicHttp(logger: Logger): HttpHandler {
     {
       health: async () => ({ status: 'ok' }),
       getCatalog: async () => catalogView(),
+      getRegions: async () => regionsView(),
       getOpenApi: async () => (openApi ??= buildOpenApi()),
     },
     logger,

@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 import {
   period, serviceType
 } from '#domain/model.ts';
+import { KPI_CSV_COLUMNS, kpiCsvRows } from '#domain/kpis.ts';
+import { province } from '#domain/model.ts';
 import { route } from '../route-decl.ts';
 
 export const analyticsRoutes = {
@@ -11,5 +13,13 @@ export const analyticsRoutes = {
     summary: 'Demand against capacity per market and province',
     description: 'Operators. The period defaults to the current month.',
     query: z.strictObject({ period: z.optional(period), serviceType: z.optional(serviceType) }),
+  }),
+  kpis: route({
+    method: 'GET', path: '/v1/analytics/kpis', group: 'analytics', roles: ['operator'], status: 200, response: 'KpiReport',
+    summary: "The plan's KPIs of a month (and province)",
+    description:
+      'Operators. Served from counters the event consumers keep (one read, whatever the number of matches); the period defaults to the current month. With Accept: text/csv, one row per project and a total row.',
+    query: z.strictObject({ period: z.optional(period), province: z.optional(province) }),
+    csv: { columns: KPI_CSV_COLUMNS, rows: kpiCsvRows },
   }),
 };

@@ -1,7 +1,7 @@
 /** The routes of the `matches` Lambda (declared as described in ../route-decl.ts). */
 import * as z from 'zod/mini';
 import {
-  DeclineBody, FeedbackBody, matchStatus, RejectBody, serviceType
+  DeclineBody, DisputeBody, FeedbackBody, matchStatus, RejectBody, ResolveBody, serviceType
 } from '#domain/model.ts';
 import { PageQuery } from '../schemas.ts';
 import { MatchParams, route } from '../route-decl.ts';
@@ -21,7 +21,8 @@ export const matchesRoutes = {
   getMatch: route({
     method: 'GET', path: '/v1/matches/{matchId}', group: 'matches', roles: ['sme', 'provider', 'operator'], status: 200, response: 'Match',
     summary: 'Read a match',
-    description: 'The SME and the provider of the match, and operators; anyone else gets 404.',
+    description:
+      "The SME and the provider of the match, and operators; anyone else gets 404. It carries its SME, provider, offering and need; each party sees the other's contact only from CONFIRMED on, operators always.",
     params: MatchParams,
   }),
   approveMatch: route({
@@ -52,11 +53,35 @@ export const matchesRoutes = {
     body: DeclineBody,
     example: { reason: 'the schedule no longer fits' },
   }),
-  completeMatch: route({
-    method: 'POST', path: '/v1/matches/{matchId}/complete', group: 'matches', roles: ['provider'], status: 200, response: 'Match',
-    summary: 'Complete a confirmed match',
-    description: 'The provider of the match. CONFIRMED -> COMPLETED; the need is fulfilled.',
+  deliverMatch: route({
+    method: 'POST', path: '/v1/matches/{matchId}/deliver', group: 'matches', roles: ['provider'], status: 200, response: 'Match',
+    summary: 'Say a confirmed match is delivered',
+    description:
+      'The provider of the match. CONFIRMED -> DELIVERED; the SME then confirms or disputes, and a delivery left alone completes after AUTO_CONFIRM_DAYS.',
     params: MatchParams,
+  }),
+  confirmDelivery: route({
+    method: 'POST', path: '/v1/matches/{matchId}/confirm', group: 'matches', roles: ['sme'], status: 200, response: 'Match',
+    summary: 'Confirm a delivery',
+    description: 'The SME of the match. DELIVERED -> COMPLETED; the need is fulfilled and the SME may rate the match.',
+    params: MatchParams,
+  }),
+  disputeDelivery: route({
+    method: 'POST', path: '/v1/matches/{matchId}/dispute', group: 'matches', roles: ['sme'], status: 200, response: 'Match',
+    summary: 'Dispute a delivery',
+    description: 'The SME of the match. DELIVERED -> DISPUTED, for an operator to resolve.',
+    params: MatchParams,
+    body: DisputeBody,
+    example: { reason: '审计报告缺少节能改造建议' },
+  }),
+  resolveDispute: route({
+    method: 'POST', path: '/v1/matches/{matchId}/resolve', group: 'matches', roles: ['operator'], status: 200, response: 'Match',
+    summary: 'Resolve a disputed match',
+    description:
+      'Operators. DISPUTED -> COMPLETED (the need is fulfilled) or CANCELLED (the capacity is released; the need waits again without that offering). The note joins the history.',
+    params: MatchParams,
+    body: ResolveBody,
+    example: { outcome: 'COMPLETED', note: 'the provider sent the missing section; the SME agreed by phone' },
   }),
   giveFeedback: route({
     method: 'POST', path: '/v1/matches/{matchId}/feedback', group: 'matches', roles: ['sme'], status: 200, response: 'Match',

@@ -35,6 +35,8 @@ export async function crashPoint(killPattern: string, opts: { offeringCapacity?:
   const providerToken = (await ok(url, 'POST', '/local/tokens', undefined, { role: 'provider', sub: 'crash-point-provider' }, 201)).token as string;
   if (opts.offeringCapacity !== undefined) {
     const p = await ok(url, 'POST', '/v1/providers', providerToken, providerBody(), 201);
+    const operatorToken = (await ok(url, 'POST', '/local/tokens', undefined, { role: 'operator', sub: 'crash-point-operator' }, 201)).token as string;
+    await ok(url, 'POST', `/v1/providers/${p.id}/approve`, operatorToken, undefined, 200);
     await ok(url, 'POST', `/v1/providers/${p.id}/offerings`, providerToken, offeringBody({ capacityPerMonth: opts.offeringCapacity }), 201);
   }
   const smeId = (await ok(url, 'POST', '/v1/smes', smeToken, smeBody(), 201)).id as string;

@@ -39,7 +39,8 @@ export async function startChild(dataDir: string, env: Record<string, string> = 
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
   const proc = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'local/main.ts'], {
     cwd: ROOT,
-    env: { ...base, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '0', ROUND_DELAY_MS: '50', LOG_LEVEL: 'WARN', ...env },
+    // The crash bursts post dozens of needs for one SME in one market: the open-need quotas are raised out of their way.
+    env: { ...base, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '0', ROUND_DELAY_MS: '50', LOG_LEVEL: 'WARN', QUOTA_OPEN_NEEDS_PER_SME: '1000', QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -149,6 +150,9 @@ export async function crashScenario(opts: { kills: number; needsPerBurst: number
 
     const pA = await ok(child.url, 'POST', '/v1/providers', provA, providerBody(), 201);
     const pB = await ok(child.url, 'POST', '/v1/providers', provB, { ...providerBody(), kind: 'INDUSTRIAL_DESIGN_CENTRE', name: 'Design Centre' }, 201);
+    // New providers are PENDING until an operator approves them.
+    const operator = await token('operator', 'crash-operator');
+    for (const p of [pA, pB]) await ok(child.url, 'POST', `/v1/providers/${p.id}/approve`, operator, undefined, 200);
     const offerings: { id: string; capacityPerMonth: number; market: string; provider: string; token: string }[] = [];
     for (const [cap, market, p, t] of [
       [3, MARKET_A, pA.id, provA],

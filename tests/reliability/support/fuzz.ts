@@ -21,9 +21,11 @@ import { expect } from 'vitest';
 import { PROVIDER_KINDS, SERVICE_TYPE_IDS } from '#domain/catalog.ts';
 import { MATCH_STATUSES, SIZE_CLASSES, TIERS } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
+import { makeUscc } from '#domain/uscc.ts';
 import { HTTP_ROUTES, type HttpRoute } from '#functions/http/routes.ts';
 import type { Role } from '#functions/ports.ts';
 import { actor, testApp, type Actor, type CallOptions } from '#tests/support/app.ts';
+import { testUscc } from '#tests/support/factories.ts';
 import { CODE_OF } from '#tests/support/http.ts';
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
@@ -35,13 +37,16 @@ export const CODE_OF_STATUS: Record<number, string> = {
   431: 'PAYLOAD_TOO_LARGE',
 };
 
+/** Codes a status may carry besides its own: a second registration of a USCC is a 409 DUPLICATE (api.md v2). */
+const OTHER_CODES_OF_STATUS: Record<number, string[]> = { 409: ['DUPLICATE'] };
+
 /** Every 4xx: `{ error: { code, message, details: [{ path, message }] } }` with the code of its status. */
 export function expectContractError(status: number, body: unknown, context: string): void {
   const where = `${context} -> ${status} ${JSON.stringify(body)?.slice(0, 400)}`;
   expect(body, where).toBeTypeOf('object');
   const err = (body as { error?: unknown })?.error as { code?: unknown; message?: unknown; details?: unknown } | undefined;
   expect(err, where).toBeTypeOf('object');
-  expect(err!.code, where).toBe(CODE_OF_STATUS[status] ?? `a code for ${status}`);
+  expect([CODE_OF_STATUS[status] ?? `a code for ${status}`, ...(OTHER_CODES_OF_STATUS[status] ?? [])], where).toContain(err!.code);
   expect(typeof err!.message === 'string' && err!.message.length > 0, where).toBe(true);
   expect(Array.isArray(err!.details), where).toBe(true);
   for (const d of err!.details as unknown[]) {
@@ -99,7 +104,7 @@ export const providerBody = () => ({
   kind: 'GREEN_AUDIT_FIRM',
   regions: ['CN-SC', 'CN-CQ'],
   languages: ['zh-CN', 'en'],
-  certifications: ['CMA'],
+  certifications: [{ type: 'CMA', number: '211912345678', validUntil: '2028-12-31' }],
 });
 export const offeringBody = (over: Record<string, unknown> = {}) => ({
   serviceType: 'energy-audit',
@@ -114,6 +119,8 @@ export const offeringBody = (over: Record<string, unknown> = {}) => ({
 });
 export const smeBody = () => ({
   name: 'Chengdu Valve Co. 成都阀门',
+  // New at every call: one profile per USCC on the platform.
+  uscc: testUscc('CN-SC'),
   sizeClass: 'SMALL',
   tier: 'INNOVATIVE',
   industry: 'valves',
@@ -138,7 +145,7 @@ export interface Fixture {
   sme2: Actor;
   op: Actor;
   /** Ids of every kind, the caller's own first. */
-  ids: Record<'providerId' | 'offeringId' | 'smeId' | 'needId' | 'matchId' | 'notificationId', string[]>;
+  ids: Record<'providerId' | 'offeringId' | 'smeId' | 'needId' | 'matchId' | 'notificationId' | 'importId' | 'programmeId', string[]>;
   cursors: string[];
 }
 
@@ -157,6 +164,9 @@ export async function fuzzFixture(): Promise<Fixture> {
   const [prov, prov2, sme, sme2, op] = [actor('provider'), actor('provider'), actor('sme'), actor('sme'), actor('operator')];
   const p1 = await ok(app, 'POST', '/v1/providers', { as: prov, body: providerBody() }, 201);
   const p2 = await ok(app, 'POST', '/v1/providers', { as: prov2, body: providerBody() }, 201);
+  // New providers are PENDING: approved, so their offerings are matched.
+  await ok(app, 'POST', `/v1/providers/${p1.id}/approve`, { as: op });
+  await ok(app, 'POST', `/v1/providers/${p2.id}/approve`, { as: op });
   const o1 = await ok(app, 'POST', `/v1/providers/${p1.id}/offerings`, { as: prov, body: offeringBody() }, 201);
   const o2 = await ok(app, 'POST', `/v1/providers/${p2.id}/offerings`, { as: prov2, body: offeringBody({ capacityPerMonth: 40 }) }, 201);
   const s1 = await ok(app, 'POST', '/v1/smes', { as: sme, body: smeBody() }, 201);
@@ -176,6 +186,18 @@ export async function fuzzFixture(): Promise<Fixture> {
   const inbox = await ok(app, 'GET', '/v1/inbox', { as: sme });
   const notes = (inbox.items as { id: string }[]).map((n) => n.id);
   const page = await ok(app, 'GET', `/v1/smes/${s1.id}/needs?limit=1`, { as: sme });
+  // An import (run to the end) whose progress the GET route reads.
+  const imported = await ok(app, 'POST', '/v1/registers/tiers', { as: op, rawBody: tiersCsv(3), headers: { 'content-type': 'text/csv' } }, 202);
+  await app.drain();
+  // A voucher programme with a voucher of the first SME: its routes read and issue against it.
+  const programme = await ok(
+    app,
+    'POST',
+    '/v1/voucher-programmes',
+    { as: op, body: { name: '模糊测试服务券', serviceTypes: ['energy-audit'], budget: 50_000, faceValue: 1_000, validUntil: '2030-12-31' } },
+    201,
+  );
+  await ok(app, 'POST', `/v1/voucher-programmes/${programme.id}/vouchers`, { as: op, body: { smeId: s1.id } }, 201);
   const writes = recordWrites(app.doc);
   return {
     app,
@@ -192,6 +214,8 @@ export async function fuzzFixture(): Promise<Fixture> {
       needId: [...needs, n2],
       matchId: matches,
       notificationId: notes,
+      importId: [imported.importId],
+      programmeId: [programme.id],
     },
     cursors: [page.nextCursor].filter(Boolean),
   };
@@ -370,6 +394,48 @@ const langArb = fc.constantFrom('zh-CN', 'en', 'en-GB', 'de', 'fr', 'ja', 'ko', 
 const provinceArb = fc.constantFrom(...PROVINCE_CODES);
 const countryArb = fc.constantFrom('DE', 'US', 'JP', 'FR', 'SG', 'BR');
 const textArb = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), fc.constantFrom('Energy audit', '工业设计'));
+/** Codes that fail one rule each: check character, case, excluded letter, length, division, organisation check. */
+const usccNearMissArb = fc.constantFrom('915100000000000197', '915100000000000l96', '9I5100000000000196', '91510000000000019', '919900000000000196', '915100000000000296', ' 915100000000000196');
+
+const certificationArb = fc.record(
+  {
+    type: fc.constantFrom('CMA', 'CNAS', 'ISO_CERTIFICATION_BODY', 'CNIPA_DESIGNATION', 'MIIT_DESIGN_CENTRE', 'OTHER', 'cma'),
+    number: textArb,
+    issuer: textArb,
+    validUntil: fc.constantFrom('2020-01-01', '2026-12-01', '2030-12-31', '2030-02-30', '31/12/2030'),
+  },
+  { requiredKeys: ['type', 'number', 'validUntil'] },
+);
+
+/** A tiers register of `rows` valid rows, each a new USCC. */
+let registerSerial = 80_000_000;
+export const tiersCsv = (rows: number) =>
+  ['uscc,name,tier,batch,validUntil', ...Array.from({ length: rows }, (_, i) => `${makeUscc('CN-SC', registerSerial++)},企业${i},SPECIALIZED,,2030-12-31`)].join('\n') + '\n';
+
+/** Register files of the CSV routes: valid, with bad rows, with a wrong header, or not CSV at all. */
+const csvArb = (header: string) =>
+  fc.oneof(
+    fc.integer({ min: 1, max: 4 }).map((n) => (header.startsWith('uscc,name,tier') ? tiersCsv(n) : `${header}\n${makeUscc('CN-SC', registerSerial++)},机构,LEGAL_AID_ORGANISATION,CN-SC;CN-CQ,zh-CN,王,w@example.cn,\n`)),
+    fc.array(fc.array(anyString, { maxLength: 9 }).map((cells) => cells.join(',')), { maxLength: 4 }).map((rows) => [header, ...rows].join('\n')),
+    fc.constantFrom('', '\uFEFF', 'uscc\n', '"unterminated,\n', `${header}\n"a,b`, 'a,b,c\n1,2,3\n'),
+    anyString,
+  );
+
+/** Raw (CSV) bodies of the routes that declare one. */
+export const RAW_BODIES: Record<string, fc.Arbitrary<string>> = {
+  'POST /v1/registers/tiers': csvArb('uscc,name,tier,batch,validUntil'),
+  'POST /v1/registers/providers': csvArb('uscc,name,kind,regions,languages,contactName,contactEmail,ownerSub'),
+};
+
+/** A contact, valid or nearly: phones in each accepted form and some that are not. */
+const contactArb = fc.record(
+  {
+    name: textArb,
+    phone: fc.constantFrom('+8613812345678', '13812345678', '010-12345678', '0755 1234567', '12345', '+0123', ''),
+    email: fc.constantFrom('li.na@example.cn', 'not-an-email', '@example.cn'),
+  },
+  { requiredKeys: ['name'] },
+);
 
 /** Valid (or nearly valid) bodies of every route that takes one. */
 export const VALID_BODIES: Record<string, fc.Arbitrary<unknown>> = {
@@ -379,11 +445,14 @@ export const VALID_BODIES: Record<string, fc.Arbitrary<unknown>> = {
       kind: fc.constantFrom(...PROVIDER_KINDS),
       regions: fc.uniqueArray(provinceArb, { minLength: 1, maxLength: 4 }),
       languages: fc.uniqueArray(langArb, { minLength: 1, maxLength: 3 }),
-      certifications: fc.uniqueArray(textArb, { maxLength: 3 }),
+      certifications: fc.uniqueArray(certificationArb, { maxLength: 3, selector: (c) => `${c.type}|${c.number}` }),
       description: textArb,
+      uscc: fc.oneof(fc.integer({ min: 0, max: 99_999_999 }).map((n) => makeUscc('CN-SC', n)), usccNearMissArb),
     },
     { requiredKeys: ['name', 'kind', 'regions', 'languages', 'certifications'] },
   ),
+  'POST /v1/providers/{providerId}/reject': fc.record({ reason: textArb }),
+  'POST /v1/providers/{providerId}/suspend': fc.record({ reason: textArb }),
   'POST /v1/providers/{providerId}/offerings': fc.record(
     {
       serviceType: fc.constantFrom(...SERVICE_TYPE_IDS),
@@ -417,17 +486,32 @@ export const VALID_BODIES: Record<string, fc.Arbitrary<unknown>> = {
     },
     { requiredKeys: [] },
   ),
-  'POST /v1/smes': fc.record(
-    {
-      name: textArb,
-      sizeClass: fc.constantFrom(...SIZE_CLASSES),
-      tier: fc.constantFrom(...TIERS),
-      industry: textArb,
-      region: fc.record({ province: provinceArb, city: textArb }, { requiredKeys: ['province'] }),
-      weakFoundation: fc.boolean(),
-    },
-    { requiredKeys: ['name', 'sizeClass', 'tier', 'industry', 'region'] },
+  // Mostly a USCC of the body's own province (else the province check refuses it before anything else).
+  'POST /v1/smes': fc.tuple(provinceArb, fc.integer({ min: 0, max: 99_999_999 })).chain(([province, serial]) =>
+    fc.record(
+      {
+        name: textArb,
+        uscc: fc.oneof({ weight: 4, arbitrary: fc.constant(makeUscc(province, serial)) }, { weight: 1, arbitrary: usccNearMissArb }),
+        sizeClass: fc.constantFrom(...SIZE_CLASSES),
+        tier: fc.constantFrom(...TIERS),
+        industry: textArb,
+        region: fc.record({ province: fc.constant(province), city: textArb }, { requiredKeys: ['province'] }),
+        weakFoundation: fc.boolean(),
+      },
+      { requiredKeys: ['name', 'uscc', 'sizeClass', 'tier', 'industry', 'region'] },
+    ),
   ),
+  'PATCH /v1/smes/{smeId}/verification': fc.record(
+    {
+      tier: fc.constantFrom(...TIERS),
+      tierValidUntil: fc.constantFrom('2020-01-01', '2026-12-31', '2030-06-30', '2027-02-29', 'tomorrow'),
+      sizeClass: fc.constantFrom(...SIZE_CLASSES),
+      weakFoundation: fc.boolean(),
+      note: textArb,
+    },
+    { requiredKeys: ['note'] },
+  ),
+  'POST /v1/smes/{smeId}/suspend': fc.record({ reason: textArb }),
   'POST /v1/smes/{smeId}/needs': fc.record(
     {
       serviceType: fc.constantFrom('energy-audit', ...SERVICE_TYPE_IDS),
@@ -440,9 +524,40 @@ export const VALID_BODIES: Record<string, fc.Arbitrary<unknown>> = {
     },
     { requiredKeys: ['serviceType', 'description', 'remoteOk', 'deadline'] },
   ),
+  'POST /v1/voucher-programmes': fc.record(
+    {
+      name: textArb,
+      serviceTypes: fc.uniqueArray(fc.constantFrom(...SERVICE_TYPE_IDS), { minLength: 1, maxLength: 3 }),
+      provinces: fc.uniqueArray(provinceArb, { maxLength: 3 }),
+      budget: fc.integer({ min: -1, max: 2_000_000_000 }),
+      faceValue: fc.integer({ min: -1, max: 100_000 }),
+      eligibility: fc.record(
+        { sizeClasses: fc.uniqueArray(fc.constantFrom(...SIZE_CLASSES), { minLength: 1 }), tiers: fc.uniqueArray(fc.constantFrom(...TIERS), { minLength: 1 }) },
+        { requiredKeys: [] },
+      ),
+      validUntil: fc.constantFrom('2030-12-31', '2026-01-01', '2027-02-29', 'soon'),
+    },
+    { requiredKeys: ['name', 'serviceTypes', 'budget', 'faceValue', 'validUntil'] },
+  ),
+  'POST /v1/voucher-programmes/{programmeId}/vouchers': fc.record({ smeId: fc.oneof(fc.constant('sm_unknown_but_wellformed'), textArb) }),
   'POST /v1/matches/{matchId}/reject': fc.record({ reason: textArb }),
   'POST /v1/matches/{matchId}/decline': fc.record({ reason: textArb }, { requiredKeys: [] }),
   'POST /v1/matches/{matchId}/feedback': fc.record({ rating: fc.integer({ min: 0, max: 6 }), comment: textArb }, { requiredKeys: ['rating'] }),
+  'POST /v1/matches/{matchId}/dispute': fc.record({ reason: textArb }),
+  'POST /v1/matches/{matchId}/resolve': fc.record({ outcome: fc.constantFrom('COMPLETED', 'CANCELLED', 'REFUNDED'), note: textArb }, { requiredKeys: ['outcome'] }),
+  'PATCH /v1/smes/{smeId}': fc.record(
+    {
+      name: textArb,
+      industry: textArb,
+      region: fc.record({ city: textArb, province: provinceArb }, { requiredKeys: [] }),
+      contact: contactArb,
+    },
+    { requiredKeys: [] },
+  ),
+  'PATCH /v1/providers/{providerId}': fc.record(
+    { name: textArb, description: textArb, contact: contactArb, languages: fc.uniqueArray(langArb, { maxLength: 3 }) },
+    { requiredKeys: [] },
+  ),
 };
 
 const PREFIX: Record<string, string> = {
@@ -452,6 +567,8 @@ const PREFIX: Record<string, string> = {
   needId: 'nd',
   matchId: 'mt',
   notificationId: 'nt',
+  importId: 'im',
+  programmeId: 'vp',
 };
 
 const idChars = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'.split(''));
@@ -479,16 +596,18 @@ export function paramArb(name: string, fx: Fixture): fc.Arbitrary<string> {
   );
 }
 
-const QUERY_KEYS = ['limit', 'cursor', 'period', 'status', 'serviceType', 'order'];
+const QUERY_KEYS = ['limit', 'cursor', 'period', 'status', 'serviceType', 'order', 'province', 'lang'];
 
 function queryValueArb(key: string, fx: Fixture): fc.Arbitrary<string> {
   const valid: Record<string, fc.Arbitrary<string>> = {
     limit: fc.oneof(fc.integer({ min: -5, max: 120 }).map(String), fc.constantFrom('001', '1.5', '1e2', ' 5', '0x10', '')),
     cursor: fc.oneof(...(fx.cursors.length ? [fc.constantFrom(...fx.cursors)] : []), fc.base64String({ maxLength: 80 }), fc.constantFrom('a.b', 'a.b.c', '.', 'eyJzIjoiIn0.x')),
     period: fc.oneof(fc.constantFrom('2026-12', '2026-13', '2026-00', '26-12', '2026-1', '9999-12', '0000-01'), fc.string({ maxLength: 10 })),
-    status: fc.oneof(fc.constantFrom(...MATCH_STATUSES), fc.constantFrom('proposed', 'WAITING', '')),
+    status: fc.oneof(fc.constantFrom(...MATCH_STATUSES, 'PENDING', 'REJECTED'), fc.constantFrom('proposed', 'WAITING', '')),
     serviceType: fc.oneof(fc.constantFrom(...SERVICE_TYPE_IDS), fc.constantFrom('Energy-Audit', 'x', '')),
     order: fc.constantFrom('oldest', 'newest', 'NEWEST', 'random', ''),
+    province: fc.oneof(fc.constantFrom(...PROVINCE_CODES), fc.constantFrom('Sichuan', 'cn-sc', '四川省', '')),
+    lang: fc.constantFrom('zh', 'en', 'ZH', 'fr', 'zh-CN', ''),
   };
   return fc.oneof({ weight: 3, arbitrary: valid[key] ?? anyString }, { weight: 1, arbitrary: anyString });
 }
@@ -519,13 +638,24 @@ export const contentTypeArb = fc.constantFrom(
   'application/x-www-form-urlencoded',
   'multipart/form-data; boundary=x',
   'application/jsonp',
+  'text/csv',
+  'text/csv; charset=utf-8',
+  'text/csv; charset=gbk',
   '',
   '*/*',
 );
 
 export function headersArb(): fc.Arbitrary<Record<string, string>> {
   return fc
-    .record({ 'idempotency-key': idempotencyKeyArb, 'content-type': contentTypeArb, 'x-junk': anyString }, { requiredKeys: [] })
+    .record(
+      {
+        'idempotency-key': idempotencyKeyArb,
+        'content-type': contentTypeArb,
+        'accept-language': fc.oneof(fc.constantFrom('en-GB,en;q=0.9', 'zh-TW', '*;q=0', 'zh;q=0, en;q=abc', 'fr'), anyString),
+        'x-junk': anyString,
+      },
+      { requiredKeys: [] },
+    )
     .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => typeof v === 'string')));
 }
 
@@ -539,6 +669,8 @@ export function callerArb(fx: Fixture, route: HttpRoute): fc.Arbitrary<Actor> {
     matches: [fx.op, fx.sme, fx.prov],
     inbox: [fx.sme, fx.prov, fx.op],
     analytics: [fx.op],
+    registers: [fx.op],
+    vouchers: [fx.op, fx.sme, fx.prov],
     public: [fx.sme],
   };
   return fc.oneof(
@@ -564,8 +696,17 @@ export interface FuzzCase {
   headers?: Record<string, string>;
 }
 
-function bodyArb(route: HttpRoute): fc.Arbitrary<{ body?: unknown; rawBody?: string }> {
+function bodyArb(route: HttpRoute): fc.Arbitrary<{ body?: unknown; rawBody?: string; headers?: Record<string, string> }> {
   const key = `${route.method} ${route.path}`;
+  const csv = RAW_BODIES[key];
+  if (csv) {
+    return fc.oneof(
+      { weight: 6, arbitrary: csv.map((rawBody) => ({ rawBody, headers: { 'content-type': 'text/csv' } })) },
+      { weight: 2, arbitrary: csv.map((rawBody) => ({ rawBody })) },
+      { weight: 1, arbitrary: fc.constant({}) },
+      { weight: 1, arbitrary: junkValue.map((body) => ({ body })) },
+    );
+  }
   const valid = VALID_BODIES[key];
   const none = fc.constant({});
   if (valid) {
@@ -614,7 +755,8 @@ export function caseArb(fx: Fixture): fc.Arbitrary<FuzzCase> {
             as,
             ...payload,
             ...(query ? { query } : {}),
-            ...(headers ? { headers } : {}),
+            // Headers drawn for the case win over the content type a CSV body came with.
+            ...(headers || payload.headers ? { headers: { ...(payload.headers ?? {}), ...(headers ?? {}) } } : {}),
           },
           describeCase,
         ),

@@ -21,6 +21,7 @@ import { startRuntime, type Runtime } from '#local/runtime.ts';
 import {
   anyString,
   contentTypeArb,
+  RAW_BODIES,
   expectContractError,
   idempotencyKeyArb,
   junkValue,
@@ -131,6 +132,8 @@ export async function gatewayFixture(): Promise<GatewayFixture> {
   const sme = await runtime.issueToken('sme');
   const op = await runtime.issueToken('operator');
   const p = await api(runtime, prov.token, 'POST', '/v1/providers', providerBody());
+  // A new provider is PENDING: approved so its offering is matched.
+  await api(runtime, op.token, 'POST', `/v1/providers/${p.id}/approve`);
   const o = await api(runtime, prov.token, 'POST', `/v1/providers/${p.id}/offerings`, offeringBody());
   const s = await api(runtime, sme.token, 'POST', '/v1/smes', smeBody());
   const n1 = await api(runtime, sme.token, 'POST', `/v1/smes/${s.id}/needs`, needBody());
@@ -276,15 +279,17 @@ export function gatewayCaseArb(fx: GatewayFixture): fc.Arbitrary<GatewayCase> {
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const key = `${route.method} ${route.path}`;
     const valid = VALID_BODIES[key];
+    const csv = RAW_BODIES[key];
     const body: fc.Arbitrary<Buffer | undefined> = fc.oneof(
       { weight: 2, arbitrary: fc.constant(undefined) },
+      ...(csv ? [{ weight: 4, arbitrary: csv.map((b) => Buffer.from(b)) }] : []),
       ...(valid ? [{ weight: 4, arbitrary: mutated(valid).map((b) => Buffer.from(JSON.stringify(b) ?? '')) }] : []),
       { weight: 1, arbitrary: junkValue.map((b) => Buffer.from(JSON.stringify(b) ?? '')) },
       { weight: 2, arbitrary: rawBodyArb.map((s) => Buffer.from(s)) },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)) },
       { weight: 1, arbitrary: fc.integer({ min: 65_000, max: 200_000 }).map((n) => Buffer.alloc(n, 0x61)) },
     );
-    const preferred = { providers: 'provider', smes: 'sme', matches: 'operator', inbox: 'sme', analytics: 'operator', public: 'sme' }[route.group];
+    const preferred = { providers: 'provider', smes: 'sme', matches: 'operator', inbox: 'sme', analytics: 'operator', vouchers: 'operator', registers: 'operator', public: 'sme' }[route.group];
     const signed = fx.tokens.filter((t) => VALID_TOKENS.includes(t.name));
     const forged = fx.tokens.filter((t) => !VALID_TOKENS.includes(t.name));
     return fc.record({

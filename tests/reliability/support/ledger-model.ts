@@ -133,11 +133,13 @@ export function ledgerRaceProperty(table: Awaited<ReturnType<typeof ledgerTable>
           led!.claims.delete(need);
         }
       } else {
-        predicted = !!led;
+        // A limit change always lands, and makes the month's ledger when no claim has:
+        // the claims after it are checked against its limit, not the one they bring.
+        predicted = true;
         if (led) {
           led.limit = c.limit;
           led.loweredBelowUsed = led.used > c.limit;
-        }
+        } else model.set(c.offering, { limit: c.limit, used: 0, claims: new Set(), loweredBelowUsed: false });
       }
       const actual = t.ok;
       if (!t.ok) expect((t.error as { name?: string }).name, where).toBe('ConditionalCheckFailedException');

@@ -59,23 +59,26 @@ export function marketRaceProperty(stats: MarketRaceStats, max = { needs: 6, rou
     const app = await testApp({ NOW: BASE_TIME });
     const plain = app.ports.store;
     const provider = makeProvider();
-    await plain.create('provider', provider);
+    await plain.insert('provider', provider);
     const offerings: Offering[] = [];
     for (const c of sc.capacities) {
       const o = offeringOf(provider, { capacityPerMonth: c });
-      await plain.create('offering', o);
+      await plain.insert('offering', o);
       offerings.push(o);
     }
     const sme = makeSme();
     const needs: Need[] = [];
     for (let i = 0; i < sc.needs; i++) {
       const n = needOf(sme, { postedAt: minutesAfter(BASE_TIME, -60 + i) });
-      await plain.create('need', n);
+      await plain.insert('need', n);
       needs.push(n);
     }
 
     const trace: TraceEntry[] = [];
-    const ports: AppPorts = { ...app.ports, store: new Store(scheduledDoc(app.doc, s, trace), app.tableName, TEST_CURSOR_SECRET) };
+    const ports: AppPorts = {
+      ...app.ports,
+      store: new Store(scheduledDoc(app.doc, s, trace), app.tableName, TEST_CURSOR_SECRET, { clock: app.ports.clock }),
+    };
     const actions: Array<() => Promise<unknown>> = [
       ...Array.from({ length: sc.rounds }, () => () => runMarketRound(ports, MARKET)),
       ...sc.withdraw.map((i) => () => endNeed(ports, needs[i]!.id, 'withdraw')),

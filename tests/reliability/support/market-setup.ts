@@ -4,7 +4,7 @@
  * a state change, as a crash right after it would: the event is in the
  * item's outbox, the follow-up (release, reopen, cancel) has not run.
  */
-import type { Match, Need } from '#domain/model.ts';
+import type { Match } from '#domain/model.ts';
 import type { AppEvent } from '#events/contracts.ts';
 import { matchEvent, needEvent } from '#functions/usecases/lifecycle.ts';
 import { actor, type Actor, type CallOptions } from '#tests/support/app.ts';
@@ -36,6 +36,8 @@ export async function twoMarkets(app: TestApp, capsA: number[], capsB: number[])
   const op = actor('operator');
   const pA = await expectCall(app, 'POST', '/v1/providers', { as: prov, body: providerBody() }, 201);
   const pB = await expectCall(app, 'POST', '/v1/providers', { as: provB, body: { ...providerBody(), kind: 'INDUSTRIAL_DESIGN_CENTRE', name: 'Chengdu Design Centre' } }, 201);
+  // New providers are PENDING until an operator approves them.
+  for (const p of [pA, pB]) await expectCall(app, 'POST', `/v1/providers/${p.id}/approve`, { as: op }, 200);
   const offeringsA = [];
   for (const c of capsA) {
     const o = await expectCall(app, 'POST', `/v1/providers/${pA.id}/offerings`, { as: prov, body: offeringBody({ capacityPerMonth: c }) }, 201);
@@ -60,36 +62,29 @@ export async function postNeed(app: TestApp, m: TwoMarkets, market: string): Pro
   return (await expectCall(app, 'POST', `/v1/smes/${m.smeId}/needs`, { as: m.sme, body: needBody({ serviceType: market }) }, 201)).id;
 }
 
-const strip = <T extends object>(e: T & { pendingEvents?: unknown }): T => {
-  const { pendingEvents: _p, ...rest } = e;
-  return rest as T;
-};
-
 /** The need's withdrawal as written by its authoritative write alone. Returns the event. */
 export async function withdrawWithoutFollowUp(app: TestApp, needId: string): Promise<AppEvent> {
   const n = (await app.ports.store.get('need', needId, true))!;
-  const next: Need = { ...strip(n), status: 'WITHDRAWN', version: n.version + 1, updatedAt: app.ports.clock.now().toISOString() };
-  delete next.recheckAt;
-  const e = needEvent(next, 'NeedWithdrawn');
-  await app.ports.store.save('need', n, next, [e]);
-  return e;
+  const written = await app.ports.store.update('need', n, { status: 'WITHDRAWN', recheckAt: undefined }, (next) => [needEvent(next, 'NeedWithdrawn')]);
+  // The event this write appended: the last one its outbox holds.
+  return written.pendingEvents!.at(-1)!;
 }
 
 /** A match ended (REJECTED by the operator or DECLINED by a party) by its authoritative write alone. Returns the event. */
 export async function endMatchWithoutFollowUp(app: TestApp, matchId: string, status: 'REJECTED' | 'DECLINED'): Promise<AppEvent> {
   const m = (await app.ports.store.get('match', matchId, true))!;
-  const at = app.ports.clock.now().toISOString();
-  const next: Match = {
-    ...strip(m),
-    status,
-    version: m.version + 1,
-    updatedAt: at,
-    history: [...m.history, { status, at, by: status === 'REJECTED' ? 'operator' : 'sme', reason: 'not a fit' }],
-  };
-  delete next.expiresAt;
-  const e = matchEvent(next, status === 'REJECTED' ? 'MatchRejected' : 'MatchDeclined', 'not a fit');
-  await app.ports.store.save('match', m, next, [e]);
-  return e;
+  const written = await app.ports.store.update(
+    'match',
+    m,
+    (now) => ({
+      status,
+      expiresAt: undefined,
+      history: [...m.history, { status, at: now.toISOString(), by: status === 'REJECTED' ? 'operator' : 'sme', reason: 'not a fit' }],
+    }),
+    (next) => [matchEvent(next, status === 'REJECTED' ? 'MatchRejected' : 'MatchDeclined', 'not a fit')],
+  );
+  // The event this write appended: the last one its outbox holds.
+  return written.pendingEvents!.at(-1)!;
 }
 
 export async function currentMatchOf(app: TestApp, needId: string): Promise<Match | undefined> {

@@ -5,7 +5,7 @@
  * (sme, provider, offering, need), optional here until every API serves it.
  */
 import type { ProjectId, ProviderKind, ServiceTypeId } from '#domain/catalog.ts';
-import type { Capacity, Match, Need, Notification, Offering, Provider, Sme } from '#domain/model.ts';
+import type { Capacity, Match, Need, NeedSummary, Notification, Offering, OfferingSummary, Provider, ProviderSummary, Sme, SmeSummary } from '#domain/model.ts';
 
 export interface Page<T> {
   items: T[];
@@ -35,12 +35,12 @@ export type NotificationView = Omit<Notification, 'recipientSub' | 'type'> & {
   body?: string;
 };
 
-/** The v2 contract's context on a match: who and what, without extra look-ups. */
+/** The context on a match (who and what, without extra look-ups): the API's own summary types. */
 export interface MatchContext {
-  sme: { id: string; name: string; province: string; city?: string; industry: string; tier: Sme['tier'] };
-  provider: { id: string; name: string; rating: number | null; ratingCount: number };
-  offering: { id: string; title: string; priceMin?: number; priceMax?: number; remote: boolean };
-  need: { id: string; description: string; deadline: string; budgetMax?: number };
+  sme: SmeSummary;
+  provider: ProviderSummary;
+  offering: OfferingSummary;
+  need: NeedSummary;
 }
 
 export type MatchView = Omit<Match, 'version' | 'smeOwnerSub' | 'providerOwnerSub'> & Partial<MatchContext>;

@@ -38,7 +38,7 @@ export async function withContext(api: Api, role: Role, matches: MatchView[]): P
       const ctx: Partial<MatchContext> = {};
       if (sme) {
         const s = sme as SmeView & Partial<MatchContext['sme']>;
-        ctx.sme = { id: s.id, name: s.name, province: s.province ?? s.region?.province, industry: s.industry, tier: s.tier, ...(s.region?.city ? { city: s.region.city } : {}) };
+        ctx.sme = { id: s.id, name: s.name, province: s.province ?? s.region?.province, industry: s.industry, tier: s.tier ?? 'NONE', ...(s.region?.city ? { city: s.region.city } : {}) };
       }
       if (provider) ctx.provider = { id: provider.id, name: provider.name, rating: provider.rating, ratingCount: provider.ratingCount };
       if (offering) ctx.offering = offering;

@@ -61,6 +61,8 @@ export const en: Messages = {
   'matchStatus.COMPLETED': 'Completed',
   'matchStatus.EXPIRED': 'Expired',
   'matchStatus.CANCELLED': 'Cancelled',
+  'matchStatus.DELIVERED': 'Delivered, awaiting the SME',
+  'matchStatus.DISPUTED': 'Disputed, awaiting the platform',
 
   'needStatus.WAITING': 'Waiting for a match',
   'needStatus.PROPOSED': 'Proposed, in review',

@@ -63,6 +63,8 @@ export const zh = {
   'matchStatus.COMPLETED': '已完成',
   'matchStatus.EXPIRED': '已过期',
   'matchStatus.CANCELLED': '已取消',
+  'matchStatus.DELIVERED': '已交付，待企业确认',
+  'matchStatus.DISPUTED': '有异议，待平台处理',
 
   'needStatus.WAITING': '等待匹配',
   'needStatus.PROPOSED': '已推荐，待审核',

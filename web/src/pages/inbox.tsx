@@ -4,15 +4,17 @@ import { api } from '../api/index.ts';
 import type { NotificationView, Page } from '../api/types.ts';
 import { ErrorNotice, Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
-import { formatDateTime, t, type MessageKey } from '../i18n/index.ts';
+import { formatDateTime, lang, t, type MessageKey } from '../i18n/index.ts';
 
 const KNOWN_TYPES = new Set(['MATCH_APPROVED', 'MATCH_CONFIRMED', 'MATCH_REJECTED', 'MATCH_DECLINED', 'MATCH_EXPIRED', 'MATCH_COMPLETED']);
 
-/** v2 sends a title in the caller's language; until then the type names it. */
+/** The API writes title and body in the language asked for; an item without them is named by its type. */
 const titleOf = (n: NotificationView) => n.title ?? t(KNOWN_TYPES.has(n.type) ? (`inbox.type.${n.type}` as MessageKey) : 'inbox.type.other');
 
 export function InboxPage() {
-  const data = useResource(() => api.get<Page<NotificationView>>('/v1/inbox?limit=50'), []);
+  // Ask in the console's language (not the browser's Accept-Language), and again when it changes.
+  const language = lang.value;
+  const data = useResource(() => api.get<Page<NotificationView>>(`/v1/inbox?limit=50&lang=${language}`), [language]);
   const [read, setRead] = useState<Set<string>>(new Set());
   const [error, setError] = useState<unknown>(null);
 

@@ -42,7 +42,7 @@ export function SmeProfilePage() {
                   <dt>{t('sme.size')}</dt>
                   <dd>{t(`sizeClass.${sme.sizeClass}`)}</dd>
                   <dt>{t('sme.tier')}</dt>
-                  <dd>{t(`tier.${sme.tier}`)}</dd>
+                  <dd>{t(`tier.${sme.tier ?? 'NONE'}`)}</dd>
                 </dl>
                 <div class="card-head">
                   <h3>{t('sme.needs')}</h3>

@@ -1,0 +1,17 @@
+/** Handlers of the `registers` Lambda: register imports. */
+import type { AppPorts, HttpHandler } from '#functions/ports.ts';
+import { getImport, startImport } from '#functions/usecases/imports.ts';
+import { httpGroup } from '../api.ts';
+import { importView } from '../views.ts';
+
+export function registersHttp(ports: AppPorts): HttpHandler {
+  return httpGroup(
+    'registers',
+    {
+      importTierRegister: async ({ caller, rawBody }) => startImport(ports, caller, 'TIERS', rawBody ?? new Uint8Array()),
+      importProviderRegister: async ({ caller, rawBody }) => startImport(ports, caller, 'PROVIDERS', rawBody ?? new Uint8Array()),
+      getImport: async ({ params }) => importView(await getImport(ports, params.importId)),
+    },
+    ports.logger,
+  );
+}

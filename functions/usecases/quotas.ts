@@ -1,0 +1,161 @@
+/**
+ * Per-user quotas (api.md "Quotas"), counted by the store's conditional
+ * counters (store/quotas.ts): a create takes its slots before it writes the
+ * entity, so concurrent creates can never pass a limit; a refused take is
+ * `429 QUOTA_EXCEEDED` naming the limit. A need's slots are given back when it
+ * stops being open (lifecycle.ts updateNeed), once per need.
+ *
+ * Crash safety: a slot whose entity was never written, or whose need ended
+ * without its release, is found by the repair a full counter runs (holders
+ * older than REPAIR_GRACE_MS checked against their entities), so a leak
+ * never blocks a user for longer than that.
+ */
+import { QuotaExceeded } from '#domain/errors.ts';
+import type { Need, NeedStatus } from '#domain/model.ts';
+import type { AppPorts } from '#functions/ports.ts';
+
+/** A need in these states counts against its SME's open-need quotas. */
+export const OPEN_NEED_STATUSES: readonly NeedStatus[] = ['WAITING', 'PROPOSED', 'MATCHED'];
+
+/**
+ * A holder younger than this is never repaired: its entity write may still be
+ * under way (a Lambda runs at most 15 minutes).
+ */
+export const REPAIR_GRACE_MS = 15 * 60_000;
+
+type Ports = Pick<AppPorts, 'store' | 'clock' | 'config'>;
+
+/** One quota a create counts against. */
+export interface QuotaSlot {
+  scope: string;
+  limit: number;
+  /** The detail path naming the limit, e.g. `quota.openNeedsPerSme`. */
+  name: string;
+  /** e.g. "at most 20 open needs per SME" */
+  message: string;
+  /** The entity a holder id names. */
+  kind: 'need' | 'provider' | 'offering';
+}
+
+/** The counter items' scopes: each names its owner, so it is clear whose quota an item counts. */
+const needScopes = (smeId: string, serviceType: string) => ({ sme: `SME#${smeId}#OPENNEEDS`, type: `SME#${smeId}#OPENNEEDS#${serviceType}` });
+
+/**
+ * Of these holder ids, those that still count: the entity exists and, for a
+ * need, is open. Eventually consistent reads do here: only holders older than
+ * the grace period are asked about.
+ */
+async function holding(ports: Ports, kind: QuotaSlot['kind'], ids: string[]): Promise<Set<string>> {
+  if (kind === 'need') {
+    const found = await ports.store.batchGet('need', ids);
+    return new Set([...found.values()].filter((n) => OPEN_NEED_STATUSES.includes(n.status)).map((n) => n.id));
+  }
+  return new Set((await ports.store.batchGet(kind, ids)).keys());
+}
+
+export function needSlots(ports: Ports, smeId: string, serviceType: string): QuotaSlot[] {
+  const scopes = needScopes(smeId, serviceType);
+  const { QUOTA_OPEN_NEEDS_PER_SME: perSme, QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: perType } = ports.config;
+  return [
+    { scope: scopes.sme, limit: perSme, name: 'quota.openNeedsPerSme', message: `at most ${perSme} open needs per SME`, kind: 'need' },
+    {
+      scope: scopes.type,
+      limit: perType,
+      name: 'quota.openNeedsPerSmeAndServiceType',
+      message: `at most ${perType} open needs per SME in one service type (${serviceType})`,
+      kind: 'need',
+    },
+  ];
+}
+
+export function providerSlots(ports: Ports, ownerSub: string): QuotaSlot[] {
+  const limit = ports.config.QUOTA_PROVIDERS_PER_OWNER;
+  return [
+    { scope: `OWNER#${ownerSub}#PROVIDERS`, limit, name: 'quota.providersPerOwner', message: `at most ${limit} providers per owner`, kind: 'provider' },
+  ];
+}
+
+export function offeringSlots(ports: Ports, providerId: string): QuotaSlot[] {
+  const limit = ports.config.QUOTA_OFFERINGS_PER_PROVIDER;
+  return [
+    {
+      scope: `PROVIDER#${providerId}#OFFERINGS`,
+      limit,
+      name: 'quota.offeringsPerProvider',
+      message: `at most ${limit} offerings per provider`,
+      kind: 'offering',
+    },
+  ];
+}
+
+/** Releases the leaked slots of a full counter (see the module comment); answers how many. */
+function repair(ports: Ports, slot: QuotaSlot, nowMs: number): Promise<number> {
+  return ports.store.repairQuota(slot.scope, (ids) => holding(ports, slot.kind, ids), nowMs, REPAIR_GRACE_MS);
+}
+
+/** Whether the counter has room for the holder (repairing it if full): read first, so a refusal usually writes nothing. */
+async function hasRoom(ports: Ports, slot: QuotaSlot, holderId: string | undefined, nowMs: number): Promise<boolean> {
+  const cur = await ports.store.getQuota(slot.scope);
+  if ((holderId !== undefined && Object.hasOwn(cur.holders, holderId)) || cur.n < slot.limit) return true;
+  return (await repair(ports, slot, nowMs)) > 0;
+}
+
+/** Takes one slot, repairing leaked slots once if the counter is full. */
+async function take(ports: Ports, slot: QuotaSlot, holderId: string, nowMs: number): Promise<'taken' | 'already-held' | 'full'> {
+  const first = await ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs);
+  if (first !== 'full') return first;
+  return (await repair(ports, slot, nowMs)) > 0 ? ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs) : 'full';
+}
+
+const exceeded = (slot: QuotaSlot) => new QuotaExceeded(`quota exceeded: ${slot.message}`, [{ path: slot.name, message: slot.message }]);
+
+/**
+ * Refuses with 429 if any quota has no room for a new holder, writing
+ * nothing (bar the repair of leaked slots): for a request that would write
+ * something else before it takes its slots (a need's Idempotency-Key record).
+ */
+export async function assertRoom(ports: Ports, slots: readonly QuotaSlot[]): Promise<void> {
+  const nowMs = ports.clock.now().getTime();
+  for (const slot of slots) if (!(await hasRoom(ports, slot, undefined, nowMs))) throw exceeded(slot);
+}
+
+/**
+ * Runs `write` (which creates the entity `holderId`) holding one slot of each
+ * quota: any full one refuses with 429. Every counter is read first, so a
+ * request over a limit writes nothing; only one that races others to the
+ * last slot may take a slot and give it back. If `write` fails and the
+ * entity does not exist (a racing retry of the same id may have made it),
+ * the slots this call took are given back.
+ */
+export async function withQuota<T>(ports: Ports, slots: readonly QuotaSlot[], holderId: string, write: () => Promise<T>): Promise<T> {
+  const nowMs = ports.clock.now().getTime();
+  for (const slot of slots) if (!(await hasRoom(ports, slot, holderId, nowMs))) throw exceeded(slot);
+  const taken: QuotaSlot[] = [];
+  const giveBack = async () => {
+    for (const s of taken) await ports.store.releaseQuota(s.scope, holderId);
+  };
+  for (const slot of slots) {
+    const r = await take(ports, slot, holderId, nowMs);
+    if (r === 'full') {
+      await giveBack();
+      throw exceeded(slot);
+    }
+    if (r === 'taken') taken.push(slot);
+  }
+  try {
+    return await write();
+  } catch (e) {
+    // A strongly consistent read: a racing request with the same id may have written the entity a moment ago.
+    const kind = taken[0]?.kind;
+    if (kind && !(await ports.store.get(kind, holderId, true))) await giveBack();
+    throw e;
+  }
+}
+
+/** Gives back a need's open-need slots once it is no longer open; a repeat changes nothing. */
+export async function releaseNeedSlots(ports: Pick<AppPorts, 'store'>, n: Pick<Need, 'id' | 'smeId' | 'serviceType' | 'status'>): Promise<void> {
+  if (OPEN_NEED_STATUSES.includes(n.status)) return;
+  const scopes = needScopes(n.smeId, n.serviceType);
+  await ports.store.releaseQuota(scopes.sme, n.id);
+  await ports.store.releaseQuota(scopes.type, n.id);
+}
