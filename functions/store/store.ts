@@ -28,7 +28,7 @@ import * as rounds from './rounds.ts';
 import * as imports from './imports.ts';
 import type { ImportLock, RegisterEntry } from './imports.ts';
 import type { ProviderStatus } from '#domain/credentials.ts';
-import { voucherLedger, type VoucherLedger } from './vouchers.ts';
+import { voucherLedger, type VoucherLedger } from './voucher-moves.ts';
 import { kpiCounters, type KpiCounters } from './kpis.ts';
 import type { OutboxRef } from './outbox.ts';
 import * as uscc from './uscc.ts';
