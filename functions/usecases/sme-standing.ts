@@ -20,6 +20,7 @@ import { makeEvent, type AppEvent } from '#events/contracts.ts';
 import type { AppPorts, Caller, Stored } from '#functions/ports.ts';
 import { retryOnStale, type Changes } from '../store/store.ts';
 import { transitionMatch } from './lifecycle.ts';
+import { smeChangedEvent } from './profiles.ts';
 import { iso, publishStored } from './support.ts';
 
 /** Needs whose profile the matcher still reads: waiting, or proposed and about to wait again. */
@@ -40,6 +41,11 @@ export async function openNeedsOfSme(ports: Pick<AppPorts, 'store'>, smeId: stri
 
 /** One round request per market the SME waits in, fixed by the SME version that caused it. */
 export function standingEvents(sme: Sme, markets: ReadonlySet<ServiceTypeId>, reason: string): AppEvent[] {
+  // SmeChanged: the summaries on the SME's live matches show its verified tier (profiles.ts refreshes them).
+  return [smeChangedEvent(sme), ...standingRounds(sme, markets, reason)];
+}
+
+function standingRounds(sme: Sme, markets: ReadonlySet<ServiceTypeId>, reason: string): AppEvent[] {
   return [...markets].sort().map((serviceType) =>
     makeEvent('MarketRebalanceRequested', `${sme.id}|${serviceType}`, sme.version, {
       serviceType,

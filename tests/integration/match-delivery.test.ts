@@ -299,6 +299,18 @@ describe('profile edits', () => {
     expect(m.provider).toMatchObject({ name: 'Sichuan Green Audit Ltd' });
   });
 
+  it('shows an operator verification of the tier on the live match, as the matcher sees it', async () => {
+    const x = await confirmedPair();
+    expect((await get(x, x.prov)).body.sme.tier).toBe('NONE');
+    const v = await x.app.call('PATCH', `/v1/smes/${x.smeId}/verification`, {
+      as: x.op,
+      body: { tier: 'SPECIALIZED', tierValidUntil: '2027-12-31', note: '专精特新名单第三批' },
+    });
+    expect(v.status).toBe(200);
+    await x.app.drain();
+    expect((await get(x, x.prov)).body.sme.tier).toBe('SPECIALIZED');
+  });
+
   it('leaves a closed match as it was', async () => {
     const x = await confirmedPair();
     await x.app.call('POST', `/v1/matches/${x.matchId}/deliver`, { as: x.prov });
