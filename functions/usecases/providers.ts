@@ -9,7 +9,7 @@ import { entityOf, retryOnStale, type Changes } from '../store/store.ts';
 import { assertOwned, assertVisible, newId, publishStored } from './support.ts';
 import { presentPage } from './match-context.ts';
 import { providerChangedEvent } from './profiles.ts';
-import { claimUscc } from './uscc.ts';
+import { assertUsccFree, claimUscc } from './uscc.ts';
 import { providerSlots, withQuota } from './quotas.ts';
 
 /**
@@ -18,6 +18,8 @@ import { providerSlots, withQuota } from './quotas.ts';
  */
 export async function createProvider(ports: Pick<AppPorts, 'store' | 'clock' | 'config'>, caller: Caller, body: CreateProviderBody): Promise<Provider> {
   const id = newId('pr');
+  // A USCC already held is refused before the quota slot is taken, so the refusal writes nothing.
+  if (body.uscc !== undefined) await assertUsccFree(ports, body.uscc);
   // The owner's quota first (usecases/quotas.ts): a refusal (429) claims no USCC and writes nothing.
   const p = await withQuota(ports, providerSlots(ports, caller.sub), id, async () => {
     if (body.uscc !== undefined) await claimUscc(ports, body.uscc, { kind: 'provider', id });

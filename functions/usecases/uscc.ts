@@ -52,6 +52,18 @@ export async function claimUscc(ports: Ports, uscc: string, holder: UsccHolder):
   throw duplicate(uscc);
 }
 
+/**
+ * Refuses (Duplicate) a USCC another record already holds, before anything is
+ * written: a registration that will be refused must not take a quota slot
+ * first. claimUscc stays the guard under concurrent registrations.
+ */
+export async function assertUsccFree(ports: Ports, uscc: string): Promise<void> {
+  const current = await ports.store.getUsccClaim(uscc);
+  if (!current) return;
+  const stale = ports.clock.now().getTime() - Date.parse(current.claimedAt) > CLAIM_GRACE_MS;
+  if (!stale || (await holderExists(ports, { kind: current.holderKind, id: current.holderId }))) throw duplicate(uscc);
+}
+
 /** Who holds `uscc`: a record that exists, or undefined (never claimed, or a claim whose record never appeared). */
 export async function usccHolder(ports: Pick<AppPorts, 'store'>, uscc: string): Promise<UsccHolder | undefined> {
   const c = await ports.store.getUsccClaim(uscc);

@@ -2,9 +2,13 @@
  * Per-user quotas (api.md "Quotas"): conditional counters on dynalite through
  * the real AWS SDK, reached through the HTTP handlers.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { makeDocumentClient } from '#functions/store/client.ts';
+import { quotaKey } from '#functions/store/keys.ts';
 import { idempotencyScope } from '#functions/usecases/needs.ts';
 import { actor, testApp, type Actor } from '#tests/support/app.ts';
+import { testUscc } from '#tests/support/factories.ts';
 import { needBody, offeringBody, providerBody, smeBody } from '#tests/support/http.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -99,6 +103,21 @@ describe('open needs per SME', () => {
     expect(bad.status).toBeLessThan(500);
     expect((await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS`)).n).toBe(0);
     expect((await post(app, owner, smeId)).status).toBe(201);
+  });
+
+  it('refuses a provider whose USCC another profile holds with 409 before taking a quota slot: the refusal writes nothing', async () => {
+    const app = await testApp();
+    const first = actor('provider');
+    const second = actor('provider');
+    const uscc = testUscc('CN-SC');
+    expect((await app.call('POST', '/v1/providers', { as: first, body: { ...providerBody(), uscc } })).status).toBe(201);
+    const dup = await app.call('POST', '/v1/providers', { as: second, body: { ...providerBody(), uscc } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('DUPLICATE');
+    // Not even a taken-and-given-back slot: no counter item for the refused owner at all.
+    const doc = makeDocumentClient({ endpoint: app.ports.config.DYNAMODB_ENDPOINT });
+    const item = await doc.send(new GetCommand({ TableName: app.ports.config.TABLE_NAME, Key: quotaKey(`OWNER#${second.sub}#PROVIDERS`), ConsistentRead: true }));
+    expect(item.Item).toBeUndefined();
   });
 
   it('repairs a slot whose need was never written once it is older than the grace period, and not before', async () => {
