@@ -4,31 +4,8 @@ import type { Need, Offering, SmeProfile } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { checkEligibility, type EligibilityCandidate } from '#domain/scoring.ts';
 import { WAITING_REASON_CODES, assignedPerOffering, waitingReasons, type RoundOutcome, type WaitingInput } from '#domain/waiting.ts';
+import { makeNeed, NOW } from '#tests/support/pair.ts';
 
-const NOW = new Date('2026-11-01T00:00:00.000Z');
-
-/** A small Sichuan firm wanting an energy audit. */
-function makeNeed(over: Partial<Need> = {}, sme: Partial<SmeProfile> = {}): Need {
-  return {
-    id: 'n-1',
-    smeId: 's-1',
-    ownerSub: 'sub-sme',
-    serviceType: 'energy-audit',
-    description: 'Annual energy audit',
-    remoteOk: false,
-    languages: ['zh-CN'],
-    markets: [],
-    budgetMax: 10_000,
-    deadline: '2026-12-31',
-    status: 'WAITING',
-    sme: { sizeClass: 'SMALL', tier: 'NONE', region: { province: 'CN-SC' }, weakFoundation: false, ...sme },
-    postedAt: '2026-10-30T08:00:00.000Z',
-    updatedAt: '2026-10-30T08:00:00.000Z',
-    version: 1,
-    excludedOfferingIds: [],
-    ...over,
-  };
-}
 
 /** An offering that could serve that need, with 2 of 10 units free. */
 function offer(id: string, over: Partial<Offering> = {}, extra: Partial<Omit<EligibilityCandidate, 'offering'>> = {}): EligibilityCandidate {
