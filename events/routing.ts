@@ -8,7 +8,7 @@ import { NOTIFIED_EVENTS } from './notifications.ts';
 
 export interface Route {
   /** Consumer name; also its key in FUNCTIONS (functions/handlers/manifest.ts) and in the handlers buildHandlers returns. */
-  consumer: 'matcher' | 'notifier' | 'importer' | 'voucherLedger' | 'kpi' | 'profiles';
+  consumer: 'matcher' | 'notifier' | 'importer' | 'voucherLedger' | 'kpi';
   detailTypes: readonly DetailType[];
   /**
    * 'fifo': delivered through an SQS FIFO queue, one message group per
@@ -69,8 +69,6 @@ export const ROUTES: readonly Route[] = [
   { consumer: 'importer', detailTypes: ['ImportChunkRequested'], delivery: 'direct' },
   { consumer: 'voucherLedger', detailTypes: VOUCHER_EVENTS, delivery: 'direct' },
   { consumer: 'kpi', detailTypes: [...new Set([...KPI_EVENTS, ...MARKET_COUNTER_EVENTS])], delivery: 'direct' },
-  // The summaries on a profile's live matches follow the profile (usecases/profiles.ts).
-  { consumer: 'profiles', detailTypes: ['SmeChanged', 'ProviderChanged'], delivery: 'direct' },
 ];
 
 /** The EventBridge pattern of a route. */

@@ -17,7 +17,6 @@ import { smesHttp } from './http/groups/smes.ts';
 import { registersHttp } from './http/groups/registers.ts';
 import { importerHandler } from './usecases/imports.ts';
 import { kpiHandler } from './usecases/kpis.ts';
-import { profilesHandler } from './usecases/profiles.ts';
 import { voucherLedgerHandler } from './usecases/vouchers.ts';
 import { lapseHandler } from './usecases/provider-standing.ts';
 import { matcherHandler } from './usecases/consumers.ts';
@@ -46,7 +45,6 @@ export interface AppHandlers {
   /** EventBridge consumer: the plan's KPI counters. */
   kpi: NotifierHandler;
   /** EventBridge consumer: refreshes the summaries on a changed profile's live matches. */
-  profiles: NotifierHandler;
 }
 
 export function buildHandlers(ports: AppPorts): AppHandlers {
@@ -70,6 +68,5 @@ export function buildHandlers(ports: AppPorts): AppHandlers {
     lapse: lapseHandler(ports),
     voucherLedger: voucherLedgerHandler(ports),
     kpi: kpiHandler(ports),
-    profiles: profilesHandler(ports),
   };
 }

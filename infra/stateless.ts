@@ -117,7 +117,7 @@ export class StatelessStack extends Stack {
     }
     this.routing = new EventRouting(this, 'Routing', {
       bus: props.bus,
-      consumers: { matcher: functions.matcher, notifier: functions.notifier, importer: functions.importer, voucherLedger: functions.voucherLedger, kpi: functions.kpi, profiles: functions.profiles } satisfies Record<Route['consumer'], AppFunction>,
+      consumers: { matcher: functions.matcher, notifier: functions.notifier, importer: functions.importer, voucherLedger: functions.voucherLedger, kpi: functions.kpi } satisfies Record<Route['consumer'], AppFunction>,
       marketTrigger: functions.marketTrigger,
       roundDelay: config.roundDelay,
       monitoring: this.monitoring,

@@ -164,7 +164,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         importer: (event, context) => bound().importer(event, context),
         voucherLedger: (event, context) => bound().voucherLedger(event, context),
         kpi: (event, context) => bound().kpi(event, context),
-        profiles: (event, context) => bound().profiles(event, context),
       },
       ...opts.bus,
     });
@@ -180,7 +179,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       importer: buildFor('importer').importer,
       voucherLedger: buildFor('voucherLedger').voucherLedger,
       kpi: buildFor('kpi').kpi,
-      profiles: buildFor('profiles').profiles,
       lapse: buildFor('lapse').lapse,
     };
     handlers = app;

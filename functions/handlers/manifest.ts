@@ -5,7 +5,7 @@
  */
 import type { HttpGroup } from '#functions/http/routes.ts';
 
-export type NonHttpFunction = 'marketTrigger' | 'matcher' | 'notifier' | 'relay' | 'rebalance' | 'expiry' | 'importer' | 'lapse' | 'voucherLedger' | 'kpi' | 'profiles';
+export type NonHttpFunction = 'marketTrigger' | 'matcher' | 'notifier' | 'relay' | 'rebalance' | 'expiry' | 'importer' | 'lapse' | 'voucherLedger' | 'kpi';
 export type FunctionName = HttpGroup | NonHttpFunction;
 
 export interface FunctionSpec {
@@ -37,8 +37,6 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   // Register imports: each invocation works through chunks until about a minute is left, then asks for the next (usecases/imports.ts).
   // Voucher holds, redemptions and releases driven by match events (usecases/vouchers.ts).
   voucherLedger: { entry: 'functions/handlers/voucher-ledger.ts', trigger: 'eventbridge', timeoutSeconds: 10, memoryMb: 256, needs: { table: 'readwrite', publish: true } },
-  // Refreshes the summaries on live matches when an SME or provider changes (usecases/profiles.ts).
-  profiles: { entry: 'functions/handlers/profiles.ts', trigger: 'eventbridge', timeoutSeconds: 60, memoryMb: 256, needs: { table: 'readwrite', publish: false } },
   // The plan's KPI counters (usecases/kpis.ts).
   kpi: { entry: 'functions/handlers/kpi.ts', trigger: 'eventbridge', timeoutSeconds: 10, memoryMb: 256, needs: { table: 'readwrite', publish: false } },
   importer: { entry: 'functions/handlers/importer.ts', trigger: 'eventbridge', timeoutSeconds: 300, memoryMb: 1024, needs: { table: 'readwrite', publish: true } },

@@ -92,7 +92,6 @@ export const allPk = (type: 'PROVIDER' | 'SME' | 'PROGRAMME') => `ALL#${type}`;
 export const providerPk = (id: string) => `PROVIDER#${id}`;
 export const smePk = (id: string) => `SME#${id}`;
 export const needPk = (id: string) => `NEED#${id}`;
-export const offeringPk = (id: string) => `OFFERING#${id}`;
 export const marketPk = (serviceType: string) => `MARKET#${serviceType}`;
 export const statusPk = (status: string, serviceType?: string) =>
   serviceType ? `MATCHSTATUS#${status}#${serviceType}` : `MATCHSTATUS#${status}`;
@@ -170,13 +169,13 @@ export function matchKeys(m: Match & { expiresAt?: string }): Keys {
     ...matchKey(m.id),
     // The period is the creation month, so `MATCH#<period>-` selects a market's matches of a month.
     gsisk: `MATCH#${m.createdAt}#${m.id}`,
+    // Only the indexes an endpoint or job reads: every index a match enters costs a write on each
+    // insert and on each status move (issue 16); matches of an offering or of a market by month had no reader.
     gsi1pk: needPk(m.needId),
-    gsi2pk: marketPk(m.serviceType),
     gsi3pk: providerPk(m.providerId),
     gsi4pk: smePk(m.smeId),
     gsi5pk: statusPk(m.status),
     gsi6pk: statusPk(m.status, m.serviceType),
-    gsi7pk: offeringPk(m.offeringId),
   };
   if ((m.status === 'PROPOSED' || m.status === 'APPROVED') && m.expiresAt) {
     keys.expiryPk = expiryPk(m.serviceType);

@@ -5,7 +5,7 @@
  */
 import type { Match, MatchStatus, Need, Offering, Provider, Sme } from '#domain/model.ts';
 import { queryAll, queryInput, queryPage, queryRaw, type PageRequest, type StoreContext } from './core.ts';
-import { allPk, entityOfKey, expiryPk, marketPk, needPk, offeringPk, ownerPk, providerPk, smePk, statusPk, providerStatusPk } from './keys.ts';
+import { allPk, entityOfKey, expiryPk, marketPk, needPk, ownerPk, providerPk, smePk, statusPk, providerStatusPk } from './keys.ts';
 
 export const listProvidersOfOwner = (ctx: StoreContext, sub: string, p: PageRequest) =>
   queryPage<Provider>(ctx, 'GSI1', ownerPk(sub), { ...p, skPrefix: 'PROVIDER#' });
@@ -26,8 +26,6 @@ export const listMatchesOfProvider = (ctx: StoreContext, providerId: string, p: 
   queryPage<Match>(ctx, 'GSI3', providerPk(providerId), { ...p, newestFirst: true });
 export const listMatchesOfSme = (ctx: StoreContext, smeId: string, p: PageRequest) =>
   queryPage<Match>(ctx, 'GSI4', smePk(smeId), { ...p, newestFirst: true });
-export const listMatchesOfOffering = (ctx: StoreContext, offeringId: string, p: PageRequest) =>
-  queryPage<Match>(ctx, 'GSI7', offeringPk(offeringId), { ...p, newestFirst: true });
 
 /** The operators' review queue: by status (optionally one market), oldest first unless asked otherwise. */
 export const listMatchesByStatus = (
@@ -43,10 +41,6 @@ export const offeringsOfMarket = (ctx: StoreContext, serviceType: string) => que
 /** Matcher: the market's waiting needs, oldest first. */
 export const waitingNeedsOfMarket = (ctx: StoreContext, serviceType: string, limit?: number) =>
   queryAll<Need>(ctx, 'GSI2', marketPk(serviceType), 'NEED#', { keep: (n) => n.status === 'WAITING', ...(limit ? { limit } : {}) });
-
-/** Analytics: the market's matches created in a period. */
-export const matchesOfMarketInPeriod = (ctx: StoreContext, serviceType: string, period: string) =>
-  queryAll<Match>(ctx, 'GSI2', marketPk(serviceType), `MATCH#${period}-`);
 
 /** Jobs: needs and open matches of a market whose deadline or expiry is before `at` (ISO). */
 export async function dueInMarket(

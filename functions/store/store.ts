@@ -107,7 +107,6 @@ export class Store {
   listMatchesOfNeed = (needId: string, p: PageRequest) => lists.listMatchesOfNeed(this.ctx, needId, p);
   listMatchesOfProvider = (providerId: string, p: PageRequest) => lists.listMatchesOfProvider(this.ctx, providerId, p);
   listMatchesOfSme = (smeId: string, p: PageRequest) => lists.listMatchesOfSme(this.ctx, smeId, p);
-  listMatchesOfOffering = (offeringId: string, p: PageRequest) => lists.listMatchesOfOffering(this.ctx, offeringId, p);
   /** The operators' review queue: by status (optionally one market), oldest first unless asked otherwise. */
   listMatchesByStatus = (status: MatchStatus, serviceType: string | undefined, p: PageRequest & { newestFirst?: boolean }) =>
     lists.listMatchesByStatus(this.ctx, status, serviceType, p);
@@ -124,7 +123,6 @@ export class Store {
   listWaitingNeeds = (filter: { serviceType?: string | undefined; province?: string | undefined }, p: PageRequest) =>
     rounds.listWaitingNeeds(this.ctx, filter, p);
   /** Analytics: the market's matches created in a period. */
-  matchesOfMarketInPeriod = (serviceType: string, period: string) => lists.matchesOfMarketInPeriod(this.ctx, serviceType, period);
   /** Jobs: needs and open matches of a market whose deadline or expiry is before `at` (ISO). */
   dueInMarket = (serviceType: string, at: string, limit?: number) => lists.dueInMarket(this.ctx, serviceType, at, limit);
 

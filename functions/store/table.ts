@@ -30,7 +30,7 @@ export const TABLE = {
   indexes: {
     /** Parent -> children: owner's providers/SMEs, provider's offerings, SME's needs, need's matches. */
     GSI1: { partitionKey: 'gsi1pk', sortKey: SORT },
-    /** Markets: offerings and waiting needs of a service type; matches of a market by period; all providers/SMEs. */
+    /** Markets: offerings and waiting needs of a service type; all providers/SMEs; voucher programmes. */
     GSI2: { partitionKey: 'gsi2pk', sortKey: SORT },
     /** Matches of a provider. */
     GSI3: { partitionKey: 'gsi3pk', sortKey: SORT },
@@ -40,8 +40,6 @@ export const TABLE = {
     GSI5: { partitionKey: 'gsi5pk', sortKey: SORT },
     /** Review queue by status and service type, by time. */
     GSI6: { partitionKey: 'gsi6pk', sortKey: SORT },
-    /** Matches of an offering. */
-    GSI7: { partitionKey: 'gsi7pk', sortKey: SORT },
     /** Outbox: items with events not yet published (present only while pendingEvents is non-empty). */
     OUTBOX: { partitionKey: 'outboxPk', sortKey: 'outboxSk', include: ['pendingEvents', 'version'] },
     /** Deadlines: needs by deadline, open matches by expiry, per service type. */

@@ -1,9 +1,12 @@
 /**
  * Who and what a match is about, as the people reading it need it: short
- * summaries of its SME, provider, offering and need, kept on the match itself
- * (the matcher writes them; the profiles consumer refreshes them when a
- * profile changes), so a page of matches costs no look-up per item. Matches
- * written before the summaries existed get them from one batch read per page.
+ * summaries of its SME, provider, offering and need, added when a match is
+ * read: one batch read per kind for a whole page. They are not stored on the
+ * match: a write unit costs five to ten times a read unit and every status
+ * move rewrites the match, so summaries on the item tripled each write (and a
+ * profile change had to rewrite every live match); read here, they are
+ * always as the profile is now. Matches written by an earlier version still
+ * carry theirs; those are used as stored.
  *
  * And the one rule on contacts: each party sees the other's contact only once
  * the match is CONFIRMED or later; operators always see both.
@@ -58,44 +61,33 @@ export function needSummary(n: Need): NeedSummary {
   return { id: n.id, description, deadline: n.deadline, ...(n.budgetMax !== undefined ? { budgetMax: n.budgetMax } : {}) };
 }
 
-/** The summaries a new match carries; a profile that could not be read is left for the read path to fill in. */
-export function matchContext(
-  parts: { sme?: Sme | undefined; provider?: Provider | undefined; offering: Offering; need: Need },
-  now: Date,
-): Pick<Match, 'sme' | 'provider' | 'offering' | 'need'> {
-  return {
-    ...(parts.sme ? { sme: smeSummary(parts.sme, now) } : {}),
-    ...(parts.provider ? { provider: providerSummary(parts.provider) } : {}),
-    offering: offeringSummary(parts.offering),
-    need: needSummary(parts.need),
-  };
-}
-
-const lacks = (m: Match) => !m.sme || !m.provider || !m.offering || !m.need;
-
 /**
- * Matches with every summary: those written without them (before they
- * existed) get them from one batch read per kind for the whole list.
+ * Matches with their summaries, as the profiles are now: one batch read per
+ * kind for the whole list (summaries an older version stored on the item are
+ * replaced, so they cannot be stale).
  */
 export async function withContext<M extends Match>(ports: Pick<AppPorts, 'store' | 'clock'>, matches: readonly M[]): Promise<M[]> {
-  const lacking = matches.filter(lacks);
-  if (lacking.length === 0) return [...matches];
-  const idsOf = (missing: (m: Match) => boolean, id: (m: Match) => string) => [...new Set(lacking.filter(missing).map(id))];
-  const load = async <K extends 'sme' | 'provider' | 'offering' | 'need'>(kind: K, ids: string[]) =>
-    ids.length === 0 ? new Map() : ports.store.batchGet(kind, ids);
+  if (matches.length === 0) return [];
+  const idsOf = (id: (m: Match) => string) => [...new Set(matches.map(id))];
   const [smes, providers, offerings, needs] = await Promise.all([
-    load('sme', idsOf((m) => !m.sme, (m) => m.smeId)),
-    load('provider', idsOf((m) => !m.provider, (m) => m.providerId)),
-    load('offering', idsOf((m) => !m.offering, (m) => m.offeringId)),
-    load('need', idsOf((m) => !m.need, (m) => m.needId)),
+    ports.store.batchGet('sme', idsOf((m) => m.smeId)),
+    ports.store.batchGet('provider', idsOf((m) => m.providerId)),
+    ports.store.batchGet('offering', idsOf((m) => m.offeringId)),
+    ports.store.batchGet('need', idsOf((m) => m.needId)),
   ]);
+  const now = ports.clock.now();
   return matches.map((m) => {
-    if (!lacks(m)) return m;
-    const sme = m.sme ?? (smes.get(m.smeId) ? smeSummary(smes.get(m.smeId) as Sme, ports.clock.now()) : undefined);
-    const provider = m.provider ?? (providers.get(m.providerId) ? providerSummary(providers.get(m.providerId) as Provider) : undefined);
-    const offering = m.offering ?? (offerings.get(m.offeringId) ? offeringSummary(offerings.get(m.offeringId) as Offering) : undefined);
-    const need = m.need ?? (needs.get(m.needId) ? needSummary(needs.get(m.needId) as Need) : undefined);
-    return { ...m, ...(sme ? { sme } : {}), ...(provider ? { provider } : {}), ...(offering ? { offering } : {}), ...(need ? { need } : {}) };
+    const sme = smes.get(m.smeId) as Sme | undefined;
+    const provider = providers.get(m.providerId) as Provider | undefined;
+    const offering = offerings.get(m.offeringId) as Offering | undefined;
+    const need = needs.get(m.needId) as Need | undefined;
+    return {
+      ...m,
+      ...(sme ? { sme: smeSummary(sme, now) } : {}),
+      ...(provider ? { provider: providerSummary(provider) } : {}),
+      ...(offering ? { offering: offeringSummary(offering) } : {}),
+      ...(need ? { need: needSummary(need) } : {}),
+    };
   });
 }
 

@@ -21,7 +21,7 @@
 import { certificationLabels, standingOf } from '#domain/credentials.ts';
 import { Conflict } from '#domain/errors.ts';
 import { nextNeedStatus } from '#domain/lifecycle.ts';
-import type { Match, Need, NeedWaiting, Offering, ScoreBreakdown, Sme } from '#domain/model.ts';
+import type { Match, Need, NeedWaiting, Offering, ScoreBreakdown } from '#domain/model.ts';
 import { POLICY, POLICY_VERSION, providerSoftCap } from '#domain/policy.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
 import { voucherBalances } from './vouchers.ts';
@@ -35,7 +35,6 @@ import type { AppPorts } from '#functions/ports.ts';
 import { StaleWrite, type Draft, type Stored } from '../store/store.ts';
 import { waitingSortKey } from '../store/rounds.ts';
 import { matchEvent } from './lifecycle.ts';
-import { matchContext } from './match-context.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
 /** A locked need whose match is not written by then is checked by the expiry job. */
@@ -78,11 +77,9 @@ export interface RoundResult {
 export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId): Promise<RoundResult> {
   const { store, config, clock, logger } = ports;
   const now = clock.now();
-  const after = await store.getRoundCursor(serviceType);
-  const [window, allOfferings] = await Promise.all([
-    store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS }),
-    store.offeringsOfMarket(serviceType),
-  ]);
+  // Reads that do not depend on each other go out together: a round is a chain of store calls, each a round trip.
+  const [after, allOfferings] = await Promise.all([store.getRoundCursor(serviceType), store.offeringsOfMarket(serviceType)]);
+  const window = await store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS });
 
   const result = await matchWindow(ports, serviceType, window.needs, allOfferings, now);
   result.more = window.more;
@@ -202,10 +199,18 @@ async function matchWindow(
   };
   if (needs.length === 0) return result;
 
-  const { all, providers } = allOfferings.length > 0 ? await marketTerms(ports, allOfferings, period, now) : { all: [], providers: new Map() };
+  // The market's terms and the vouchers' balances at once. Both are awaited before either failure is
+  // thrown: the terms may repair a ledger, and a Lambda must not return with a write in flight.
+  const [terms, vouchers] = await Promise.allSettled([
+    allOfferings.length > 0 ? marketTerms(ports, allOfferings, period, now) : { all: [], providers: new Map() },
+    // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
+    voucherBalances(ports, needs),
+  ]);
+  if (terms.status === 'rejected') throw terms.reason;
+  if (vouchers.status === 'rejected') throw vouchers.reason;
+  const { all, providers } = terms.value;
+  const balances = vouchers.value;
   const candidates = all.filter((c) => c.offering.status === 'ACTIVE');
-  // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
-  const balances = await voucherBalances(ports, needs);
   const factsOf = (needId: string) => (balances.has(needId) ? { voucherBalance: balances.get(needId)! } : {});
 
   const edges: SolverEdge[] = [];
@@ -249,16 +254,13 @@ async function matchWindow(
   const needById = new Map(needs.map((n) => [n.id, n]));
   const offeringById = new Map(candidates.map((c) => [c.offering.id, c.offering]));
   const placed = new Set(solution.assignments.map((a) => a.need));
-  // The SMEs of the placed needs, read once per round: each match carries a summary of its parties (match-context.ts).
-  const smes = placed.size > 0 ? await ports.store.batchGet('sme', [...placed].map((id) => needById.get(id)!.smeId)) : new Map<string, Sme>();
   const tasks: Array<() => Promise<void>> = [
     ...solution.assignments.map((a) => async () => {
       const offering = offeringById.get(a.offering)!;
       const providerOwnerSub = providers.get(offering.providerId)!.ownerSub;
       const need = needById.get(a.need)!;
-      const context = matchContext({ sme: smes.get(need.smeId), provider: providers.get(offering.providerId), offering, need }, now);
       const breakdown = breakdowns.get(`${a.need}|${a.offering}`)!;
-      const outcome = await propose(ports, need, offering, providerOwnerSub, breakdown, period, now, () => explain(need, a.offering), context);
+      const outcome = await propose(ports, need, offering, providerOwnerSub, breakdown, period, now, () => explain(need, a.offering));
       if (outcome === 'proposed') result.proposed++;
       else if (outcome === 'refused') result.claimsRefused++;
       else result.lostRaces++;
@@ -298,8 +300,6 @@ async function propose(
   now: Date,
   /** Why the need waits, should the ledger refuse the claim (written as it is reopened). */
   explainRefusal: () => NeedWaiting,
-  /** Who and what the match is about, for the people who read it. */
-  context: Pick<Match, 'sme' | 'provider' | 'offering' | 'need'>,
 ): Promise<'proposed' | 'lost' | 'refused'> {
   const { store, config } = ports;
   const nowIso = iso(now);
@@ -370,7 +370,8 @@ async function propose(
     expiresAt: iso(addHours(now, config.MATCH_TTL_HOURS)),
     createdAt: nowIso,
     history: [{ status: 'PROPOSED', at: nowIso, by: 'system' }],
-    ...context,
+    // No summaries of the parties here: the read paths add them (match-context.ts), so the item
+    // stays under 1 KB (one write unit per write instead of three) and never goes stale.
   };
   let match: Stored<Match>;
   try {

@@ -10,7 +10,7 @@ import type { Route } from '#events/routing.ts';
 
 export type Consumer = Route['consumer'];
 /** The importer is optional: a bus without it (a test's) dead-letters import requests like any delivery that fails. */
-export type BusConsumers = Pick<AppHandlers, 'matcher' | 'notifier'> & Partial<Pick<AppHandlers, 'importer' | 'voucherLedger' | 'kpi' | 'profiles'>>;
+export type BusConsumers = Pick<AppHandlers, 'matcher' | 'notifier'> & Partial<Pick<AppHandlers, 'importer' | 'voucherLedger' | 'kpi'>>;
 export type BusLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
 /** One journal entry's delivery to one consumer: what a done line settles. */

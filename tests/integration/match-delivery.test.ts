@@ -127,12 +127,16 @@ describe('the context on a match', () => {
     expect(seen[0]).not.toHaveProperty('nextCheckAt');
   });
 
-  it('fills in the context of a match written before summaries existed, from one batch read', async () => {
+  it('stores no summaries on the match (its item stays under 1 KB) and shows the parties as they are now, replacing any an older version stored', async () => {
     const x = await proposedPair();
     const stored = (await x.app.ports.store.get('match', x.matchId, true))!;
-    const { sme: _s, provider: _p, offering: _o, need: _n, pendingEvents: _pe, version: _v, updatedAt: _u, ...bare } = stored;
-    const old = await x.app.ports.store.insert('match', { ...bare, id: 'mt_writtenBeforeSummaries00', status: 'CONFIRMED' });
-    expect(old).not.toHaveProperty('sme');
+    for (const k of ['sme', 'provider', 'offering', 'need']) expect(stored).not.toHaveProperty(k);
+    // DynamoDB sizes an item by its attribute names and UTF-8 values: JSON is a close upper bound.
+    expect(Buffer.byteLength(JSON.stringify(stored), 'utf8')).toBeLessThan(1024);
+
+    const { pendingEvents: _pe, version: _v, updatedAt: _u, ...bare } = stored;
+    const staleSme = { id: x.smeId, name: 'Old Name Co.', province: '510000', industry: 'C34', tier: 'NONE' } as const;
+    const old = await x.app.ports.store.insert('match', { ...bare, id: 'mt_writtenWithSummaries0000', status: 'CONFIRMED', sme: staleSme });
     const read = await x.app.call('GET', `/v1/matches/${old.id}`, { as: x.sme });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({
@@ -281,7 +285,7 @@ describe('delivery', () => {
 });
 
 describe('profile edits', () => {
-  it('lets the owner change name, industry, city and contact, and the live match follows', async () => {
+  it('lets the owner change name, industry, city and contact, and the match shows them at once', async () => {
     const x = await confirmedPair();
     const patched = await x.app.call('PATCH', `/v1/smes/${x.smeId}`, {
       as: x.sme,
@@ -311,13 +315,15 @@ describe('profile edits', () => {
     expect((await get(x, x.prov)).body.sme.tier).toBe('SPECIALIZED');
   });
 
-  it('leaves a closed match as it was', async () => {
+  it('shows a closed match with the parties as they are now, without rewriting the match', async () => {
     const x = await confirmedPair();
     await x.app.call('POST', `/v1/matches/${x.matchId}/deliver`, { as: x.prov });
     await x.app.call('POST', `/v1/matches/${x.matchId}/confirm`, { as: x.sme });
+    const closed = (await x.app.ports.store.get('match', x.matchId, true))!;
     await x.app.call('PATCH', `/v1/smes/${x.smeId}`, { as: x.sme, body: { name: 'Renamed later' } });
     await x.app.drain();
-    expect((await get(x, x.sme)).body.sme.name).toBe('Chengdu Valve Co.');
+    expect((await get(x, x.sme)).body.sme.name).toBe('Renamed later');
+    expect((await x.app.ports.store.get('match', x.matchId, true))?.version).toBe(closed.version);
   });
 
   it('refuses a province, tier or unknown field, an empty patch, and another owner, writing nothing', async () => {

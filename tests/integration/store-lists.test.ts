@@ -113,12 +113,6 @@ describe('children of a parent', () => {
       expect(ids((await w.store.listMatchesOfNeed(w.n3.id, { limit: 50 })).items)).toEqual([w.m5.id, w.m4.id]);
     });
 
-    it('of an offering', async () => {
-      const w = await world();
-      expect(ids((await w.store.listMatchesOfOffering(w.o1.id, { limit: 50 })).items)).toEqual([w.m3.id, w.m1.id]);
-      expect(ids((await w.store.listMatchesOfOffering(w.o2.id, { limit: 50 })).items)).toEqual([w.m4.id, w.m2.id]);
-    });
-
     it('of a provider', async () => {
       const w = await world();
       const { items } = await w.store.listMatchesOfProvider(w.providerA.id, { limit: 50 });
@@ -253,25 +247,6 @@ describe('operators: the review queue by status', () => {
 });
 
 describe('analytics and jobs', () => {
-  it('matchesOfMarketInPeriod returns the market’s matches of that month only', async () => {
-    const store = await table();
-    const sme = makeSme();
-    const audit = offeringOf(makeProvider());
-    const design = offeringOf(makeProvider(), { serviceType: OTHER_MARKET });
-    const march = [0, 60].map((m) => matchOf(needOf(sme), audit, { createdAt: t(m), period: '2026-03' }));
-    const marchClosed = matchOf(needOf(sme), audit, { createdAt: t(120), period: '2026-03', status: 'COMPLETED' });
-    const april = matchOf(needOf(sme), audit, { createdAt: daysAfter(BASE_TIME, 35), period: '2026-04' });
-    const otherMarket = matchOf(needOf(sme, { serviceType: OTHER_MARKET }), design, { createdAt: t(30), period: '2026-03' });
-    for (const m of [...march, marchClosed, april, otherMarket]) await store.seed('match', m);
-    await store.seed('offering', audit);
-    await store.seed('need', needOf(sme)); // waiting need in the same partition
-
-    expect(ids(await store.matchesOfMarketInPeriod('energy-audit', '2026-03'))).toEqual([...ids(march), marchClosed.id]);
-    expect(ids(await store.matchesOfMarketInPeriod('energy-audit', '2026-04'))).toEqual([april.id]);
-    expect(await store.matchesOfMarketInPeriod('energy-audit', '2026-05')).toEqual([]);
-    expect(ids(await store.matchesOfMarketInPeriod(OTHER_MARKET, '2026-03'))).toEqual([otherMarket.id]);
-  });
-
   it('dueInMarket lists needs by deadline and open matches by expiry, before the given time, soonest first', async () => {
     const store = await table();
     const sme = makeSme();

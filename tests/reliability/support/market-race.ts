@@ -99,7 +99,9 @@ export function marketRaceProperty(stats: MarketRaceStats, max = { needs: 6, rou
     await runMarketRound(app.ports, MARKET);
     await app.drain();
 
-    const matches = (await Promise.all(offerings.map((o) => all<Match>((cursor) => plain.listMatchesOfOffering(o.id, { limit: 100, cursor }))))).flat();
+    const matches = (await Promise.all([...new Set(offerings.map((o) => o.providerId))].map((p) => all<Match>((cursor) => plain.listMatchesOfProvider(p, { limit: 100, cursor })))))
+      .flat()
+      .filter((m) => offerings.some((o) => o.id === m.offeringId));
     const ids = matches.map((m) => m.id);
     expect(new Set(ids).size, 'duplicate match ids').toBe(ids.length);
     const report = `scenario ${JSON.stringify(sc)}; matches ${JSON.stringify(matches.map((m) => [m.needId.slice(-4), m.offeringId.slice(-4), m.status]))}`;

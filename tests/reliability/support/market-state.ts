@@ -26,9 +26,13 @@ export async function pages<T>(page: (cursor?: string) => Promise<{ items: T[]; 
   return out;
 }
 
+/** No index lists an offering's matches (no endpoint needs one): its provider's matches, filtered. */
 export async function matchesOfOfferings(store: Store, offeringIds: readonly string[]): Promise<Match[]> {
-  const lists = await Promise.all(offeringIds.map((id) => pages<Match>((cursor) => store.listMatchesOfOffering(id, { limit: 100, cursor }))));
-  return lists.flat();
+  const offerings = await store.batchGet('offering', [...offeringIds]);
+  const providers = [...new Set([...offerings.values()].map((o) => o.providerId))];
+  const lists = await Promise.all(providers.map((id) => pages<Match>((cursor) => store.listMatchesOfProvider(id, { limit: 100, cursor }))));
+  const wanted = new Set(offeringIds);
+  return lists.flat().filter((m) => wanted.has(m.offeringId));
 }
 
 export interface LedgerView {
