@@ -68,6 +68,14 @@ export const Certifications = z.array(Certification).check(
  */
 export type StoredCertification = Certification | string;
 
+/**
+ * An operator records a provider's certifications after checking the
+ * documents (a renewal, a new accreditation): the whole list, validated as at
+ * registration. It replaces what is on file.
+ */
+export const RecordCertificationsBody = z.strictObject({ certifications: Certifications });
+export type RecordCertificationsBody = z.infer<typeof RecordCertificationsBody>;
+
 export const PROVIDER_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 

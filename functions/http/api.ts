@@ -21,6 +21,17 @@ import { issuesToDetails, parseWith } from './validate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * What a Lambda accepts as a synchronous request: the whole event, as JSON.
+ * Lambda's Invoke API: "For synchronous invocations, the maximum payload
+ * size is 6 MB" (docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html); its
+ * refusal names the exact figure, "Request must be smaller than 6291456
+ * bytes for the InvokeFunction operation".
+ */
+export const LAMBDA_SYNC_EVENT_BYTES = 6 * 1024 * 1024;
+/** Fields API Gateway's event has that the local gateway's may lack (request context details): kept free under the limit. */
+const EVENT_ALLOWANCE_BYTES = 8 * 1024;
+
 type Out<S> = S extends Schema ? z.infer<S> : undefined;
 type HeadersOut<H> = H extends Record<string, HeaderDecl> ? { [K in keyof H]: z.infer<H[K]['schema']> } : Record<string, never>;
 
@@ -75,7 +86,39 @@ function bodyBytes(event: Event, decl: RouteDecl): Buffer | undefined {
   const buf = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   const limit = decl.rawBody?.maxBytes ?? MAX_BODY_BYTES;
   if (buf.byteLength > limit) throw new PayloadTooLarge(`the body exceeds ${limit} bytes`);
+  if (decl.rawBody) assertFitsLambdaEvent(event);
   return buf;
+}
+
+/**
+ * A raw body (a register CSV, up to 5 MiB) must also fit in the Lambda event
+ * that carries it, which is what binds in AWS, not API Gateway's 10 MB.
+ * Is the CSV base64-encoded on the way (4/3 of 5 MiB is 6.67 MiB, past the
+ * limit)? No: an HTTP API (payload format 2.0) base64-encodes a request body
+ * only when its content type is binary ("If the content type of the request
+ * is binary, the body is base64-encoded", docs.aws.amazon.com/apigateway/
+ * latest/developerguide/http-api-develop-integrations-lambda.html); checked
+ * against AWS, text/* (text/csv included) and application/json|xml|javascript
+ * arrive as UTF-8 text, everything else base64 (github.com/ministackorg/
+ * ministack/pull/766). What remains is JSON escaping inside the event: each
+ * quote, backslash, CR, LF and tab counts twice, other control characters six
+ * times. Measured on 5 MiB registers (local/aws-shapes.ts events, the same
+ * shape): unquoted LF rows 5.30 MB, every field quoted with CRLF 5.84 MB,
+ * quoted fields with embedded quotes 6.05 MB, all under 6,291,456; a file
+ * dense with quotes or short quoted fields can pass it below 5 MiB. In AWS
+ * such a request never reaches this code (API Gateway answers 413 itself), so
+ * the check here makes the local runtime refuse exactly those files too, with
+ * the contract's 413, instead of accepting what AWS would not.
+ */
+function assertFitsLambdaEvent(event: Event): void {
+  const eventBytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
+  const limit = LAMBDA_SYNC_EVENT_BYTES - EVENT_ALLOWANCE_BYTES;
+  if (eventBytes > limit) {
+    throw new PayloadTooLarge(
+      `the request takes ${eventBytes} bytes as a Lambda event (quotes, backslashes and line breaks count twice once JSON-escaped); at most ${limit}: split the file`,
+      [{ path: 'body', message: `at most ${limit} bytes once JSON-escaped in the Lambda event` }],
+    );
+  }
 }
 
 /** A raw body route's bytes, of its declared media type; an empty body is refused like a malformed one. */

@@ -20,7 +20,8 @@
  *
  * Re-importing: the import id is derived from the register kind and the
  * file's sha256, so the same file answers the existing import; and a row
- * whose entry is already what it says writes nothing.
+ * whose entry is already what it says writes nothing. A FAILED import is the
+ * exception: the same file then starts a new attempt (attemptFor).
  */
 import type { Context } from 'aws-lambda';
 import { NotFound, QuotaExceeded } from '#domain/errors.ts';
@@ -55,8 +56,8 @@ const ROW_CONCURRENCY = 8;
 /** Starts (or finds) the import of this file; answers the import's id. */
 export async function startImport(ports: AppPorts, caller: Caller, kind: RegisterKind, bytes: Uint8Array): Promise<{ importId: string }> {
   const file = await openRegister(kind, bytes);
-  const importId = derivedId('im', kind, file.fingerprint);
-  if (await ports.store.get('import', importId, true)) return { importId };
+  const { importId, exists } = await attemptFor(ports, kind, file.fingerprint);
+  if (exists) return { importId };
 
   await takeSlot(ports, caller.sub, importId);
   const stored = await ports.store.putImportFile(importId, bytes);
@@ -93,6 +94,33 @@ export async function startImport(ports: AppPorts, caller: Caller, kind: Registe
   if (imp.status !== 'RUNNING') await ports.store.releaseImportLock(caller.sub, importId);
   await publishStored(ports, { kind: 'import', id: imp.id }, imp.pendingEvents ?? [], imp.version);
   return { importId };
+}
+
+/** Attempts of one file before its id stops changing: a file that failed this often needs a person, not another try. */
+export const MAX_IMPORT_ATTEMPTS = 20;
+
+/**
+ * The import id this file names now, and whether that import exists.
+ * Attempt 1 is derived from the kind and the file's sha256 alone (as before
+ * attempts existed), attempt n also from n. The first attempt that has not
+ * failed is the answer: a DONE or RUNNING import of the same bytes answers
+ * itself (idempotent); a FAILED one, or a RUNNING one that stalled (its
+ * consumer died for good: it is failed here), is retried under the next id,
+ * with its own file copy, progress and errors, the failed attempt kept as it
+ * ended. Two concurrent re-imports compute the same next id, so one insert
+ * wins (startImport). Each failed attempt costs one read more per request.
+ */
+async function attemptFor(ports: AppPorts, kind: RegisterKind, fingerprint: string): Promise<{ importId: string; exists: boolean }> {
+  const now = ports.clock.now().getTime();
+  let importId = derivedId('im', kind, fingerprint);
+  for (let attempt = 2; ; attempt++) {
+    const imp = await ports.store.get('import', importId, true);
+    if (!imp) return { importId, exists: false };
+    const stalled = imp.status === 'RUNNING' && now - (Date.parse(imp.updatedAt) || 0) > STALLED_AFTER_MS;
+    if ((imp.status !== 'FAILED' && !stalled) || attempt > MAX_IMPORT_ATTEMPTS) return { importId, exists: true };
+    if (stalled) await failImport(ports, imp, `no progress for ${STALLED_AFTER_MS / 60_000} minutes`);
+    importId = derivedId('im', kind, fingerprint, `attempt-${attempt}`);
+  }
 }
 
 export async function getImport(ports: Pick<AppPorts, 'store'>, importId: string): Promise<Stored<RegisterImport>> {

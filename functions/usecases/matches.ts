@@ -7,7 +7,9 @@
  * see it; anyone else is told it does not exist. Every match returned carries
  * its context, each party's contact only as match-context.ts allows.
  */
-import { Forbidden, NotFound } from '#domain/errors.ts';
+import { standingOf } from '#domain/credentials.ts';
+import { Conflict, Forbidden, NotFound } from '#domain/errors.ts';
+import { OPEN_MATCH_STATUSES, type MatchCommand } from '#domain/lifecycle.ts';
 import type { Match, MatchStatus, ResolveBody } from '#domain/model.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
 import { transitionMatch } from './lifecycle.ts';
@@ -53,8 +55,67 @@ async function step(ports: AppPorts, caller: Caller, moved: Promise<Stored<Match
   return presentMatch(ports, caller, await moved);
 }
 
-export const approveMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
-  step(ports, caller, transitionMatch(ports, matchId, 'approve', 'operator', { notFound }));
+/**
+ * Why a party of the match may not go on with it now, or undefined: the SME
+ * is suspended, or the provider is suspended or not (or no longer) APPROVED
+ * (its designation lapsed). Read consistently, after the match exists.
+ */
+export async function partiesOutOfStanding(ports: Pick<AppPorts, 'store' | 'clock'>, m: Match): Promise<string | undefined> {
+  const [sme, provider] = await Promise.all([ports.store.get('sme', m.smeId, true), ports.store.get('provider', m.providerId, true)]);
+  if (sme?.suspension) return 'the SME of this match is suspended';
+  if (!provider) return undefined;
+  const standing = standingOf(provider, ports.clock.now());
+  if (standing.providerSuspended) return 'the provider of this match is suspended';
+  if (!standing.providerApproved) return 'the provider of this match is not approved (or its designation lapsed)';
+  return undefined;
+}
+
+/**
+ * Cancels an open match whose parties are not in good standing, through the
+ * lifecycle (capacity released, voucher hold released, MatchCancelled in the
+ * outbox); answers why, or undefined when both parties may go on. A match
+ * closed meanwhile by someone else is left to its own follow-up.
+ */
+export async function cancelIfOutOfStanding(ports: AppPorts, m: Match): Promise<string | undefined> {
+  const fault = await partiesOutOfStanding(ports, m);
+  if (!fault) return undefined;
+  try {
+    await transitionMatch(ports, m.id, 'cancel', 'system', { reason: fault });
+  } catch (e) {
+    if (!(e instanceof Conflict)) throw e;
+  }
+  return fault;
+}
+
+/**
+ * A step that moves a match forward (approve, accept) rechecks both parties
+ * first. Why here and not only in the suspension's scan: a market round that
+ * read the parties before a suspension can write its PROPOSED match after the
+ * suspension's scan of open matches, so the scan never sees it. Any match
+ * exists before it can be approved or accepted, and the suspension is
+ * written before its scan, so this read sees every suspension whose scan
+ * could have missed the match; one landing after this read is caught by that
+ * scan (it finds the match open, or this step's write loses to its cancel).
+ * The match is then cancelled through the usual path and the caller told 409.
+ */
+async function forward(
+  ports: AppPorts,
+  matchId: string,
+  cmd: Extract<MatchCommand, 'approve' | 'accept'>,
+  by: 'operator' | Party,
+  authorize?: (m: Stored<Match>) => void,
+): Promise<Stored<Match>> {
+  const m = await ports.store.get('match', matchId, true);
+  if (!m) throw notFound();
+  // Visibility first: a stranger learns nothing of the parties' standing.
+  authorize?.(m);
+  // A closed match gets the state machine's own 409 below.
+  const fault = OPEN_MATCH_STATUSES.includes(m.status) ? await cancelIfOutOfStanding(ports, m) : undefined;
+  if (fault) throw new Conflict(`cannot ${cmd} this match: ${fault}, so the match is cancelled`);
+  return transitionMatch(ports, matchId, cmd, by, { ...(authorize ? { authorize } : {}), notFound });
+}
+
+export const approveMatch = (ports: AppPorts, caller: Caller, matchId: string) => step(ports, caller, forward(ports, matchId, 'approve', 'operator'));
 
 export const rejectMatch = (ports: AppPorts, caller: Caller, matchId: string, reason: string) =>
   step(ports, caller, transitionMatch(ports, matchId, 'reject', 'operator', { reason, notFound }));
@@ -64,9 +125,8 @@ export const acceptMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
   step(
     ports,
     caller,
-    transitionMatch(ports, matchId, 'accept', caller.role as Party, {
-      authorize: (m) => assertParty(caller, m, ['sme', 'provider']),
-      notFound,
+    forward(ports, matchId, 'accept', caller.role as Party, (m) => {
+      assertParty(caller, m, ['sme', 'provider']);
     }),
   );
 

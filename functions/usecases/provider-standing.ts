@@ -11,7 +11,15 @@
  * own events release the capacity and start new rounds.
  */
 import type { ServiceTypeId } from '#domain/catalog.ts';
-import { assertApprovable, designationLapsed, nextProviderStatus, statusOf, type ProviderStatus } from '#domain/credentials.ts';
+import {
+  assertApprovable,
+  designationLapsed,
+  nextProviderStatus,
+  standingOf,
+  statusOf,
+  type Certification,
+  type ProviderStatus,
+} from '#domain/credentials.ts';
 import { Conflict, NotFound } from '#domain/errors.ts';
 import { OPEN_MATCH_STATUSES } from '#domain/lifecycle.ts';
 import type { Provider } from '#domain/model.ts';
@@ -78,6 +86,48 @@ export function reinstateProvider(ports: AppPorts, providerId: string): Promise<
     'ProviderReinstated',
     { rebalance: 'provider reinstated' },
   );
+}
+
+/**
+ * Operators record a provider's certifications after checking the documents
+ * (a renewal, a new accreditation): the list replaces what is on file, in
+ * one versioned write. An expired entry is kept (the record shows it) and
+ * counts for nothing, as at registration. The write settles the lapse at
+ * once, as the daily job would the next morning: `designationLapsedAt` is
+ * cleared when a designated kind holds a valid designation again, set when
+ * the new list leaves it without one. When the provider's offerings may be
+ * matched after the write, each of their markets gets a round (in the same
+ * outbox), so a renewal brings them back without waiting for another event.
+ * No ProviderX event for the owner's inbox: the contract has none for this.
+ */
+export async function recordCertifications(ports: AppPorts, providerId: string, certifications: Certification[]): Promise<Stored<Provider>> {
+  const markets = await marketsOf(ports, providerId);
+  const written = await retryOnStale(async () => {
+    const p = await ports.store.get('provider', providerId, true);
+    if (!p) throw new NotFound('provider not found');
+    const now = ports.clock.now();
+    const next = { ...p, certifications };
+    const lapsed = designationLapsed(next, now);
+    const standing = standingOf(next, now);
+    const matchable = standing.providerApproved && !standing.providerSuspended;
+    return ports.store.update(
+      'provider',
+      p,
+      { certifications, designationLapsedAt: lapsed ? (p.designationLapsedAt ?? now.toISOString()) : undefined },
+      (w) =>
+        matchable
+          ? markets.map((st) =>
+              makeEvent('MarketRebalanceRequested', `provider:${w.id}:${st}`, w.version, {
+                serviceType: st,
+                occurredAt: w.updatedAt,
+                reason: 'provider certifications recorded',
+              }),
+            )
+          : [],
+    );
+  }, { attempts: ATTEMPTS });
+  await publishStored(ports, { kind: 'provider', id: written.id }, written.pendingEvents ?? [], written.version);
+  return written;
 }
 
 /**

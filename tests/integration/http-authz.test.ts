@@ -95,6 +95,8 @@ const EXPECTED: Row[] = [
   ['POST /v1/providers/{providerId}/approve',      'B',  403, 403, 403, 403, 200, 401],
   ['POST /v1/providers/{providerId}/reject',       'A',  403, 403, 403, 403, 200, 401],
   ['POST /v1/providers/{providerId}/reject',       'B',  403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/certifications', 'A', 403, 403, 403, 403, 200, 401],
+  ['POST /v1/providers/{providerId}/certifications', 'B', 403, 403, 403, 403, 200, 401],
   ['POST /v1/providers/{providerId}/suspend',      'A',  403, 403, 403, 403, 200, 401],
   ['POST /v1/providers/{providerId}/suspend',      'B',  403, 403, 403, 403, 200, 401],
   ['POST /v1/providers/{providerId}/reinstate',    'A',  403, 403, 403, 403, 200, 401],
@@ -232,6 +234,8 @@ function bodyFor(route: string, owner: Owner | '-'): unknown {
       return { reason: 'suspended by the matrix' };
     case 'POST /v1/providers/{providerId}/reject':
       return { reason: 'rejected by the matrix' };
+    case 'POST /v1/providers/{providerId}/certifications':
+      return { certifications: [{ type: 'CMA', number: '211912345678', validUntil: '2030-12-31' }] };
     case 'POST /v1/matches/{matchId}/reject':
       return { reason: 'rejected by the matrix' };
     case 'POST /v1/matches/{matchId}/decline':

@@ -2,7 +2,9 @@
 import type { AppPorts, HttpHandler } from '#functions/ports.ts';
 import { createOffering, getOffering, offeringCapacity, patchOffering } from '#functions/usecases/offerings.ts';
 import { createProvider, getProvider, listMatchesOfProvider, listOfferingsOfProvider, patchProvider } from '#functions/usecases/providers.ts';
-import { approveProvider, listProvidersBy, reinstateProvider, rejectProvider, suspendProvider } from '#functions/usecases/provider-standing.ts';
+import {
+  approveProvider, listProvidersBy, recordCertifications, reinstateProvider, rejectProvider, suspendProvider,
+} from '#functions/usecases/provider-standing.ts';
 import { httpGroup, pageOf } from '../api.ts';
 import { matchView, offeringView, pageView, providerView } from '../views.ts';
 
@@ -16,6 +18,7 @@ export function providersHttp(ports: AppPorts): HttpHandler {
       rejectProvider: async ({ params, body }) => providerView(await rejectProvider(ports, params.providerId, body.reason)),
       suspendProvider: async ({ params, body }) => providerView(await suspendProvider(ports, params.providerId, body.reason)),
       reinstateProvider: async ({ params }) => providerView(await reinstateProvider(ports, params.providerId)),
+      recordCertifications: async ({ params, body }) => providerView(await recordCertifications(ports, params.providerId, body.certifications)),
       getProvider: async ({ caller, params }) => providerView(await getProvider(ports, caller, params.providerId)),
       patchProvider: async ({ caller, params, body }) => providerView(await patchProvider(ports, caller, params.providerId, body)),
       createOffering: async ({ caller, params, body }) => offeringView(await createOffering(ports, caller, params.providerId, body)),

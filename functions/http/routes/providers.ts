@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import {
   CreateOfferingBody, CreateProviderBody, PatchOfferingBody, PatchProviderBody, period, RejectBody, serviceType
 } from '#domain/model.ts';
-import { PROVIDER_STATUSES } from '#domain/credentials.ts';
+import { PROVIDER_STATUSES, RecordCertificationsBody } from '#domain/credentials.ts';
 import { OfferingParams, OWNER_OR_OPERATOR, Paging, ProviderParams, route } from '../route-decl.ts';
 import { PageQuery } from '../schemas.ts';
 
@@ -61,6 +61,21 @@ export const providersRoutes = {
     summary: 'Reinstate a suspended provider',
     description: 'Operators. Its offerings enter matching again (if it is APPROVED). 409 if it is not suspended.',
     params: ProviderParams,
+  }),
+  recordCertifications: route({
+    method: 'POST', path: '/v1/providers/{providerId}/certifications', group: 'providers', roles: ['operator'], status: 200, response: 'Provider',
+    summary: "Record a provider's certifications (renewals)",
+    description:
+      'Operators, after checking the documents: the list replaces the certifications on file, validated as at registration (typed, dated, ' +
+      'no certificate twice). An expired entry is kept but counts for nothing. A designated provider whose designation had lapsed and now has a ' +
+      'valid one returns to matching at once (designationLapsedAt is cleared and a round of each of its markets requested); one the new list ' +
+      'leaves without a valid designation leaves matching. The owner cannot change certifications (PATCH /v1/providers/{providerId} refuses them).',
+    params: ProviderParams,
+    body: RecordCertificationsBody,
+    example: {
+      certifications: [{ type: 'CNIPA_DESIGNATION', number: '国知发保字〔2026〕11号', issuer: 'CNIPA', validUntil: '2029-12-31' }],
+    },
+    addition: true,
   }),
   getProvider: route({
     method: 'GET', path: '/v1/providers/{providerId}', group: 'providers', roles: ['provider', 'operator'], status: 200, response: 'Provider',

@@ -439,6 +439,9 @@ const contactArb = fc.record(
 
 /** Valid (or nearly valid) bodies of every route that takes one. */
 export const VALID_BODIES: Record<string, fc.Arbitrary<unknown>> = {
+  'POST /v1/providers/{providerId}/certifications': fc.record({
+    certifications: fc.uniqueArray(certificationArb, { maxLength: 3, selector: (c) => `${c.type}|${c.number}` }),
+  }),
   'POST /v1/providers': fc.record(
     {
       name: textArb,
