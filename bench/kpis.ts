@@ -6,10 +6,11 @@
  * (MatchProposed, then MatchCompleted: the same `countEvent` path), then
  * reads each endpoint's use case and reports the read units dynalite
  * reports (ReturnConsumedCapacity TOTAL) per call, at a tenth of the
- * matches and at all of them. The KPIs read one counter item: the same at
- * both. The markets report reads one counter item per market and province
- * that saw a match (the same events keep them): it grows with those pairs
- * (57 markets x 31 provinces here) until all have one, never past that.
+ * matches and at all of them. The KPIs read the provinces' counter items and
+ * the markets' (hours to a match); the markets report reads the markets'
+ * counter items and the markets' states: each grows with the (market,
+ * province) pairs that saw a match (57 markets x 31 provinces here) until
+ * all have one, never past that.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';

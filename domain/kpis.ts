@@ -58,6 +58,17 @@ export const K = {
 
 export type Deltas = Record<string, number>;
 
+/**
+ * Counter items added up: the counters of a larger scope are the sums of its
+ * parts' (every counter is a count or a histogram bucket, moved only by ADD).
+ * Attributes that are not numbers (keys, the events in flight) are left out.
+ */
+export function sumCounters(items: ReadonlyArray<Record<string, unknown>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) for (const [k, v] of Object.entries(item)) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 export const isCentralWestern = (p: ProvinceCode) => isCentral(p) || isWestern(p);
 
 /** A match was proposed: the hours its need waited. */

@@ -119,7 +119,11 @@ const COMPONENTS: Record<ComponentName | 'Error' | 'MarketRow' | 'Contact', Json
     { serviceType: str, province: str, waiting: int, proposed: int, confirmed: int, completed: int, capacity: int, used: int, medianHoursToMatch: { type: ['number', 'null'] } },
     ['serviceType', 'waiting', 'proposed', 'confirmed', 'completed', 'capacity', 'used', 'medianHoursToMatch'],
   ),
-  MarketReport: obj({ period: str, items: { type: 'array', items: ref('MarketRow') } }),
+  MarketReport: obj({
+    period: str,
+    asOf: { type: ['string', 'null'], format: 'date-time', description: "An addition to the contract: the oldest of the markets' last rounds, which `waiting` and `capacity` are as of (null before any round)" },
+    items: { type: 'array', items: ref('MarketRow') },
+  }),
   VoucherProgramme: obj(
     { id: str, name: str, serviceTypes: { type: 'array', items: str }, provinces: { type: 'array', items: str, description: 'empty: every province' }, budget: int, faceValue: int, eligibility: obj({ sizeClasses: { type: 'array', items: str }, tiers: { type: 'array', items: str } }), validUntil: { type: 'string', format: 'date' }, createdAt: time, allocated: int, held: int, redeemed: int, available: int },
     ['id', 'name', 'serviceTypes', 'provinces', 'budget', 'faceValue', 'eligibility', 'validUntil', 'allocated', 'held', 'redeemed', 'available'],

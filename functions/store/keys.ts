@@ -68,6 +68,9 @@ export const quotaKey = (scope: string) => ({ pk: `QUOTA#${scope}`, sk: 'QUOTA' 
 
 // Market rounds (functions/store/rounds.ts): where a market's sweep of bounded rounds goes on from.
 export const roundCursorKey = (serviceType: string) => ({ pk: `MARKET#${serviceType}`, sk: 'ROUNDCURSOR' });
+/** Every market's state as of its last round in one partition: the markets report reads them with one Query. */
+export const MARKET_STATES_PK = 'MARKETSTATES';
+export const marketStateKey = (serviceType: string) => ({ pk: MARKET_STATES_PK, sk: `MARKET#${serviceType}` });
 
 /** The sort key of a versioned entity's own item names its kind; the partition key is `<SK>#<id>`. */
 const KIND_OF_SK = { PROVIDER: 'provider', OFFERING: 'offering', SME: 'sme', NEED: 'need', MATCH: 'match', IMPORT: 'import' } as const;

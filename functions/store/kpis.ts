@@ -1,22 +1,28 @@
 /**
- * KPI counters (domain/kpis.ts): one item per period and scope, changed only
- * by ADD, each event counted once however often or concurrently it comes:
+ * KPI counters (domain/kpis.ts): one item per period and scope (a province;
+ * a market in a province), changed only by ADD, each event counted once
+ * however often or concurrently it comes:
  *
- * 1. claim the event's marker item (event, period, scope) for this delivery
- *    (put if absent): a marker DONE means counted, nothing to do; a marker
- *    another delivery claimed is left to it until its lease runs out (it
- *    crashed), then taken over;
- * 2. the counter: `ADD <deltas>` and `applied[eventId]` if `applied` lacks
- *    it, one conditional update: a claimant that takes over finds there
- *    whether the crashed one had counted;
+ * 1. claim the event's marker item for this delivery (put if absent): a
+ *    marker DONE means counted, nothing to do; a marker another delivery
+ *    claimed is left to it until its lease runs out (it crashed), then taken over;
+ * 2. each counter the event moves: `ADD <deltas>` and `inflight:<eventId>` if
+ *    the item lacks it, one conditional update per counter: a claimant that
+ *    takes over finds there whether the crashed one had counted;
  * 3. the marker: DONE;
- * 4. the counter: remove the id from `applied`, so the item holds only the
- *    events in flight and its size (the report's read cost) stays bounded
- *    whatever the number of events.
+ * 4. each counter: remove `inflight:<eventId>`, so the item holds only the
+ *    events in flight and its size (each write's and the report's cost)
+ *    stays bounded whatever the number of events.
+ *
+ * Only the smallest scopes are written (a province; a market in a province):
+ * the totals are their sums, added up when a report is read (one Query of at
+ * most one item per province, or per market and province). Writing the totals
+ * too doubled every event's writes (issue 16: write units per matched need).
  *
  * Distinct SMEs served: a marker per (period, SME, 'ALL' or project) claimed
  * by the first event that serves it; the same event may claim it again on a
- * retry, so its deltas come out the same.
+ * retry, so its deltas come out the same. An SME is in one province, so the
+ * provinces' counts of distinct SMEs add up to the platform's.
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -24,11 +30,18 @@ import type { Deltas } from '#domain/kpis.ts';
 import { getItem, queryInput, queryRaw, writeIf, type Item, type StoreContext } from './core.ts';
 import { kpiKey, kpiMarkKey, kpiPk } from './keys.ts';
 
-export const scopeAll = 'ALL';
-export const scopeProvince = (province: string) => `PROVINCE#${province}`;
+export const PROVINCE_SCOPE_PREFIX = 'PROVINCE#';
+export const scopeProvince = (province: string) => `${PROVINCE_SCOPE_PREFIX}${province}`;
 /** The markets report's counters (domain/kpis.ts MK) share the period's partition, after the KPI scopes. */
 export const MARKET_SCOPE_PREFIX = 'MARKET#';
-export const scopeMarket = (serviceType: string, province?: string) => `${MARKET_SCOPE_PREFIX}${serviceType}#${province ?? scopeAll}`;
+export const scopeMarket = (serviceType: string, province: string) => `${MARKET_SCOPE_PREFIX}${serviceType}#${province}`;
+
+/** One counter an event moves. */
+export interface CounterMove {
+  period: string;
+  scope: string;
+  deltas: Deltas;
+}
 
 /** How long a delivery owns an event's marker: longer than the KPI consumer runs (10 s), so the owner it replaces is gone. */
 export const KPI_CLAIM_LEASE_MS = 30_000;
@@ -63,51 +76,47 @@ async function claim(ctx: StoreContext, mark: Item, nowMs: number): Promise<'min
   return 'mine';
 }
 
-function isInvalidPath(e: unknown): boolean {
-  return (e as { name?: string })?.name === 'ValidationException';
-}
+/**
+ * The attribute marking an event in flight on a counter item: a top-level
+ * attribute (not an entry of a map), so the counter's first event needs no
+ * write to create the map first. Its value is not a number: no report counts it.
+ */
+const inflight = (countId: string) => `inflight:${countId}`;
 
 /** Step 2: the deltas and the id, once; false when the id was already there (a crashed claimant had counted). */
-async function addOnce(ctx: StoreContext, period: string, scope: string, eventId: string, deltas: Deltas): Promise<boolean> {
-  const names: Record<string, string> = { '#applied': 'applied', '#e': eventId };
+async function addOnce(ctx: StoreContext, period: string, scope: string, countId: string, deltas: Deltas): Promise<boolean> {
+  const names: Record<string, string> = { '#e': inflight(countId) };
   const values: Record<string, unknown> = { ':t': true };
   const adds = Object.entries(deltas).map(([k, v], i) => {
     names[`#c${i}`] = k;
     values[`:c${i}`] = v;
     return `#c${i} :c${i}`;
   });
-  const update = new UpdateCommand({
-    TableName: ctx.tableName,
-    Key: kpiKey(period, scope),
-    UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')} ` : ''}SET #applied.#e = :t`,
-    ConditionExpression: 'attribute_not_exists(#applied.#e)',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  });
-  try {
-    return await writeIf(ctx, update);
-  } catch (e) {
-    if (!isInvalidPath(e)) throw e;
-    // The counter's first event: make its (empty) map of events in flight, then count.
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: kpiKey(period, scope),
-        UpdateExpression: 'SET #applied = if_not_exists(#applied, :empty)',
-        ExpressionAttributeNames: { '#applied': 'applied' },
-        ExpressionAttributeValues: { ':empty': {} },
-      }),
-    );
-    return writeIf(ctx, update);
-  }
+  return writeIf(
+    ctx,
+    new UpdateCommand({
+      TableName: ctx.tableName,
+      Key: kpiKey(period, scope),
+      UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')} ` : ''}SET #e = :t`,
+      ConditionExpression: 'attribute_not_exists(#e)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }
 
-/** Adds `deltas` to the counter of (period, scope) once per `eventId`; false when it had been counted. */
-export async function applyOnce(ctx: StoreContext, period: string, scope: string, eventId: string, deltas: Deltas, nowMs: number): Promise<boolean> {
-  const mark = kpiMarkKey(`${eventId}#${period}#${scope}`);
+/**
+ * Adds each move's deltas to its counter once per `countId` (an event id, or
+ * another id naming one thing to count); false when it had been counted.
+ */
+export async function applyOnce(ctx: StoreContext, countId: string, moves: readonly CounterMove[], nowMs: number): Promise<boolean> {
+  if (moves.length === 0) return false;
+  const mark = kpiMarkKey(countId);
   const state = await claim(ctx, mark, nowMs);
-  const added = state === 'mine' ? await addOnce(ctx, period, scope, eventId, deltas) : false;
+  let added = false;
   if (state === 'mine') {
+    const results = await Promise.all(moves.map((m) => addOnce(ctx, m.period, m.scope, countId, m.deltas)));
+    added = results.some(Boolean);
     await ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.tableName,
@@ -119,15 +128,19 @@ export async function applyOnce(ctx: StoreContext, period: string, scope: string
     );
   }
   // Also on a repeat: a crash between DONE and this removal left the id behind.
-  await writeIf(
-    ctx,
-    new UpdateCommand({
-      TableName: ctx.tableName,
-      Key: kpiKey(period, scope),
-      UpdateExpression: 'REMOVE #applied.#e',
-      ConditionExpression: 'attribute_exists(#applied.#e)',
-      ExpressionAttributeNames: { '#applied': 'applied', '#e': eventId },
-    }),
+  await Promise.all(
+    moves.map((m) =>
+      writeIf(
+        ctx,
+        new UpdateCommand({
+          TableName: ctx.tableName,
+          Key: kpiKey(m.period, m.scope),
+          UpdateExpression: 'REMOVE #e',
+          ConditionExpression: 'attribute_exists(#e)',
+          ExpressionAttributeNames: { '#e': inflight(countId) },
+        }),
+      ),
+    ),
   );
   return added;
 }
@@ -145,21 +158,17 @@ export async function claimServed(ctx: StoreContext, period: string, smeId: stri
   );
 }
 
-/** One counter item: one GetItem. */
-export async function readCounters(ctx: StoreContext, period: string, scope: string): Promise<Item | undefined> {
-  return getItem(ctx, kpiKey(period, scope), false);
-}
-
 /**
- * Every market counter item of a period (or of one market in it), with its
- * key (the scope): one Query (paged only past 1 MB), at most one item per
- * market and scope however many matches there were.
+ * The counter items of a period whose scope starts with `prefix` (the
+ * provinces', or the markets' — of one market with `MARKET#<type>#`), with
+ * their keys: one Query (paged only past 1 MB), at most one item per scope
+ * however many matches there were.
  */
-export async function readMarketCounters(ctx: StoreContext, period: string, serviceType?: string): Promise<Item[]> {
+export async function readCountersByPrefix(ctx: StoreContext, period: string, prefix: string): Promise<Item[]> {
   const out: Item[] = [];
   let start: Item | undefined;
   do {
-    const input = queryInput(ctx, null, kpiPk(period), serviceType ? scopeMarket(serviceType, '') : MARKET_SCOPE_PREFIX);
+    const input = queryInput(ctx, null, kpiPk(period), prefix);
     input.ExclusiveStartKey = start;
     const page = await queryRaw(ctx, input);
     out.push(...page.entries);
@@ -170,10 +179,10 @@ export async function readMarketCounters(ctx: StoreContext, period: string, serv
 
 export function kpiCounters(ctx: StoreContext) {
   return {
-    applyOnce: (period: string, scope: string, eventId: string, deltas: Deltas, nowMs: number) => applyOnce(ctx, period, scope, eventId, deltas, nowMs),
+    applyOnce: (countId: string, moves: readonly CounterMove[], nowMs: number) => applyOnce(ctx, countId, moves, nowMs),
     claimServed: (period: string, smeId: string, what: string, eventId: string) => claimServed(ctx, period, smeId, what, eventId),
-    readCounters: (period: string, scope: string) => readCounters(ctx, period, scope),
-    readMarketCounters: (period: string, serviceType?: string) => readMarketCounters(ctx, period, serviceType),
+    readCounters: (period: string, scope: string) => getItem(ctx, kpiKey(period, scope), false),
+    readCountersByPrefix: (period: string, prefix: string) => readCountersByPrefix(ctx, period, prefix),
   };
 }
 export type KpiCounters = ReturnType<typeof kpiCounters>;

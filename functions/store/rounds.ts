@@ -7,8 +7,8 @@
 import { PutCommand, DeleteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SERVICE_TYPE_IDS } from '#domain/catalog.ts';
 import type { Need } from '#domain/model.ts';
-import { batchGetItems, fromItem, getItem, queryRaw, type Item, type Page, type StoreContext, type Stored } from './core.ts';
-import { marketPk, needKeys, roundCursorKey } from './keys.ts';
+import { batchGetItems, fromItem, getItem, queryInput, queryRaw, type Item, type Page, type StoreContext, type Stored } from './core.ts';
+import { MARKET_STATES_PK, marketPk, marketStateKey, needKeys, roundCursorKey } from './keys.ts';
 import { TABLE } from './table.ts';
 
 const NEED_SK_FIRST = 'NEED#';
@@ -66,19 +66,75 @@ export async function waitingWindow(
 
 /** Where the market's current sweep goes on from (the sort key of the last need of the previous window), if one is under way. */
 export async function getRoundCursor(ctx: StoreContext, serviceType: string): Promise<string | undefined> {
+  return (await getRoundSweep(ctx, serviceType))?.after;
+}
+
+/** The sweep under way: where it goes on from, and the needs its earlier windows left waiting, by province. */
+export async function getRoundSweep(ctx: StoreContext, serviceType: string): Promise<{ after: string; waiting: Record<string, number> } | undefined> {
   const item = await getItem(ctx, roundCursorKey(serviceType), true);
-  return typeof item?.after === 'string' ? item.after : undefined;
+  if (typeof item?.after !== 'string') return undefined;
+  return { after: item.after, waiting: (item.waiting as Record<string, number> | undefined) ?? {} };
 }
 
 /**
- * Records where the next window starts, or ends the sweep (`undefined`).
- * Plain writes: one round at a time runs per market (the FIFO queue's
- * message group, the local bus's serial delivery), so nobody races for it.
+ * Records where the next window starts (with the needs the windows so far
+ * left waiting), or ends the sweep (`undefined`). Plain writes: one round at
+ * a time runs per market (the FIFO queue's message group, the local bus's
+ * serial delivery), so nobody races for it.
  */
-export async function setRoundCursor(ctx: StoreContext, serviceType: string, after: string | undefined): Promise<void> {
+export async function setRoundCursor(ctx: StoreContext, serviceType: string, after: string | undefined, waiting: Record<string, number> = {}): Promise<void> {
   const key = roundCursorKey(serviceType);
   if (after === undefined) await ctx.doc.send(new DeleteCommand({ TableName: ctx.tableName, Key: key }));
-  else await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: { ...key, after, serviceType } }));
+  else await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: { ...key, after, serviceType, waiting } }));
+}
+
+/**
+ * A market as its last whole round saw it: the needs left waiting and the
+ * monthly capacity of its active offerings, by province (capacity: of the
+ * offerings serving that province in person; `capacityTotal` counts each
+ * offering once). The markets report reads these instead of each market's
+ * indexes.
+ */
+export interface MarketState {
+  serviceType: string;
+  at: string;
+  waiting: Record<string, number>;
+  capacity: Record<string, number>;
+  capacityTotal: number;
+}
+
+export async function getMarketState(ctx: StoreContext, serviceType: string): Promise<MarketState | undefined> {
+  const item = await getItem(ctx, marketStateKey(serviceType), false);
+  return item ? stateOf(item) : undefined;
+}
+
+/** Plain put: the market's rounds are its only writer, one at a time. */
+export async function putMarketState(ctx: StoreContext, state: MarketState): Promise<void> {
+  await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: { ...marketStateKey(state.serviceType), type: 'marketState', ...state } }));
+}
+
+/** Every market's state (or one's): one Query of one partition, at most one small item per market. */
+export async function readMarketStates(ctx: StoreContext, serviceType?: string): Promise<MarketState[]> {
+  const out: MarketState[] = [];
+  let start: Item | undefined;
+  do {
+    const input = queryInput(ctx, null, MARKET_STATES_PK, serviceType ? marketStateKey(serviceType).sk : 'MARKET#');
+    input.ExclusiveStartKey = start;
+    const page = await queryRaw(ctx, input);
+    out.push(...page.entries.map(stateOf).filter((st) => !serviceType || st.serviceType === serviceType));
+    start = page.lastKey;
+  } while (start);
+  return out;
+}
+
+function stateOf(item: Item): MarketState {
+  return {
+    serviceType: item.serviceType as string,
+    at: item.at as string,
+    waiting: (item.waiting as Record<string, number>) ?? {},
+    capacity: (item.capacity as Record<string, number>) ?? {},
+    capacityTotal: (item.capacityTotal as number) ?? 0,
+  };
 }
 
 /** Index reads one request may make before answering a shorter page (the province filter can drop entries). */

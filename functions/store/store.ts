@@ -118,7 +118,11 @@ export class Store {
   waitingWindow = (serviceType: string, opts: { after?: string | undefined; limit: number }) => rounds.waitingWindow(this.ctx, serviceType, opts);
   /** Matcher: where the market's sweep of bounded rounds goes on from; `undefined` ends the sweep. */
   getRoundCursor = (serviceType: string) => rounds.getRoundCursor(this.ctx, serviceType);
-  setRoundCursor = (serviceType: string, after: string | undefined) => rounds.setRoundCursor(this.ctx, serviceType, after);
+  setRoundCursor = (serviceType: string, after: string | undefined, waiting?: Record<string, number>) => rounds.setRoundCursor(this.ctx, serviceType, after, waiting);
+  getRoundSweep = (serviceType: string) => rounds.getRoundSweep(this.ctx, serviceType);
+  getMarketState = (serviceType: string) => rounds.getMarketState(this.ctx, serviceType);
+  putMarketState = (state: rounds.MarketState) => rounds.putMarketState(this.ctx, state);
+  readMarketStates = (serviceType?: string) => rounds.readMarketStates(this.ctx, serviceType);
   /** Operators: waiting needs of one market or all, optionally of one province (a bounded filter, see rounds.ts). */
   listWaitingNeeds = (filter: { serviceType?: string | undefined; province?: string | undefined }, p: PageRequest) =>
     rounds.listWaitingNeeds(this.ctx, filter, p);

@@ -1,18 +1,22 @@
 /**
  * Demand against capacity per market (service type) and province, for
- * operators. The match columns (proposed, confirmed, completed, used, the
- * median wait) come from the counters the kpi consumer keeps per period,
- * market and province (usecases/kpis.ts countMarketMove): one Query of the
- * period's counter items, whatever the number of matches. Needs waiting now
- * and the capacity of active offerings are not events of a period: they come
- * from each market's waiting-needs and offerings indexes (their cost grows
- * with waiting needs and offerings, never with matches).
+ * operators, in two Queries whatever the size of the platform:
+ * - the match columns (proposed, confirmed, completed, used, the median
+ *   wait) from the counters the kpi consumer keeps per period, market and
+ *   province (usecases/kpis.ts): one Query of the period's market counters,
+ *   a market's total row being the sum of its provinces';
+ * - needs waiting and the capacity of active offerings from each market's
+ *   state as its last whole round left it (usecases/matcher.ts marketState):
+ *   one Query of one small item per market. Every change that moves them
+ *   (a need posted, withdrawn or matched; an offering changed, paused or its
+ *   provider suspended) asks for a round, so they are at most a round
+ *   behind; `asOf` says when.
  */
-import { marketCounts, type MarketCounts } from '#domain/kpis.ts';
+import { marketCounts, sumCounters, type MarketCounts } from '#domain/kpis.ts';
 import { SERVICE_TYPE_IDS, type ServiceTypeId } from '#domain/catalog.ts';
 import type { ProvinceCode } from '#domain/regions.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { scopeAll, scopeMarket } from '../store/kpis.ts';
+import { MARKET_SCOPE_PREFIX } from '../store/kpis.ts';
 import type { Store } from '../store/store.ts';
 import { periodOf } from './support.ts';
 
@@ -43,59 +47,45 @@ interface Acc {
   capacity: number;
   counts: MarketCounts;
 }
-const emptyAcc = (counts: MarketCounts = marketCounts()): Acc => ({ waiting: 0, capacity: 0, counts });
 
-/** The market counter items of a period (of one market, or all), by market and scope (store/kpis.ts scopeMarket). */
-async function countersOf(store: Store, period: string, only?: ServiceTypeId): Promise<Map<string, MarketCounts>> {
-  const items = await store.kpis.readMarketCounters(period, only);
-  return new Map(items.map((i) => [i.sk as string, marketCounts(i)]));
+/** The period's market counters, by market, then by province. */
+async function countersOf(store: Store, period: string, only?: ServiceTypeId): Promise<Map<string, Map<ProvinceCode, Record<string, unknown>>>> {
+  const items = await store.kpis.readCountersByPrefix(period, only ? `${MARKET_SCOPE_PREFIX}${only}#` : MARKET_SCOPE_PREFIX);
+  const out = new Map<string, Map<ProvinceCode, Record<string, unknown>>>();
+  for (const i of items) {
+    // sk: MARKET#<serviceType>#<province>; a service type never contains '#'.
+    const [, st, province] = (i.sk as string).split('#');
+    if (!st || !province) continue;
+    const byProvince = out.get(st) ?? out.set(st, new Map()).get(st)!;
+    byProvince.set(province as ProvinceCode, i);
+  }
+  return out;
 }
 
-export async function marketAnalytics(store: Store, period: string, only?: ServiceTypeId): Promise<MarketRow[]> {
+export async function marketAnalytics(store: Store, period: string, only?: ServiceTypeId): Promise<{ items: MarketRow[]; asOf: string | null }> {
   const types = only ? [only] : SERVICE_TYPE_IDS;
-  const counters = await countersOf(store, period, only);
+  const [counters, states] = await Promise.all([countersOf(store, period, only), store.readMarketStates(only)]);
+  const stateOf = new Map(states.map((st) => [st.serviceType, st]));
   const rows: MarketRow[] = [];
-  const perMarket = async (st: ServiceTypeId) => {
-    const [waiting, offerings] = await Promise.all([store.waitingNeedsOfMarket(st), store.offeringsOfMarket(st)]);
-    const ledgers = await store.batchGetCapacities(
-      offerings.map((o) => o.id),
-      period,
-    );
-    const total = emptyAcc(counters.get(scopeMarket(st)));
-    const byProvince = new Map<ProvinceCode, Acc>();
-    const prov = (p: ProvinceCode) => byProvince.get(p) ?? byProvince.set(p, emptyAcc()).get(p)!;
-    const prefix = scopeMarket(st, '');
-    for (const [scope, counts] of counters) {
-      if (scope.startsWith(prefix) && scope !== scopeMarket(st, scopeAll)) prov(scope.slice(prefix.length) as ProvinceCode).counts = counts;
+  for (const st of types) {
+    const state = stateOf.get(st);
+    const byProvince = counters.get(st) ?? new Map<ProvinceCode, Record<string, unknown>>();
+    const total: Acc = {
+      waiting: Object.values(state?.waiting ?? {}).reduce((a, b) => a + b, 0),
+      capacity: state?.capacityTotal ?? 0,
+      counts: marketCounts(sumCounters([...byProvince.values()])),
+    };
+    if (isEmpty(total)) continue;
+    rows.push(toRow(st, undefined, total));
+    // Province rows exist where there is demand (waiting needs or matches); they show the capacity that serves that province.
+    const provinces = new Set<ProvinceCode>([...byProvince.keys(), ...(Object.keys(state?.waiting ?? {}) as ProvinceCode[])]);
+    for (const p of [...provinces].sort()) {
+      const a: Acc = { waiting: state?.waiting[p] ?? 0, capacity: state?.capacity[p] ?? 0, counts: marketCounts(byProvince.get(p)) };
+      if (!isEmpty(a)) rows.push(toRow(st, p, a));
     }
-    for (const n of waiting) {
-      total.waiting++;
-      prov(n.sme.region.province).waiting++;
-    }
-    for (const o of offerings) {
-      const cap = o.status === 'ACTIVE' ? (ledgers.get(o.id)?.limit ?? o.capacityPerMonth) : 0;
-      total.capacity += cap;
-      // Province rows exist where there is demand; they show the capacity that serves that province.
-      for (const p of o.regions) {
-        const a = byProvince.get(p);
-        if (a) a.capacity += cap;
-      }
-    }
-    if (isEmpty(total)) return [];
-    const out: MarketRow[] = [toRow(st, undefined, total)];
-    for (const [p, a] of [...byProvince].sort(([x], [y]) => x.localeCompare(y))) if (!isEmpty(a)) out.push(toRow(st, p, a));
-    return out;
-  };
-  // Markets are independent: a few at a time keeps latency down without flooding the table.
-  const queue = [...types];
-  const workers = Array.from({ length: 4 }, async () => {
-    for (let st = queue.shift(); st; st = queue.shift()) rows.push(...(await perMarket(st)));
-  });
-  await Promise.all(workers);
-  const order = new Map(SERVICE_TYPE_IDS.map((s, i) => [s, i]));
-  return rows.sort(
-    (a, b) => order.get(a.serviceType)! - order.get(b.serviceType)! || (a.province ?? '').localeCompare(b.province ?? ''),
-  );
+  }
+  const asOf = states.length > 0 ? states.map((st) => st.at).sort().at(0)! : null;
+  return { items: rows, asOf };
 }
 
 const isEmpty = (a: Acc) =>
@@ -115,12 +105,17 @@ function toRow(serviceType: ServiceTypeId, province: ProvinceCode | undefined, a
   };
 }
 
-/** The operators' report: every market (or one) in a month, the current one by default. */
+/**
+ * The operators' report: every market (or one) in a month, the current one
+ * by default. `asOf`: the oldest of the markets' last rounds, which the
+ * waiting and capacity columns are as of (null before any round).
+ */
 export async function marketReport(
   ports: Pick<AppPorts, 'store' | 'clock'>,
   period: string | undefined,
   serviceType: ServiceTypeId | undefined,
-): Promise<{ period: string; items: MarketRow[] }> {
+): Promise<{ period: string; asOf: string | null; items: MarketRow[] }> {
   const p = period ?? periodOf(ports.clock.now());
-  return { period: p, items: await marketAnalytics(ports.store, p, serviceType) };
+  const { items, asOf } = await marketAnalytics(ports.store, p, serviceType);
+  return { period: p, asOf, items };
 }

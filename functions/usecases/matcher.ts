@@ -33,7 +33,7 @@ import { deadlineEnd } from '#domain/deadlines.ts';
 import { dayOf, profileOnDay } from '#domain/verification.ts';
 import type { AppPorts } from '#functions/ports.ts';
 import { StaleWrite, type Draft, type Stored } from '../store/store.ts';
-import { waitingSortKey } from '../store/rounds.ts';
+import { waitingSortKey, type MarketState } from '../store/rounds.ts';
 import { matchEvent } from './lifecycle.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
@@ -78,17 +78,32 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
   const { store, config, clock, logger } = ports;
   const now = clock.now();
   // Reads that do not depend on each other go out together: a round is a chain of store calls, each a round trip.
-  const [after, allOfferings] = await Promise.all([store.getRoundCursor(serviceType), store.offeringsOfMarket(serviceType)]);
+  const [sweep, allOfferings, previousState] = await Promise.all([
+    store.getRoundSweep(serviceType),
+    store.offeringsOfMarket(serviceType),
+    store.getMarketState(serviceType),
+  ]);
+  const after = sweep?.after;
   const window = await store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS });
 
-  const result = await matchWindow(ports, serviceType, window.needs, allOfferings, now);
+  const proposedNeeds = new Set<string>();
+  const result = await matchWindow(ports, serviceType, window.needs, allOfferings, now, proposedNeeds);
   result.more = window.more;
+
+  // The needs this sweep has left waiting so far, by province: the market's state once the sweep ends.
+  const waiting = { ...(sweep?.waiting ?? {}) };
+  for (const n of window.needs) if (!proposedNeeds.has(n.id)) waiting[n.sme.region.province] = (waiting[n.sme.region.province] ?? 0) + 1;
 
   // The sweep goes on from the last need of this window, or ends here. Written
   // after the proposals: a round that fails is retried on the same window.
   const last = window.needs.at(-1);
+  if (!window.more) {
+    const state = marketState(serviceType, allOfferings, waiting, now);
+    // Written only when it changed: most rounds leave a market's shape as it was.
+    if (!previousState || !sameShape(previousState, state)) await store.putMarketState(state);
+  }
   if (window.more && last) {
-    await store.setRoundCursor(serviceType, waitingSortKey(last));
+    await store.setRoundCursor(serviceType, waitingSortKey(last), waiting);
     await ports.publisher.publish([
       makeEvent('MarketRebalanceRequested', `round:${serviceType}:${iso(now)}`, 1, {
         serviceType,
@@ -102,6 +117,26 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
   logger.info('market round', { ...result });
   return result;
 }
+
+/**
+ * The market as a whole round leaves it, for the markets report
+ * (usecases/analytics.ts): needs left waiting by province, and the monthly
+ * capacity of its active offerings (by province served in person, and in all).
+ */
+function marketState(serviceType: ServiceTypeId, offerings: readonly Offering[], waiting: Record<string, number>, now: Date): MarketState {
+  const capacity: Record<string, number> = {};
+  let capacityTotal = 0;
+  for (const o of offerings) {
+    if (o.status !== 'ACTIVE') continue;
+    capacityTotal += o.capacityPerMonth;
+    for (const p of o.regions) capacity[p] = (capacity[p] ?? 0) + o.capacityPerMonth;
+  }
+  return { serviceType, at: iso(now), waiting, capacity, capacityTotal };
+}
+
+const sortedJson = (r: Record<string, number>) => JSON.stringify(Object.entries(r).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+const sameShape = (a: MarketState, b: MarketState) =>
+  a.capacityTotal === b.capacityTotal && sortedJson(a.waiting) === sortedJson(b.waiting) && sortedJson(a.capacity) === sortedJson(b.capacity);
 
 /** A market's terms for one round: each offering with its provider, its standing and its month's ledger. */
 async function marketTerms(ports: AppPorts, allOfferings: readonly Stored<Offering>[], period: string, now: Date) {
@@ -175,6 +210,8 @@ async function matchWindow(
   window: readonly Stored<Need>[],
   allOfferings: readonly Stored<Offering>[],
   now: Date,
+  /** Filled with the needs this round proposed a match for. */
+  proposedNeeds: Set<string> = new Set(),
 ): Promise<RoundResult> {
   const nowIso = iso(now);
   const period = periodOf(now);
@@ -261,7 +298,10 @@ async function matchWindow(
       const need = needById.get(a.need)!;
       const breakdown = breakdowns.get(`${a.need}|${a.offering}`)!;
       const outcome = await propose(ports, need, offering, providerOwnerSub, breakdown, period, now, () => explain(need, a.offering));
-      if (outcome === 'proposed') result.proposed++;
+      if (outcome === 'proposed') {
+        result.proposed++;
+        proposedNeeds.add(need.id);
+      }
       else if (outcome === 'refused') result.claimsRefused++;
       else result.lostRaces++;
     }),

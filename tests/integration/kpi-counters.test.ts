@@ -1,7 +1,8 @@
 /**
  * The KPI consumer on dynalite: each event counts once however often and
  * however concurrently it is delivered, distinct SMEs are counted once per
- * period, and the report costs one read whatever the number of matches.
+ * period, an event writes only its own province's counters, and the
+ * report costs the same reads whatever the number of matches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Match } from '#domain/model.ts';
@@ -67,15 +68,42 @@ describe('the KPI counters', () => {
     expect(await kpis(app.ports, '2026-11', undefined)).toMatchObject({ matchesCompleted: 0, smesServed: 0, satisfaction: null });
   });
 
-  it('answer the report with one read', async () => {
-    let reads = 0;
-    const stop = installCapacityMeter(app.doc, { add: (kind, units) => void (kind === 'read' && (reads += units)) });
+  it('answer the report from the provinces’ counters at the same read cost whatever the number of matches', async () => {
+    const reads = async () => {
+      let units = 0;
+      const stop = installCapacityMeter(app.doc, { add: (kind, u) => void (kind === 'read' && (units += u)) });
+      try {
+        await kpis(app.ports, '2026-12', undefined);
+      } finally {
+        stop();
+      }
+      return units;
+    };
+    const before = await reads();
+    for (let i = 0; i < 8; i++) await deliver(matchEvent('MatchCompleted', await completed({ smeId: testId('sm'), smeProvince: 'CN-SC' })));
+    expect((await kpis(app.ports, '2026-12', undefined)).matchesCompleted).toBe(11);
+    expect(before).toBeGreaterThan(0);
+    // Two Queries (the provinces' KPI counters, the markets' for the hours to a match): at most a unit each here.
+    expect(before).toBeLessThanOrEqual(2);
+    expect(await reads()).toBe(before);
+  });
+
+  it('count a proposal once, into its market and province only, and show its hours to a match in the KPIs', async () => {
+    const m = await completed({ smeId: testId('sm'), smeProvince: 'CN-GS', serviceType: 'legal-aid', status: 'PROPOSED', createdAt: '2026-12-03T00:00:00.000Z', needPostedAt: '2026-12-02T22:00:00.000Z' });
+    let writes = 0;
+    const stop = installCapacityMeter(app.doc, { add: (kind, u) => void (kind === 'write' && (writes += u)) });
     try {
-      await kpis(app.ports, '2026-12', undefined);
+      await deliver(matchEvent('MatchProposed', m));
     } finally {
       stop();
     }
-    expect(reads).toBeGreaterThan(0);
-    expect(reads).toBeLessThanOrEqual(1);
+    // The event's marker (claimed, then done) and one counter (added to, then its in-flight id removed).
+    expect(writes).toBe(4);
+    await deliver(matchEvent('MatchProposed', m));
+    const gansu = await kpis(app.ports, '2026-12', 'CN-GS');
+    // Two hours from posting to proposal: the (1, 2] hours bucket.
+    expect(gansu.medianHoursToMatch).toBeGreaterThan(1);
+    expect(gansu.medianHoursToMatch).toBeLessThanOrEqual(2);
+    expect(gansu.matchesCompleted).toBe(0);
   });
 });

@@ -53,7 +53,7 @@ async function deliver(e: AppEvent): Promise<void> {
 }
 
 const row = async (serviceType: Match['serviceType'], province?: string) =>
-  (await marketAnalytics(app.ports.store, '2026-11', serviceType)).find((r) => r.province === province);
+  (await marketAnalytics(app.ports.store, '2026-11', serviceType)).items.find((r) => r.province === province);
 
 describe('the markets report from counters', () => {
   it('counts each move once under duplicate, concurrent and out-of-order delivery', async () => {
@@ -87,7 +87,7 @@ describe('the markets report from counters', () => {
     expect(await row('green-design', 'CN-SC')).toMatchObject({ proposed: 0, completed: 1, used: 1 });
     expect(await row('green-design', 'CN-ZJ')).toMatchObject({ proposed: 1, completed: 0, used: 1 });
     // Another month saw none of it.
-    expect(await marketAnalytics(app.ports.store, '2026-10', 'green-design')).toEqual([]);
+    expect((await marketAnalytics(app.ports.store, '2026-10', 'green-design')).items).toEqual([]);
   });
 
   it('takes a released match out of its column, its capacity and (cancelled) the median', async () => {
@@ -179,6 +179,27 @@ describe('the markets report from counters', () => {
         expect((await http.call('POST', `/v1/matches/${m.id}/${step}`, { as: who })).status).toBe(200);
       }
       expect((await report())[0]).toMatchObject({ proposed: 0, confirmed: 0, completed: 1, capacity: 2, used: 1, medianHoursToMatch: expect.any(Number) });
+
+      // Waiting needs and capacity are as the market's last round left them: a need nobody can
+      // serve (another province, no remote offering) waits, on its own province's row.
+      const far = await http.call('POST', '/v1/smes', {
+        as: sme,
+        body: { name: 'Lanzhou Pumps', uscc: testUscc('CN-GS'), sizeClass: 'MICRO', tier: 'INNOVATIVE', industry: 'pumps', region: { province: 'CN-GS', city: 'Lanzhou' } },
+      });
+      expect(far.status).toBe(201);
+      const waitingNeed = await http.call('POST', `/v1/smes/${far.body.id}/needs`, {
+        as: sme,
+        body: { serviceType: 'energy-audit', description: 'Energy audit of a pump plant', remoteOk: false, deadline: '2027-03-31' },
+      });
+      expect(waitingNeed.status).toBe(201);
+      const waiting = await report();
+      expect(waiting[0]).toMatchObject({ waiting: 1, capacity: 2, completed: 1 });
+      expect(waiting.find((r) => r.province === 'CN-GS')).toMatchObject({ waiting: 1, capacity: 0 });
+      // Paused: the next round sees no active capacity.
+      expect((await http.call('PATCH', `/v1/offerings/${o.body.id}`, { as: prov, body: { status: 'PAUSED' } })).status).toBe(200);
+      expect((await report())[0]).toMatchObject({ waiting: 1, capacity: 0 });
+      const res = await http.call('GET', '/v1/analytics/markets?period=2026-12', { as: op });
+      expect(res.body.asOf).toEqual(expect.any(String));
     } finally {
       http.doc.destroy();
     }

@@ -135,7 +135,7 @@ describe('the context on a match', () => {
     expect(Buffer.byteLength(JSON.stringify(stored), 'utf8')).toBeLessThan(1024);
 
     const { pendingEvents: _pe, version: _v, updatedAt: _u, ...bare } = stored;
-    const staleSme = { id: x.smeId, name: 'Old Name Co.', province: '510000', industry: 'C34', tier: 'NONE' } as const;
+    const staleSme = { id: x.smeId, name: 'Old Name Co.', province: 'CN-SC', industry: 'C34', tier: 'NONE' } as const;
     const old = await x.app.ports.store.insert('match', { ...bare, id: 'mt_writtenWithSummaries0000', status: 'CONFIRMED', sme: staleSme });
     const read = await x.app.call('GET', `/v1/matches/${old.id}`, { as: x.sme });
     expect(read.status).toBe(200);
