@@ -400,6 +400,11 @@ export interface Need {
   waiting?: NeedWaiting;
   /** The voucher that pays for it: matched only to offerings its balance covers, or public-welfare ones. */
   voucherId?: string;
+  /**
+   * Posted with an Idempotency-Key: the request it answers (a hash of the SME
+   * and the body) and until when the key names this need (usecases/needs.ts).
+   */
+  idempotency?: { requestHash: string; until: string };
 }
 
 /**

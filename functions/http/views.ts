@@ -52,7 +52,7 @@ export function smeView(s: Stored<Sme>, now: Date, audience: 'owner' | 'operator
   };
 }
 export function needView(n: Stored<Need>) {
-  const { pendingEvents: _pe, version: _v, recheckAt: _r, claim: _c, waiting, ...rest } = n;
+  const { pendingEvents: _pe, version: _v, recheckAt: _r, claim: _c, idempotency: _i, waiting, ...rest } = n;
   if (n.status !== 'WAITING') return rest;
   // api.md "Why a need waits": a WAITING need always says why; before its market's
   // first round looked at it, since when it waits and no reasons yet.

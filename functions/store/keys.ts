@@ -19,7 +19,6 @@ export const smeKey = (id: string) => ({ pk: `SME#${id}`, sk: 'SME' });
 export const needKey = (id: string) => ({ pk: `NEED#${id}`, sk: 'NEED' });
 export const matchKey = (id: string) => ({ pk: `MATCH#${id}`, sk: 'MATCH' });
 export const capacityKey = (offeringId: string, period: string) => ({ pk: `OFFERING#${offeringId}`, sk: `CAPACITY#${period}` });
-export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' });
 /**
  * An inbox is a user's (by sub) or a group's shared one (`group:operator`).
  * Cognito subs are UUIDs, never `group:…`; the inbox use case also refuses

@@ -7,7 +7,7 @@
  * - lists.ts: the named access patterns
  * - ledger.ts: the capacity ledger
  * - outbox.ts: pending events and marking them published
- * - idempotency.ts, inbox.ts: idempotency records, notifications
+ * - inbox.ts: notifications (an Idempotency-Key needs no record: it names its need, usecases/needs.ts)
  * - keys.ts: each entity's keys; metering.ts: consumed capacity, installed only by benchmarks
  *
  * Every access pattern of the design by key or index, never Scan.
@@ -18,8 +18,6 @@ import type { Page, PageRequest, StoreClock, StoreContext, Stored } from './core
 import { CursorCodec } from './cursor.ts';
 import * as entities from './entities.ts';
 import type { Changes, Draft, Entities, EventsFor, Kind } from './entities.ts';
-import * as idempotency from './idempotency.ts';
-import type { IdempotencyRecord } from './idempotency.ts';
 import * as inbox from './inbox.ts';
 import * as ledger from './ledger.ts';
 import * as lists from './lists.ts';
@@ -37,7 +35,6 @@ import type { UsccClaim } from './uscc.ts';
 
 export { isConditionFailure, retryOnStale, StaleWrite, type Page, type PageRequest, type StoreClock, type Stored } from './core.ts';
 export { entityOf, type Changes, type Draft, type Entities, type EventsFor, type Kind } from './entities.ts';
-export type { IdempotencyRecord } from './idempotency.ts';
 export type { ClaimResult, Ledger, LedgerTerms } from './ledger.ts';
 export type { EntityRef, OutboxRef, PendingItem, VoucherRef } from './outbox.ts';
 export type { ImportLock, RegisterEntry } from './imports.ts';
@@ -183,13 +180,6 @@ export class Store {
     const key = outbox.keyOfRef(entity, (e) => entities.PRIMARY[e.kind](e.id));
     return outbox.markPublished(this.ctx, key, eventIds, allPendingAtVersion);
   }
-
-  // ------------------------------------------------------------------ idempotency
-
-  getIdempotency = (scope: string, key: string, nowEpochS: number) => idempotency.getIdempotency(this.ctx, scope, key, nowEpochS);
-  /** Stores a record unless a live one exists; returns the live one that won otherwise. */
-  putIdempotency = (scope: string, key: string, rec: IdempotencyRecord, nowEpochS: number) =>
-    idempotency.putIdempotency(this.ctx, scope, key, rec, nowEpochS);
 
   // ------------------------------------------------------------------ USCC lookup
 

@@ -16,7 +16,7 @@ import { getSme } from './smes.ts';
 import { syncSmeNeeds } from './sme-standing.ts';
 import { attachVoucher, checkVoucherFor } from './vouchers.ts';
 import { assertRoom, needSlots, withQuota } from './quotas.ts';
-import { assertOwned, assertVisible, iso, newId, publishStored } from './support.ts';
+import { addHours, assertOwned, assertVisible, derivedId, iso, newId, publishStored } from './support.ts';
 
 /** Canonical JSON (sorted keys), so the same body in another key order is the same request. */
 function canonical(v: unknown): string {
@@ -31,7 +31,7 @@ function canonical(v: unknown): string {
 }
 
 /** Creates the need under `needId` (idempotent by id: a retry after a crash finds it or makes it). */
-async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, body: CreateNeedBody): Promise<Stored<Need>> {
+async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, body: CreateNeedBody, idempotency?: Need['idempotency']): Promise<Stored<Need>> {
   const { store } = ports;
   const existing = await store.get('need', needId, true);
   if (existing) return existing;
@@ -53,6 +53,7 @@ async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, bod
     sme: smeProfile(sme, dayOf(now)),
     postedAt: iso(now),
     excludedOfferingIds: [],
+    ...(idempotency ? { idempotency } : {}),
   });
   // The voucher is tied to this need before the need exists: a refusal (409) writes nothing, and a
   // voucher tied to a need never written counts as free (usecases/vouchers.ts attachVoucher).
@@ -86,11 +87,19 @@ export const idempotencyScope = (caller: Caller, route: string, path: string) =>
 
 /**
  * Posts a need for the caller's SME. With an idempotency key, the same key
- * and the same body (in any key order) answer the first need again; the same
- * key with another body is a Conflict. Keys are scoped to the caller, the
- * route and the path (idempotencyScope): the same key under another SME's
- * path is another request, not a reuse (a client naming keys after what it
- * asks for, like "audit-2027", would otherwise be refused for a second SME).
+ * and body answer the first need again; the same key with another body is a
+ * Conflict. Keys are scoped to the caller, the route and the path
+ * (idempotencyScope): the same key under another SME's path is another
+ * request, not a reuse (a client naming keys after what it asks for, like
+ * "audit-2027", would otherwise be refused for a second SME).
+ *
+ * The key needs no record of its own (issue 16: one write unit less per
+ * need): it names the need. The need's id is derived from the scope and the
+ * key, and the need carries the request's hash and until when the key holds
+ * (IDEMPOTENCY_TTL_HOURS). A retry finds the need under the same id; a
+ * concurrent twin loses the conditional put and answers the winner. A key
+ * used again after it lapsed names the next need in a chain (its id derived
+ * from the lapsed need's), so a retry of that request finds it the same way.
  */
 export async function postNeed(
   ports: AppPorts,
@@ -109,25 +118,33 @@ export async function postNeed(
   }
   if (idempotencyKey === undefined) return createNeed(ports, sme, newId('nd'), body);
 
-  // Record (key -> request hash, need id) first, then create the need under the
-  // recorded id, so a retry after a crash between the two makes that same need.
   const requestHash = createHash('sha256').update(`${sme.id}|${canonical(body)}`).digest('base64url');
-  const nowS = Math.floor(now.getTime() / 1000);
-  // A new key over a quota is refused before its record is written (a refusal writes nothing); a known key answers its need.
   const scope = idempotencyScope(caller, 'POST /v1/smes/{smeId}/needs', `/v1/smes/${sme.id}/needs`);
-  if (!(await ports.store.getIdempotency(scope, idempotencyKey, nowS))) await assertRoom(ports, needSlots(ports, sme.id, body.serviceType));
-  const needId = newId('nd');
-  const put = await ports.store.putIdempotency(
-    scope,
-    idempotencyKey,
-    { requestHash, resultId: needId, expiresAt: nowS + ports.config.IDEMPOTENCY_TTL_HOURS * 3600 },
-    nowS,
-  );
-  if (!put.stored && put.existing.requestHash !== requestHash) {
+  // Follow the key's chain to its live need, or to the free id a new need takes.
+  let needId = derivedId('nd', scope, idempotencyKey);
+  for (let hops = 0; ; hops++) {
+    const named = await ports.store.get('need', needId, true);
+    if (!named) break;
+    const live = named.idempotency && named.idempotency.until > iso(now);
+    if (live || hops >= MAX_KEY_REUSES) {
+      if (named.idempotency?.requestHash !== requestHash) {
+        throw new Conflict('this Idempotency-Key was already used for another request on this path (same caller, same path, another body); use a new key for a new request');
+      }
+      return entityOf(named);
+    }
+    needId = derivedId('nd', scope, idempotencyKey, named.id);
+  }
+  const until = iso(addHours(now, ports.config.IDEMPOTENCY_TTL_HOURS));
+  const n = await createNeed(ports, sme, needId, body, { requestHash, until });
+  // A concurrent twin with another body may have made the need first: it is that request's.
+  if (n.idempotency?.requestHash !== requestHash) {
     throw new Conflict('this Idempotency-Key was already used for another request on this path (same caller, same path, another body); use a new key for a new request');
   }
-  return createNeed(ports, sme, put.stored ? needId : put.existing.resultId, body);
+  return n;
 }
+
+/** How often a lapsed key is followed to the next need it named before the chain's end is answered as it is. */
+const MAX_KEY_REUSES = 50;
 
 export async function listNeedsOfSme(ports: Pick<AppPorts, 'store'>, caller: Caller, smeId: string, page: PageRequest): Promise<Page<Stored<Need>>> {
   await getSme(ports, caller, smeId);

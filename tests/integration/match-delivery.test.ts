@@ -364,4 +364,26 @@ describe('idempotency keys on posting a need', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.message).toMatch(/another request on this path/);
   });
+
+  it('writes no record besides the need, concurrent twins make one need, and a key lapsed after IDEMPOTENCY_TTL_HOURS names a new need that its own retry finds', async () => {
+    const x = await proposedPair();
+    const body = { serviceType: 'energy-audit', description: 'Audit', remoteOk: false, deadline: '2027-06-30' };
+    const headers = { 'Idempotency-Key': 'twins-1' };
+    const twins = await Promise.all(Array.from({ length: 5 }, () => x.app.call('POST', `/v1/smes/${x.smeId}/needs`, { as: x.sme, body, headers })));
+    expect(twins.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(twins.map((r) => r.body.id)).size).toBe(1);
+    const first = twins[0]!.body;
+    expect(first).not.toHaveProperty('idempotency');
+
+    // Past the key's life (24 h by default) the same key is free for another request.
+    x.app.advance(25 * 3_600_000);
+    const later = { ...body, description: 'Audit, next year' };
+    const reused = await x.app.call('POST', `/v1/smes/${x.smeId}/needs`, { as: x.sme, body: later, headers });
+    expect(reused.status).toBe(201);
+    expect(reused.body.id).not.toBe(first.id);
+    const retried = await x.app.call('POST', `/v1/smes/${x.smeId}/needs`, { as: x.sme, body: later, headers });
+    expect(retried.body.id).toBe(reused.body.id);
+    // While the new need holds the key, the first body is another request.
+    expect((await x.app.call('POST', `/v1/smes/${x.smeId}/needs`, { as: x.sme, body, headers })).status).toBe(409);
+  });
 });

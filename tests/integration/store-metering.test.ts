@@ -117,13 +117,6 @@ describe('consumed capacity', () => {
     expect(marked.write).toBeGreaterThan(0);
   });
 
-  it('idempotency records: put adds write units, get read units', async () => {
-    const key = testId('idem');
-    const rec = { requestHash: 'h', resultId: 'r', expiresAt: NOW + 60 };
-    expect((await units(() => store.putIdempotency('scope', key, rec, NOW))).write).toBeGreaterThan(0);
-    expect((await units(() => store.getIdempotency('scope', key, NOW))).read).toBeGreaterThan(0);
-  });
-
   it('the inbox: putNotification adds write units, listInbox read units', async () => {
     const n = makeNotification();
     expect((await units(() => store.putNotification(n))).write).toBeGreaterThan(0);
