@@ -4,16 +4,15 @@
  * import it (load, compile and run the module scope: config validation,
  * SDK clients, the composition root).
  *
- * The esbuild options mirror the `bundling` block of
- * infra/constructs/app-function.ts, as NodejsFunction turns it into an
- * esbuild call: ESM, node22, minify, external source map, UTF-8 charset,
- * main fields module/main, `@aws-sdk/*` external, the createRequire banner.
+ * The esbuild options are the CDK app's own: `esbuildOptions()` of
+ * infra/constructs/app-function.ts, the values its `bundling` block gives
+ * NodejsFunction (ESM, node22, minify, external source map without sources,
+ * UTF-8 charset, main fields module/main, the AWS SDK bundled, with its
+ * aliases). The import runs with the NODE_OPTIONS the functions are
+ * deployed with (source maps enabled).
  *
- * Bundles go to bench/.tmp/bundles (git-ignored), inside the repository on
- * purpose: the import must resolve the external `@aws-sdk/*` packages the way
- * the Lambda runtime provides them, and an ES module resolves bare
- * specifiers from its own location (the child's cwd or NODE_PATH do not
- * count), so the bundle has to sit under the repository's node_modules.
+ * Bundles go to bench/.tmp/bundles (git-ignored), with their source maps
+ * next to them as deployed.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -22,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { FUNCTIONS, type FunctionName } from '#functions/handlers/manifest.ts';
+import { esbuildOptions, FUNCTION_NODE_OPTIONS } from '#infra/constructs/app-function.ts';
 import { median, round } from './stats.ts';
 
 const run = promisify(execFile);
@@ -29,16 +29,13 @@ const run = promisify(execFile);
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const BUNDLE_DIR = path.join(REPO_ROOT, 'bench', '.tmp', 'bundles');
 
-/** The same options as infra/constructs/app-function.ts `bundling`. */
-const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
 /**
  * What the deployed functions get (infra: NODE_OPTIONS, STAGE, POWERTOOLS_*,
  * the bind* helpers' resource names), with dummy values: nothing is called
  * at init, only configured.
  */
 const INIT_ENV: Record<string, string> = {
-  NODE_OPTIONS: '--enable-source-maps',
+  NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
   STAGE: 'bench',
   POWERTOOLS_SERVICE_NAME: 'sme-matchmaking',
   POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -145,16 +142,7 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
       absWorkingDir: REPO_ROOT,
       entryPoints: [path.join(REPO_ROOT, spec.entry)],
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: { js: BANNER },
-      minify: true,
-      sourcemap: true,
-      charset: 'utf8',
-      external: ['@aws-sdk/*'],
+      ...esbuildOptions(),
       metafile: true,
       logLevel: 'silent',
     });

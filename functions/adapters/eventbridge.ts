@@ -4,15 +4,34 @@
  * lost event, so anything still failing after the retries throws, and the
  * caller's outbox keeps it for the relay.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, type AppEvent } from '#events/contracts.ts';
 import type { EventPublisher } from '../ports.ts';
 
 const MAX_ATTEMPTS = 4;
 
+/** What the publisher needs of an EventBridge client: an EventBridgeClient, or lazyEventBridgeClient(). */
+export interface PutEventsSender {
+  send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
+}
+
+/**
+ * An EventBridge client built on its first send (SDK defaults: the Lambda's
+ * region and role), then reused: a container whose requests publish nothing
+ * (reads, refusals) never builds it. The SDK module itself is imported
+ * statically on purpose: esbuild (one file, no code splitting) would turn an
+ * `import()` into a lazily initialised module, but keeps every export of
+ * the modules it wraps (no tree-shaking), ~35 KB more per bundle, more parse
+ * time than the ~1 ms of module code it would defer.
+ */
+export function lazyEventBridgeClient(): PutEventsSender {
+  let client: EventBridgeClient | undefined;
+  return { send: (command) => (client ??= new EventBridgeClient({})).send(command) };
+}
+
 export class EventBridgePublisher implements EventPublisher {
   constructor(
-    private readonly client: Pick<EventBridgeClient, 'send'>,
+    private readonly client: PutEventsSender,
     private readonly busName: string,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}

@@ -1,16 +1,12 @@
 /**
  * The SES e-mail adapter of the notifier: the message it sends, that a
  * refusal reaches the caller (the notifier logs it and keeps the inbox item),
- * and that the notifier's bundle loads the SES client lazily.
+ * and that the mailer builds its SES client on the first e-mail, once.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sesMailer } from '#functions/adapters/ses.ts';
-import { FUNCTIONS } from '#functions/handlers/manifest.ts';
 
 const ses = mockClient(SESv2Client);
 afterEach(() => ses.reset());
@@ -42,24 +38,22 @@ describe('sesMailer', () => {
     );
   });
 
-  it('is imported by the notifier only on demand: its bundle loads the SES client by dynamic import, never at init', async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const res = await build({
-      absWorkingDir: root,
-      entryPoints: [path.join(root, FUNCTIONS.notifier.entry)],
-      bundle: true,
-      write: false,
-      outfile: path.join(root, 'out', 'notifier.mjs'),
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      external: ['@aws-sdk/*'],
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const imports = Object.values(res.metafile.outputs)[0]!.imports.filter((i) => i.path === '@aws-sdk/client-sesv2');
-    expect(imports.length).toBeGreaterThan(0);
-    expect(imports.every((i) => i.kind === 'dynamic-import')).toBe(true);
+  it('builds its own client on the first e-mail when none is injected (none at init: a notifier with e-mail off never builds one)', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const before = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'ap-east-1';
+    try {
+      const mailer = sesMailer({ from: 'noreply@example.cn' });
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+      await mailer.send({ to: 'a@example.cn', subject: 's', text: 't' });
+      await mailer.send({ to: 'b@example.cn', subject: 's', text: 't' });
+    } finally {
+      if (before === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = before;
+    }
+    const clients = new Set(ses.commandCalls(SendEmailCommand).map((c) => c.thisValue));
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    // One client, built once and kept.
+    expect(clients.size).toBe(1);
   });
 });
