@@ -71,6 +71,8 @@ export async function buildConsole(opts: { outDir?: string } = {}): Promise<Buil
       define: { 'process.env.NODE_ENV': '"production"' },
       // Licences of Preact and Chart.js go to a file next to the bundle, not into every download.
       legalComments: 'linked',
+      // Chinese text as UTF-8 (3 bytes a character), not \uXXXX escapes (6): module scripts are always read as UTF-8.
+      charset: 'utf8',
       metafile: true,
       logLevel: 'silent',
     });

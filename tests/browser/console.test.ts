@@ -124,10 +124,14 @@ describe('the console in a browser', () => {
     // Who and why: the SME and provider by name, and the breakdown chart.
     const first = cards.first();
     await first.getByText('评分构成', { exact: true }).waitFor();
-    expect(await first.locator('canvas[role="img"]').getAttribute('aria-label')).toMatch(/^评分构成：地域接近 /);
+    const breakdown = first.locator('.ct-chart[role="img"]');
+    expect(await breakdown.getAttribute('aria-label')).toMatch(/^评分构成：地域接近 /);
+    // Drawn: one bar for each of the six parts of the score, in one series.
+    await expect.poll(() => breakdown.locator('svg .ct-bar').count()).toBe(6);
+    expect(await breakdown.locator('svg .ct-series').count()).toBe(1);
     const smeName = (await first.locator('dt:text-is("企业") + dd').innerText()).split(' · ')[0]!.trim();
     expect(smeName).not.toMatch(/^编号/);
-    expectCleanPages(await captureEverywhere(page, 'operator-review', () => cards.first().locator('canvas').waitFor()));
+    expectCleanPages(await captureEverywhere(page, 'operator-review', () => cards.first().locator('.ct-chart svg .ct-bar').first().waitFor({ state: 'attached' })));
 
     const matchId = (await first.getAttribute('aria-labelledby'))!.replace(/^match-/, '');
     await first.getByRole('button', { name: '批准' }).click();
@@ -142,7 +146,12 @@ describe('the console in a browser', () => {
     await table.getByText('各服务类型需求与容量明细').waitFor();
     // Service types by their Chinese names, from the catalog.
     await table.getByRole('rowheader', { name: '上云' }).waitFor();
-    await page.locator('main canvas[role="img"]').waitFor();
+    // Drawn: demand, used and capacity (three series), a bar each for every service type in the table.
+    const marketsChart = page.locator('main .ct-chart[role="img"]');
+    const serviceTypes = await table.locator('tbody tr').count();
+    expect(serviceTypes).toBeGreaterThan(0);
+    await expect.poll(() => marketsChart.locator('svg .ct-bar').count()).toBe(3 * serviceTypes);
+    expect(await marketsChart.locator('svg .ct-series').count()).toBe(3);
     expectCleanPages(await captureEverywhere(page, 'operator-markets', () => table.waitFor()));
     expect(errors).toEqual([]);
   });

@@ -11,12 +11,23 @@ import { currentPath, followLink, navigate } from './router.ts';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ReviewPage } from './pages/operator-review.tsx';
 import { MarketsPage } from './pages/operator-markets.tsx';
+import { OnboardingPage } from './pages/operator-onboarding.tsx';
+import { ImportsPage } from './pages/operator-imports.tsx';
+import { WaitingNeedsPage } from './pages/operator-waiting.tsx';
+import { SuspensionsPage } from './pages/operator-suspensions.tsx';
+import { VoucherProgrammesPage } from './pages/operator-vouchers.tsx';
+import { KpiDashboardPage } from './pages/operator-kpis.tsx';
 import { SmeProfilePage } from './pages/sme-profile.tsx';
 import { NewNeedPage } from './pages/sme-new-need.tsx';
 import { SmeMatchesPage } from './pages/sme-matches.tsx';
 import { OfferingsPage } from './pages/provider-offerings.tsx';
 import { ProviderMatchesPage } from './pages/provider-matches.tsx';
 import { InboxPage } from './pages/inbox.tsx';
+import { SmeVouchersPage } from './pages/sme-vouchers.tsx';
+import { ProviderProfilePage } from './pages/provider-profile.tsx';
+import { SettlementsPage } from './pages/provider-settlements.tsx';
+import { AuthCallbackPage } from './pages/auth-callback.tsx';
+import { cognitoSignIn, signInMode } from './auth/mode.ts';
 
 interface PageDef {
   component: ComponentType;
@@ -25,14 +36,23 @@ interface PageDef {
   nav: MessageKey;
 }
 
-const PAGES: Record<Exclude<RoutePath, typeof ROUTES.signIn>, PageDef> = {
+const PAGES: Record<Exclude<RoutePath, typeof ROUTES.signIn | typeof ROUTES.authCallback>, PageDef> = {
   [ROUTES.operatorReview]: { component: ReviewPage, roles: ['operator'], nav: 'nav.review' },
   [ROUTES.operatorMarkets]: { component: MarketsPage, roles: ['operator'], nav: 'nav.markets' },
+  [ROUTES.operatorOnboarding]: { component: OnboardingPage, roles: ['operator'], nav: 'nav.onboarding' },
+  [ROUTES.operatorImports]: { component: ImportsPage, roles: ['operator'], nav: 'nav.imports' },
+  [ROUTES.operatorWaiting]: { component: WaitingNeedsPage, roles: ['operator'], nav: 'nav.waiting' },
+  [ROUTES.operatorSuspensions]: { component: SuspensionsPage, roles: ['operator'], nav: 'nav.suspensions' },
+  [ROUTES.operatorVouchers]: { component: VoucherProgrammesPage, roles: ['operator'], nav: 'nav.vouchers' },
+  [ROUTES.operatorKpis]: { component: KpiDashboardPage, roles: ['operator'], nav: 'nav.kpis' },
   [ROUTES.smeProfile]: { component: SmeProfilePage, roles: ['sme'], nav: 'nav.profile' },
   [ROUTES.smeNewNeed]: { component: NewNeedPage, roles: ['sme'], nav: 'nav.newNeed' },
   [ROUTES.smeMatches]: { component: SmeMatchesPage, roles: ['sme'], nav: 'nav.smeMatches' },
+  [ROUTES.smeVouchers]: { component: SmeVouchersPage, roles: ['sme'], nav: 'nav.smeVouchers' },
   [ROUTES.providerOfferings]: { component: OfferingsPage, roles: ['provider'], nav: 'nav.offerings' },
   [ROUTES.providerMatches]: { component: ProviderMatchesPage, roles: ['provider'], nav: 'nav.providerMatches' },
+  [ROUTES.providerSettlements]: { component: SettlementsPage, roles: ['provider'], nav: 'nav.settlements' },
+  [ROUTES.providerProfile]: { component: ProviderProfilePage, roles: ['provider'], nav: 'nav.providerProfile' },
   [ROUTES.inbox]: { component: InboxPage, roles: ['sme', 'provider'], nav: 'nav.inbox' },
 };
 
@@ -63,6 +83,9 @@ function Header() {
               type="button"
               class="button"
               onClick={() => {
+                const mode = signInMode.value;
+                // In AWS, Cognito's session ends too (its /logout sends the browser back to the console).
+                if (mode.kind === 'cognito') return cognitoSignIn(mode.cognito).signOut();
                 endSession();
                 navigate(ROUTES.signIn);
               }}
@@ -112,8 +135,12 @@ export function App() {
   const path = currentPath.value;
   const page: PageDef | undefined = PAGES[path as keyof typeof PAGES];
 
-  // Signed out (or the token expired): sign in first. Signed in at / or on another role's page: go home.
-  const target = !s ? (path === ROUTES.signIn ? null : ROUTES.signIn) : path === '/' || path === ROUTES.signIn || (page && !page.roles.includes(s.role)) ? HOME[s.role] : null;
+  const mode = signInMode.value.kind;
+  // Signed out (or the token expired): sign in first (the Cognito callback signs in itself).
+  // Signed in at /, on a sign-in page or on another role's page: go home.
+  const signingIn = path === ROUTES.signIn || path === ROUTES.authCallback;
+  const target =
+    mode === 'loading' ? null : !s ? (signingIn ? null : ROUTES.signIn) : path === '/' || signingIn || (page && !page.roles.includes(s.role)) ? HOME[s.role] : null;
   useEffect(() => {
     if (target) navigate(target, { replace: true });
   }, [target]);
@@ -122,7 +149,8 @@ export function App() {
     document.title = t('app.title');
   }, [lang.value]);
 
-  const Page = !s ? (path === ROUTES.signIn ? SignInPage : null) : target ? null : (page?.component ?? NotFound);
+  const Page =
+    mode === 'loading' || target ? null : !s ? (path === ROUTES.signIn ? SignInPage : path === ROUTES.authCallback ? AuthCallbackPage : null) : (page?.component ?? NotFound);
   return (
     <>
       <a class="skip" href="#main">

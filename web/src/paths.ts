@@ -8,11 +8,22 @@ export const ROUTES = {
   signIn: '/sign-in',
   operatorReview: '/operator/review',
   operatorMarkets: '/operator/markets',
+  operatorOnboarding: '/operator/onboarding',
+  operatorImports: '/operator/imports',
+  operatorWaiting: '/operator/waiting',
+  operatorSuspensions: '/operator/suspensions',
+  operatorVouchers: '/operator/vouchers',
+  operatorKpis: '/operator/kpis',
   smeProfile: '/sme/profile',
   smeNewNeed: '/sme/needs/new',
   smeMatches: '/sme/matches',
   providerOfferings: '/provider/offerings',
   providerMatches: '/provider/matches',
+  smeVouchers: '/sme/vouchers',
+  providerProfile: '/provider/profile',
+  providerSettlements: '/provider/settlements',
+  /** Where Cognito's hosted sign-in sends the browser back (infra/constructs/console-hosting.ts AUTH_CALLBACK_PATH). */
+  authCallback: '/auth/callback',
   inbox: '/inbox',
 } as const;
 

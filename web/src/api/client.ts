@@ -30,8 +30,11 @@ export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && 
 
 export interface Api {
   get<T>(path: string): Promise<T>;
+  /** With a `content-type` header, a string or Blob body is sent as it is (register CSVs); otherwise the body is JSON. */
   post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
+  /** A file the API answers (a settlement as CSV), with the bearer token like every call. */
+  blob(path: string, accept: string): Promise<Blob>;
 }
 
 export interface ApiOptions {
@@ -39,8 +42,8 @@ export interface ApiOptions {
   token: () => string | undefined;
   /** Called on a 401 (expired or revoked token), before the error is thrown. */
   onUnauthenticated?: () => void;
-  /** @default '' (same origin) */
-  baseUrl?: string;
+  /** @default '' (same origin); a function when it is known only after start (config.json's apiBase). */
+  baseUrl?: string | (() => string);
 }
 
 function parseError(status: number, body: unknown): ApiError {
@@ -56,33 +59,42 @@ function parseError(status: number, body: unknown): ApiError {
 
 export function createApi(opts: ApiOptions): Api {
   const base = opts.baseUrl ?? '';
-  async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  async function send(method: string, path: string, body: unknown, extra: Record<string, string>): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // A file (a register CSV) with its own content type goes as it is, byte for byte; everything else is JSON.
+    const raw = extra['content-type'] !== undefined && (typeof body === 'string' || body instanceof Blob);
+    if (body !== undefined && !raw) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      res = await fetch((typeof base === 'function' ? base() : base) + path, { method, headers, ...(body === undefined ? {} : { body: raw ? (body as string | Blob) : JSON.stringify(body) }) });
     } catch (cause) {
       throw new ApiError(0, undefined, cause instanceof Error ? cause.message : 'network error');
     }
+    if (res.ok) return res;
+    if (res.status === 401) opts.onUnauthenticated?.();
     const text = await res.text();
     let json: unknown = null;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
-      // Not JSON (an HTML error page of a proxy): handled below by status.
+      // Not JSON (an HTML error page of a proxy): handled by status.
     }
-    if (!res.ok) {
-      if (res.status === 401) opts.onUnauthenticated?.();
-      throw parseError(res.status, json);
+    throw parseError(res.status, json);
+  }
+  async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+    const text = await (await send(method, path, body, extra)).text();
+    try {
+      return (text ? JSON.parse(text) : null) as T;
+    } catch {
+      return null as T;
     }
-    return json as T;
   }
   return {
     get: (path) => request('GET', path),
     post: (path, body, headers) => request('POST', path, body, headers),
     patch: (path, body) => request('PATCH', path, body),
+    blob: async (path, accept) => (await send('GET', path, undefined, { accept })).blob(),
   };
 }

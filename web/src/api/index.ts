@@ -1,4 +1,5 @@
 /** The console's one API client, built once and shared by every page. */
+import { apiBase } from '../auth/mode.ts';
 import { endSession, session } from '../auth/session.ts';
 import { createApi } from './client.ts';
 
@@ -6,4 +7,6 @@ export const api = createApi({
   token: () => session.value?.token,
   // An expired token sends the person back to sign-in instead of failing every request.
   onUnauthenticated: () => endSession(),
+  // '' locally and by default; config.json may name the API's own origin.
+  baseUrl: apiBase,
 });

@@ -3,9 +3,10 @@
  * the AWS deployment writes it next to index.html (apiBase + Cognito
  * settings: infra/constructs/console-hosting.ts); the local runtime has none,
  * so its absence means the local demo sign-in (local-sign-in.ts).
+ * Pure of browser globals (unit-tested in Node); mode.ts binds it to the tab.
  */
+import { DEMO_USERS_PATH } from '../paths.ts';
 import { beginSignIn, completeSignIn, signOut, type BrowserPort, type CognitoSettings, type SignedIn } from './cognito.ts';
-import { endSession, startSession } from './session.ts';
 
 export const CONFIG_PATH = '/config.json';
 
@@ -43,32 +44,47 @@ export function parseConsoleConfig(raw: unknown): SignInMode {
   };
 }
 
+const LOCAL: SignInMode = { kind: 'local', apiBase: '' };
+
+/**
+ * The local runtime is asked first, by its demo-user list (JSON there; a
+ * deployment has no such route, its SPA fallback answers index.html): the
+ * browser reports every 404 as a console error, so the local runtime, which
+ * serves no config.json, must not be asked for one.
+ */
 export async function loadSignInMode(fetchImpl: typeof fetch = fetch): Promise<SignInMode> {
+  const probe = await fetchImpl(DEMO_USERS_PATH, { headers: { accept: 'application/json' } }).catch(() => null);
+  if (probe?.ok && /^application\/json\b/.test(probe.headers.get('content-type') ?? '')) return LOCAL;
   const res = await fetchImpl(CONFIG_PATH, { headers: { accept: 'application/json' } });
-  if (res.status === 404) return { kind: 'local', apiBase: '' };
+  if (res.status === 404) return LOCAL;
   if (!res.ok) throw new Error(`${CONFIG_PATH}: HTTP ${res.status}`);
   return parseConsoleConfig(await res.json());
 }
 
-/** The real browser behind the Cognito flow's port. */
-export const browserPort: BrowserPort = {
-  storage: sessionStorage,
-  navigate: (url) => location.assign(url),
-  fetch: (input, init) => fetch(input, init),
-  randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-};
+/** Where the tab is, and how to rewrite its address without a reload. */
+export interface AddressBar {
+  href(): string;
+  replace(url: string): void;
+}
 
-/** Cognito hosted sign-in bound to this tab and the console's session. */
-export function cognitoSignIn(settings: CognitoSettings, port: BrowserPort = browserPort) {
+/** Cognito hosted sign-in bound to a tab (its port and address bar) and a session. */
+export function cognitoFlow(settings: CognitoSettings, port: BrowserPort, address: AddressBar, start: (s: SignedIn) => void, end: () => void) {
   return {
     /** Sign-in button: off to the hosted page. */
     start: (): Promise<void> => beginSignIn(settings, port),
-    /** On /auth/callback: exchange the code, start the session, drop code and state from the address bar. */
+    /**
+     * On /auth/callback: exchange the code and start the session. The code and
+     * state leave the address bar whatever happens (a failed exchange too):
+     * nothing of them stays in the history or a copied link.
+     */
     complete: async (): Promise<SignedIn> => {
-      const s = await completeSignIn(settings, port, location.href, startSession);
-      history.replaceState(null, '', '/');
-      return s;
+      const url = address.href();
+      try {
+        return await completeSignIn(settings, port, url, start);
+      } finally {
+        address.replace(new URL(url).pathname);
+      }
     },
-    signOut: (): void => signOut(settings, port, endSession),
+    signOut: (): void => signOut(settings, port, end),
   };
 }

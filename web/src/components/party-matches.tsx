@@ -1,13 +1,15 @@
 /**
  * A party's matches (an SME's or a provider's), newest first, with
- * accept/decline once an operator approved them: one page, two parties. The
- * party's own side is left out of each card; it is the reader.
+ * accept/decline once an operator approved them, then delivery and feedback
+ * (components/delivery.tsx): one page, two parties. The party's own side is
+ * left out of each card; it is the reader.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
 import type { MatchView, Page } from '../api/types.ts';
 import { catalog, loadCatalog } from '../catalog.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
+import { DeliveryActions, DeliveryFacts } from './delivery.tsx';
 import { Loaded, StatusMessage } from './feedback.tsx';
 import { MatchFacts, matchTitle, PartyActions, StatusBadge, withContext } from './match.tsx';
 import { useResource } from './resource.ts';
@@ -30,6 +32,10 @@ export function PartyMatchesPage({ party, loadOwn, matchesPath, titleKey, introK
     return withContext(api, party, all);
   }, []);
   const [status, setStatus] = useState<string | null>(null);
+  const done = (message: string) => {
+    setStatus(message);
+    data.reload();
+  };
   void catalog.value;
 
   return (
@@ -51,15 +57,9 @@ export function PartyMatchesPage({ party, loadOwn, matchesPath, titleKey, introK
                       <StatusBadge status={m.status} />
                     </header>
                     <MatchFacts match={m} show={party === 'sme' ? { sme: false } : { provider: false }} />
-                    <PartyActions
-                      api={api}
-                      match={m}
-                      role={party}
-                      onDone={(message) => {
-                        setStatus(message);
-                        data.reload();
-                      }}
-                    />
+                    <DeliveryFacts match={m} party={party} />
+                    <PartyActions api={api} match={m} role={party} onDone={done} />
+                    <DeliveryActions api={api} match={m} party={party} onDone={done} />
                   </article>
                 </li>
               ))}

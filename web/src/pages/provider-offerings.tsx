@@ -9,7 +9,9 @@ import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames, serviceTypeNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
+import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
+import { followLink } from '../router.ts';
 
 export const thisPeriod = () => new Date().toISOString().slice(0, 7);
 
@@ -37,11 +39,17 @@ export function OfferingsPage() {
       <Loaded resource={data}>
         {(list) =>
           list.length === 0 ? (
-            <p class="notice">{t('provider.none')}</p>
+            <p class="notice">
+              {t('provider.none')}{' '}
+              <a href={ROUTES.providerProfile} onClick={followLink}>
+                {t('providerNew.title')}
+              </a>
+            </p>
           ) : (
             list.map(({ provider, offerings }) => (
               <article key={provider.id} class="card" aria-labelledby={`p-${provider.id}`}>
                 <h2 id={`p-${provider.id}`}>{provider.name}</h2>
+                {provider.status === 'PENDING' && <p class="notice">{t('providerProfile.pending')}</p>}
                 <dl class="facts">
                   <dt>{t('provider.kind')}</dt>
                   <dd>{pick(providerKindNames(provider.kind))}</dd>

@@ -1,6 +1,12 @@
-/** Sign-in on the local runtime: the demo people by role, one click each. */
+/**
+ * Sign-in: on the local runtime the demo people by role, one click each (and
+ * a new person per role, to start from no profile); in AWS one button to
+ * Cognito's hosted sign-in (auth/config.ts decides which at start).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
+import { cognitoSignIn, signInMode } from '../auth/mode.ts';
+import type { CognitoSettings } from '../auth/cognito.ts';
 import { listDemoUsers, ownLocalSub, signInAs, type DemoUser } from '../auth/local-sign-in.ts';
 import { ROLES, type Role } from '../auth/session.ts';
 import { ErrorNotice, Loaded } from '../components/feedback.tsx';
@@ -10,6 +16,37 @@ import { t, type MessageKey } from '../i18n/index.ts';
 const GROUP_TITLE: Record<Role, MessageKey> = { operator: 'signIn.operators', sme: 'signIn.smes', provider: 'signIn.providers' };
 
 export function SignInPage() {
+  const mode = signInMode.value;
+  if (mode.kind === 'cognito') return <HostedSignIn settings={mode.cognito} />;
+  if (mode.kind === 'failed') {
+    return (
+      <section>
+        <h1>{t('signIn.title')}</h1>
+        <p class="notice notice-error" role="alert">
+          {t('auth.configFailed')}
+        </p>
+      </section>
+    );
+  }
+  return <LocalSignIn />;
+}
+
+function HostedSignIn({ settings }: { settings: CognitoSettings }) {
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => void performance.mark('console-usable'), []);
+  return (
+    <section class="sign-in">
+      <h1>{t('signIn.title')}</h1>
+      <p>{t('auth.intro')}</p>
+      {error !== null && <ErrorNotice error={error} />}
+      <button type="button" class="button button-primary" onClick={() => cognitoSignIn(settings).start().catch(setError)}>
+        {t('auth.signIn')}
+      </button>
+    </section>
+  );
+}
+
+function LocalSignIn() {
   const users = useResource(() => listDemoUsers(api), []);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -60,7 +97,8 @@ export function SignInPage() {
                           </li>
                         );
                       })}
-                      {people.length === 0 && (
+                      {/* A person without a profile yet creates one on the role's home page; operators have no profile. */}
+                      {(role !== 'operator' || people.length === 0) && (
                         <li>
                           <button type="button" class="person" disabled={busy} onClick={() => void go({ role, sub: ownLocalSub(role) })}>
                             {t('signIn.newIdentity', { role: t(`role.${role}`) })}

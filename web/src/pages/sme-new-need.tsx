@@ -1,6 +1,7 @@
 /**
  * Post a need: service types grouped by the plan's key projects, with their
- * names from the catalog. Sent with an Idempotency-Key made once per form,
+ * names from the catalog, and a service voucher to pay with when the SME
+ * holds one that covers the service type and its province. Sent with an Idempotency-Key made once per form,
  * so a double click or a retry after a lost answer posts one need.
  */
 import { useMemo, useState } from 'preact/hooks';
@@ -14,17 +15,19 @@ import { pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { followLink } from '../router.ts';
 import { loadOwnSmes } from './sme-profile.tsx';
+import { loadVouchers, yuan } from './sme-vouchers.tsx';
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 export function NewNeedPage() {
   const data = useResource(async () => {
     const [smes, cat] = await Promise.all([loadOwnSmes(), loadCatalog()]);
-    return { smes, cat };
+    return { smes, cat, vouchers: await loadVouchers(smes.map((s) => s.id)) };
   }, []);
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const [smeId, setSmeId] = useState('');
   const [serviceType, setServiceType] = useState('');
+  const [voucherId, setVoucherId] = useState('');
   const [description, setDescription] = useState('');
   const [remoteOk, setRemoteOk] = useState(true);
   const [budget, setBudget] = useState('');
@@ -46,10 +49,16 @@ export function NewNeedPage() {
         </p>
       )}
       <Loaded resource={data}>
-        {({ smes, cat }) => {
+        {({ smes, cat, vouchers }) => {
           if (smes.length === 0) return <p class="notice">{t('sme.none')}</p>;
           if (posted) return null;
           const chosenSme = smeId || smes[0]!.id;
+          const province = smes.find((s) => s.id === chosenSme)!.region.province;
+          // What the API would accept (api.md "Service vouchers"); one already paying for another open need is its 409 to say.
+          const usable = vouchers.filter(
+            (v) => v.smeId === chosenSme && v.status === 'ISSUED' && v.serviceTypes.includes(serviceType as never) && (!v.provinces.length || v.provinces.includes(province)),
+          );
+          const voucher = usable.some((v) => v.id === voucherId) ? voucherId : '';
           const submit = async (e: Event) => {
             e.preventDefault();
             setBusy(true);
@@ -60,6 +69,7 @@ export function NewNeedPage() {
               remoteOk,
               deadline,
               ...(budget.trim() !== '' ? { budgetMax: Number(budget) } : {}),
+              ...(voucher ? { voucherId: voucher } : {}),
             };
             try {
               setPosted(await api.post<NeedView>(`/v1/smes/${chosenSme}/needs`, body, { 'idempotency-key': idempotencyKey }));
@@ -97,6 +107,19 @@ export function NewNeedPage() {
                   </optgroup>
                 ))}
               </select>
+              {usable.length > 0 && (
+                <>
+                  <label for="need-voucher">{t('need.voucher')}</label>
+                  <select id="need-voucher" value={voucher} onChange={(e) => setVoucherId(e.currentTarget.value)}>
+                    <option value="">{t('need.noVoucher')}</option>
+                    {usable.map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {t('need.voucherOption', { name: v.programmeName, balance: yuan(v.balance), date: v.validUntil })}
+                      </option>
+                    ))}
+                  </select>
+                </>
+              )}
               <label for="need-description">{t('need.description')}</label>
               <textarea
                 id="need-description"
