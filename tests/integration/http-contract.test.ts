@@ -1350,6 +1350,18 @@ describe('provider onboarding and holds: success paths', () => {
     expect(JSON.stringify(res.body)).toContain('资质文件不全');
   });
 
+  it('POST /v1/providers/{providerId}/certifications answers 200 with the certifications on file replaced', async () => {
+    // Another owner's provider: A's owner is at its quota of providers by now.
+    const made = await api('POST', '/v1/providers', { token: B.providerOwner.token, body: providerBody({ name: '成都质量检测中心' }) });
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.id as string;
+    const certifications = [{ type: 'CMA', number: '211912345678', issuer: '四川省市场监督管理局', validUntil: '2030-12-31' }];
+    const res = await api('POST', `/v1/providers/${id}/certifications`, { token: op.token, body: { certifications } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id, certifications });
+    await refused('POST', `/v1/providers/${id}/certifications`, { token: B.providerOwner.token, body: { certifications } }, 403, 'FORBIDDEN');
+  });
+
   it('POST /v1/providers/{providerId}/suspend and /reinstate answer 200 with the hold set, then lifted', async () => {
     const id = await newProvider();
     expect((await api('POST', `/v1/providers/${id}/approve`, { token: op.token })).status).toBe(200);
