@@ -1,5 +1,5 @@
 /**
- * Builds the console: esbuild bundles web/src/main.tsx (Preact, Chart.js,
+ * Builds the console: esbuild bundles web/src/main.tsx (Preact, Chartist,
  * the CSS) into content-hashed files under dist/assets/, and writes
  * dist/index.html pointing at them. Minified, no source maps, nothing
  * fetched from a CDN at run time. `npm run build:web`; the local runtime
@@ -59,7 +59,7 @@ export async function buildConsole(opts: { outDir?: string } = {}): Promise<Buil
       chunkNames: '[name]-[hash]',
       assetNames: '[name]-[hash]',
       bundle: true,
-      // Chart.js is a chunk of its own, fetched by the pages that draw charts.
+      // Chartist is a chunk of its own, fetched by the pages that draw charts.
       splitting: true,
       minify: true,
       format: 'esm',
@@ -69,7 +69,7 @@ export async function buildConsole(opts: { outDir?: string } = {}): Promise<Buil
       jsx: 'automatic',
       jsxImportSource: 'preact',
       define: { 'process.env.NODE_ENV': '"production"' },
-      // Licences of Preact and Chart.js go to a file next to the bundle, not into every download.
+      // Licences of Preact and Chartist go to a file next to the bundle, not into every download.
       legalComments: 'linked',
       // Chinese text as UTF-8 (3 bytes a character), not \uXXXX escapes (6): module scripts are always read as UTF-8.
       charset: 'utf8',
@@ -77,7 +77,7 @@ export async function buildConsole(opts: { outDir?: string } = {}): Promise<Buil
       logLevel: 'silent',
     });
     const outputs = Object.keys(result.metafile.outputs).map((p) => path.relative(staging, path.resolve(path.dirname(WEB_DIR), p)));
-    // The page loads main's script; the Chart.js chunk (a dynamic import's own entry in the metafile) follows on demand.
+    // The page loads main's script; the Chartist chunk (a dynamic import's own entry in the metafile) follows on demand.
     const mainEntry = path.relative(path.dirname(WEB_DIR), path.join(WEB_DIR, 'src', 'main.tsx')).split(path.sep).join('/');
     const entry = Object.entries(result.metafile.outputs).find(([p, o]) => o.entryPoint === mainEntry && p.endsWith('.js'));
     const script = entry && path.relative(staging, path.resolve(path.dirname(WEB_DIR), entry[0]));

@@ -11,7 +11,7 @@ import type { AppEvent } from '#events/contracts.ts';
 import { writeIf, type PageRequest, type StoreContext } from './core.ts';
 import { programmeKey, voucherKey } from './keys.ts';
 import {
-  allocate, appendEvents, dropSlot, getProgramme, getVoucher, listProgrammes, pendingOfVoucher, putProgramme, putSettlementLine, putVoucher, setSlot, settleAllocation, settlementLines, takeSlot, vouchersOfProgramme, vouchersOfSme, type SettlementLine
+  allocate, appendEvents, dropSlot, getProgramme, getVoucher, listProgrammes, pendingOfVoucher, putProgramme, putSettlementLine, putVoucher, setSlot, settleAllocation, settlementLines, takeSlot, vouchersOfProgramme, vouchersOfSme, pageVouchersOfSme, type SettlementLine
 } from './vouchers.ts';
 
 // ------------------------------------------------------------------ per-match moves (one item each)
@@ -224,6 +224,7 @@ export function voucherLedger(ctx: StoreContext) {
     vouchersOfProgramme: (programmeId: string) => vouchersOfProgramme(ctx, programmeId),
     getVoucher: (smeId: string, id: string) => getVoucher(ctx, smeId, id),
     vouchersOfSme: (smeId: string) => vouchersOfSme(ctx, smeId),
+    pageVouchersOfSme: (smeId: string, p: PageRequest) => pageVouchersOfSme(ctx, smeId, p),
     takeSlot: (smeId: string, programmeId: string, voucherId: string, nowMs: number) => takeSlot(ctx, smeId, programmeId, voucherId, nowMs),
     dropSlot: (smeId: string, programmeId: string, voucherId: string) => dropSlot(ctx, smeId, programmeId, voucherId),
     allocate: (programmeId: string, voucherId: string, smeId: string, faceValue: number) => allocate(ctx, programmeId, voucherId, smeId, faceValue),

@@ -20,7 +20,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict } from '#domain/errors.ts';
 import type { Programme, Voucher } from '#domain/vouchers.ts';
 import type { AppEvent } from '#events/contracts.ts';
-import { getItem, queryAll, queryPage, queryRaw, queryInput, writeIf, type Item, type PageRequest, type StoreContext } from './core.ts';
+import { getItem, queryAll, queryPage, queryRaw, queryInput, writeIf, type Item, type Page, type PageRequest, type StoreContext } from './core.ts';
 import { outboxAttributes } from './outbox.ts';
 import { allPk, programmeKey, programmePk, settlementKey, settlementPk, smePk, voucherKey, voucherSlotKey } from './keys.ts';
 
@@ -96,6 +96,12 @@ export async function vouchersOfSme(ctx: StoreContext, smeId: string): Promise<V
     start = lastKey;
   } while (start);
   return out;
+}
+
+/** One page of an SME's vouchers, for API callers (GET /v1/smes/{smeId}/vouchers pages like every list). */
+export async function pageVouchersOfSme(ctx: StoreContext, smeId: string, p: PageRequest): Promise<Page<Voucher>> {
+  const page = await queryPage<Item>(ctx, null, smePk(smeId), { ...p, skPrefix: 'VOUCHER#' });
+  return { items: page.items.map((i) => toVoucher(i as Item)), nextCursor: page.nextCursor };
 }
 
 // ------------------------------------------------------------------ allocation

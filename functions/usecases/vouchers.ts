@@ -201,9 +201,9 @@ export async function repairProgramme(ports: Ports, programmeId: string): Promis
   return { allocations, returns };
 }
 
-export async function listVouchersOfSme(ports: Ports, caller: Caller, smeId: string): Promise<Voucher[]> {
+export async function listVouchersOfSme(ports: Ports, caller: Caller, smeId: string, page: PageRequest): Promise<Page<Voucher>> {
   await getSme(ports, caller, smeId);
-  return ports.store.vouchers.vouchersOfSme(smeId);
+  return ports.store.vouchers.pageVouchersOfSme(smeId, page);
 }
 
 // ------------------------------------------------------------------ needs with vouchers

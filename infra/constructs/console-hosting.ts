@@ -230,7 +230,7 @@ export class ConsoleHosting extends Construct {
       },
     };
     // Hashed assets first and never pruned: a tab still running the previous
-    // index.html fetches its lazily loaded chunk (Chart.js) after the deploy.
+    // index.html fetches its lazily loaded chunk (Chartist) after the deploy.
     const assets = new BucketDeployment(this, 'DeployAssets', {
       sources: [Source.asset(path.join(props.consoleDir, ASSETS_DIR))],
       destinationBucket: this.bucket,

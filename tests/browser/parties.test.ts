@@ -3,7 +3,8 @@
  * against the local runtime with its demo data: a match accepted by both,
  * delivered by the provider, confirmed and rated by the SME (and another
  * disputed); a new SME's profile (a refused USCC first) and a new provider's
- * (then pending approval); an SME's vouchers, paying a need with one; a
+ * (then pending approval, and its first offering: a refused one first); an
+ * SME owner's contact edited; an SME's vouchers, paying a need with one; a
  * provider's settlements and their CSV. Every page: no console errors, no
  * serious or critical axe-core finding, nothing wider than a 390 px phone,
  * screenshots in zh and en at desktop and phone width.
@@ -222,7 +223,7 @@ describe('the SME and provider console in a browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('lets a new person create a provider profile with typed certifications, then shows it pending approval', async () => {
+  it('lets a new person create a provider profile with typed certifications, shows it pending approval, and lets it publish a first offering (a bad one refused at its fields first), then lists it with its capacity gauge', async () => {
     const { page, errors } = await signInAsNew('服务机构');
     await page.waitForURL('**/provider/offerings');
     await page.getByRole('link', { name: '创建机构档案' }).click();
@@ -251,14 +252,107 @@ describe('the SME and provider console in a browser', () => {
     await card.getByText('有效', { exact: true }).waitFor();
     expectCleanPages(await captureEverywhere(page, 'provider-profile-pending', () => card.waitFor()));
     const pending = await stack.api<{ items: Array<{ name: string; status: string; certifications: unknown[] }> }>(OPERATOR, 'GET', '/v1/providers?status=PENDING&limit=100');
-    expect(pending.items.find((p) => p.name.startsWith('甘肃质检服务'))).toMatchObject({
+    const created = pending.items.find((p) => p.name.startsWith('甘肃质检服务'));
+    expect(created).toMatchObject({
       status: 'PENDING',
       certifications: [{ type: 'CNAS', number: 'CNAS L12345', issuer: 'CNAS', validUntil: '2031-06-30' }],
     });
     expect(errors).toEqual([]);
+
+    // Its first offering: the form is open at once on the offerings page (the organisation has none).
+    const providerId = (created as unknown as { id: string }).id;
+    const listed = () => stack.api<{ items: Array<Record<string, unknown>> }>(OPERATOR, 'GET', `/v1/providers/${providerId}/offerings?limit=100`);
+    await page.getByRole('link', { name: '机构与服务' }).click();
+    await page.waitForURL('**/provider/offerings');
+    const offeringForm = page.locator(`form[aria-labelledby="new-offering-${providerId}"]`);
+    await offeringForm.getByLabel('服务类型').locator('option[value="iso9001-certification"]').waitFor({ state: 'attached' });
+    await offeringForm.getByLabel('服务类型').selectOption('iso9001-certification');
+    await offeringForm.getByLabel('服务名称').fill('出口企业质量管理体系认证 ISO 9001 for exporters');
+    const regionsGroup = offeringForm.getByRole('group', { name: '线下服务省份' });
+    // The organisation's provinces come ticked; a bad offering: in person nowhere, not remote, and a price range upside down.
+    expect(await regionsGroup.getByLabel('甘肃').isChecked()).toBe(true);
+    await regionsGroup.getByLabel('甘肃').uncheck();
+    await regionsGroup.getByLabel('宁夏').uncheck();
+    await offeringForm.getByLabel('每月可服务企业数').fill('12');
+    await offeringForm.getByLabel('最低价（元，选填）').fill('5000');
+    await offeringForm.getByLabel('最高价（元，选填）').fill('1000');
+    await offeringForm.getByRole('button', { name: '发布服务' }).click();
+    // The server's word, each next to its field, and nothing written.
+    await page.locator(`#new-offering-${providerId}-regions-error`).getByText('an offering that is not remote must serve at least one province').waitFor();
+    await page.locator(`#new-offering-${providerId}-priceMin-error`).getByText('priceMin must not exceed priceMax').waitFor();
+    expect(await offeringForm.getByLabel('最低价（元，选填）').getAttribute('aria-invalid')).toBe('true');
+    expect(await regionsGroup.getAttribute('aria-describedby')).toContain(`new-offering-${providerId}-regions-error`);
+    expect((await listed()).items).toEqual([]);
+    expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);
+    expectCleanPages(await captureEverywhere(page, 'provider-new-offering', () => offeringForm.locator('.field-error').first().waitFor()));
+
+    // Put right: in person in Gansu, also remote, to exporters to Germany, for small firms, a sane price range.
+    await regionsGroup.getByLabel('甘肃').check();
+    await offeringForm.getByLabel('可远程服务').check();
+    await offeringForm.getByRole('group', { name: '跨境服务目标市场（选填）' }).getByLabel('德国').check();
+    await offeringForm.getByRole('group', { name: '企业规模' }).getByLabel('小型企业').check();
+    await offeringForm.getByLabel('最高价（元，选填）').fill('8000');
+    await offeringForm.getByLabel('公益服务（免费或低于成本）').check();
+    await offeringForm.getByLabel('准备时间（天）').fill('5');
+    await offeringForm.getByRole('button', { name: '发布服务' }).click();
+    await page.getByRole('status').filter({ hasText: '服务已发布：出口企业质量管理体系认证 ISO 9001 for exporters' }).waitFor();
+    const offering = page.locator('main section.offering').filter({ hasText: '出口企业质量管理体系认证' });
+    await offering.locator('meter').waitFor();
+    await offering.getByText(/已用 0 \/ 共 12/).waitFor();
+    expect(await offering.locator('meter').getAttribute('max')).toBe('12');
+    await offering.getByText('公益服务').waitFor();
+    expect(await offeringForm.count()).toBe(0);
+    expect((await listed()).items).toEqual([
+      expect.objectContaining({
+        serviceType: 'iso9001-certification',
+        title: '出口企业质量管理体系认证 ISO 9001 for exporters',
+        regions: ['CN-GS'],
+        remote: true,
+        markets: ['DE'],
+        languages: ['zh-CN'],
+        capacityPerMonth: 12,
+        priceMin: 5000,
+        priceMax: 8000,
+        publicWelfare: true,
+        eligibility: { sizeClasses: ['SMALL'] },
+        leadTimeDays: 5,
+        status: 'ACTIVE',
+      }),
+    ]);
+    expectCleanPages(await captureEverywhere(page, 'provider-offering-created', () => offering.locator('meter').waitFor()));
+    expect(errors).toEqual([]);
   });
 
-  it('shows an SME its vouchers and lets it pay a new need with one', async () => {
+  it('lets an SME owner edit its contact details, the server’s refusal of a bad phone shown at the field', async () => {
+    const owner = owners().find((o) => o.role === 'sme' && o.sub !== VOUCHER_SME && o.ids.length > 0)!;
+    const smeId = owner.ids[0]!;
+    const { page, errors } = await signIn(owner.sub);
+    await page.getByRole('link', { name: '企业信息与需求' }).click();
+    await page.waitForURL('**/sme/profile');
+    const card = page.locator(`main article[aria-labelledby="sme-${smeId}"]`);
+    await card.getByRole('button', { name: '编辑资料' }).click();
+    const form = card.locator(`form[aria-labelledby="sme-edit-${smeId}"]`);
+    await form.getByLabel('联系人姓名').fill('赵会计');
+    await form.getByLabel('电话').fill('12345');
+    await form.getByLabel('电子邮箱').fill('zhao@example.cn');
+    await form.getByRole('button', { name: '保存修改' }).click();
+    const phoneError = page.locator(`#sme-edit-${smeId}-contact-phone-error`);
+    await phoneError.getByText(/must be an E\.164 number/).waitFor();
+    expect(await form.getByLabel('电话').getAttribute('aria-invalid')).toBe('true');
+    expect((await stack.api<{ contact?: { name: string } }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact?.name).not.toBe('赵会计');
+    expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);
+    expectCleanPages(await captureEverywhere(page, 'sme-profile-edit', () => phoneError.waitFor()));
+
+    await form.getByLabel('电话').fill('028-87654321');
+    await form.getByRole('button', { name: '保存修改' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存：' }).waitFor();
+    await card.getByText('赵会计 · 028-87654321 · zhao@example.cn').waitFor();
+    expect(await form.count()).toBe(0);
+    expect((await stack.api<{ contact?: unknown }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact).toEqual({ name: '赵会计', phone: '028-87654321', email: 'zhao@example.cn' });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an SME its vouchers, lets it pay a new need with one, and pages a long list with "load more"', async () => {
     // The demo's voucher of this SME is spent; an operator issues it another one (arranged through the API).
     const smeId = ownerOf(VOUCHER_SME).ids[0]!;
     const programme = await stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
@@ -292,9 +386,34 @@ describe('the SME and provider console in a browser', () => {
     const needs = await stack.api<{ items: Array<{ description: string; voucherId?: string }> }>(VOUCHER_SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`);
     expect(needs.items.find((n) => n.description.startsWith('Browser test: a second energy audit'))?.voucherId).toBe(voucher.id);
     expect(errors).toEqual([]);
+
+    // More vouchers than a page (20): the list pages, and "load more" brings the rest.
+    for (let i = 1; i <= 20; i++) {
+      const p = await stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
+        name: `成都市小微企业服务券 第${i}批 Chengdu voucher batch ${i}`,
+        serviceTypes: ['energy-audit'],
+        budget: 1_000,
+        faceValue: 100,
+        validUntil: `${new Date().getUTCFullYear() + 1}-12-31`,
+      });
+      await stack.api(OPERATOR, 'POST', `/v1/voucher-programmes/${p.id}/vouchers`, { smeId });
+    }
+    await page.getByRole('link', { name: '服务券' }).click();
+    await page.waitForURL('**/sme/vouchers');
+    const shown = page.locator('main ul.cards > li');
+    const more = page.getByRole('button', { name: '加载更多服务券' });
+    await more.waitFor();
+    expect(await shown.count()).toBe(20);
+    await more.click();
+    await page.locator('main ul.cards > li:nth-child(22)').waitFor();
+    expect(await shown.count()).toBe(22);
+    expect(await more.count()).toBe(0);
+    const ids = await page.locator('main ul.cards article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-labelledby')));
+    expect(new Set(ids).size).toBe(22);
+    expect(errors).toEqual([]);
   });
 
-  it('shows a provider its profile with dated certifications, and the month’s settlements with a CSV download carrying its token', async () => {
+  it('shows a provider its profile with dated certifications, lets its owner edit it, and shows the month’s settlements with a CSV download carrying its token', async () => {
     const { page, errors } = await signIn(VOUCHER_PROVIDER);
     const providerId = ownerOf(VOUCHER_PROVIDER).ids[0]!;
     await page.getByRole('link', { name: '机构档案' }).click();
@@ -302,6 +421,20 @@ describe('the SME and provider console in a browser', () => {
     const profile = page.locator('main article').first();
     await profile.getByText('已通过审核').waitFor();
     expectCleanPages(await captureEverywhere(page, 'provider-profile', () => profile.waitFor()));
+
+    // The owner edits what is theirs to change: the description and the languages served.
+    await profile.getByRole('button', { name: '编辑资料' }).click();
+    const edit = profile.locator(`form[aria-labelledby="provider-edit-${providerId}"]`);
+    await edit.getByLabel('机构简介').fill('四川省内企业能源审计与节能诊断，出具报告 Energy audits across Sichuan');
+    const english = edit.getByRole('group', { name: '服务语言' }).getByLabel('英语');
+    const hadEnglish = await english.isChecked();
+    await english.setChecked(!hadEnglish);
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存：' }).waitFor();
+    await profile.getByText('四川省内企业能源审计与节能诊断，出具报告 Energy audits across Sichuan').waitFor();
+    const edited = await stack.api<{ description?: string; languages: string[] }>(OPERATOR, 'GET', `/v1/providers/${providerId}`);
+    expect(edited.description).toBe('四川省内企业能源审计与节能诊断，出具报告 Energy audits across Sichuan');
+    expect(edited.languages.includes('en')).toBe(!hadEnglish);
 
     const period = new Date().toISOString().slice(0, 7);
     const settlement = await stack.api<{ items: Array<{ voucherId: string; amount: number }>; total: number }>(
@@ -343,6 +476,9 @@ describe('the SME and provider console in a browser', () => {
         'sme-profile-new',
         'provider-create',
         'provider-profile-pending',
+        'provider-new-offering',
+        'provider-offering-created',
+        'sme-profile-edit',
         'sme-vouchers',
         'provider-profile',
         'provider-settlements',

@@ -20,10 +20,8 @@ export function vouchersHttp(ports: AppPorts): HttpHandler {
       listProgrammes: async ({ query }) => pageView(await listProgrammes(ports, pageOf(query)), programmeView),
       getProgramme: async ({ params }) => programmeView(await getProgramme(ports, params.programmeId)),
       issueVoucher: async ({ params, body }) => voucherView(await issueVoucher(ports, params.programmeId, body.smeId), now()),
-      listVouchersOfSme: async ({ caller, params }) => ({
-        items: (await listVouchersOfSme(ports, caller, params.smeId)).map((v) => voucherView(v, now())),
-        nextCursor: null,
-      }),
+      listVouchersOfSme: async ({ caller, params, query }) =>
+        pageView(await listVouchersOfSme(ports, caller, params.smeId, pageOf(query)), (v) => voucherView(v, now())),
       providerSettlements: async ({ caller, params, query }) => settlements(ports, caller, params.providerId, query.period),
     },
     ports.logger,

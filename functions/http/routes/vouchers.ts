@@ -55,6 +55,7 @@ export const vouchersRoutes = {
     summary: "List an SME's vouchers",
     description: OWNER_OR_OPERATOR('SME'),
     params: SmeParams,
+    query: Paging,
   }),
   providerSettlements: route({
     method: 'GET', path: '/v1/providers/{providerId}/settlements', group: 'vouchers', roles: ['provider', 'operator'], status: 200, response: 'Settlement',

@@ -7,6 +7,7 @@
 import { ApiError } from '../api/client.ts';
 import { t } from '../i18n/index.ts';
 import { ErrorNotice } from './feedback.tsx';
+import { FieldError, invalidProps } from './field-errors.tsx';
 
 /** 18 characters: digits and upper-case letters except I, O, Z, S, V (GB 32100-2015); the check character is the server's to verify. */
 const USCC_SHAPE = /^[0-9A-HJ-NP-RTUWXY]{18}$/;
@@ -70,11 +71,25 @@ export function contactBody(c: ContactDraft) {
   return { contact: { name, ...(phone ? { phone } : {}), ...(email ? { email } : {}) } };
 }
 
-export function ContactFields({ id, value, onChange }: { id: string; value: ContactDraft; onChange: (c: ContactDraft) => void }) {
+/** The draft of a contact already on file (empty fields where it has none). */
+export const contactDraftOf = (c: { name: string; phone?: string; email?: string } | undefined): ContactDraft =>
+  c ? { name: c.name, phone: c.phone ?? '', email: c.email ?? '' } : emptyContact;
+
+/** `error`: a server refusal whose details about `contact.*` are shown at their fields. */
+export function ContactFields({ id, value, onChange, error = null }: { id: string; value: ContactDraft; onChange: (c: ContactDraft) => void; error?: unknown }) {
   const field = (k: keyof ContactDraft, type: 'text' | 'tel' | 'email', auto: string) => (
     <>
       <label for={`${id}-${k}`}>{t(`profile.contact.${k}`)}</label>
-      <input id={`${id}-${k}`} type={type as "text"} autoComplete={auto} maxLength={254} value={value[k]} onInput={(e) => onChange({ ...value, [k]: e.currentTarget.value })} />
+      <input
+        id={`${id}-${k}`}
+        type={type as 'text'}
+        autoComplete={auto}
+        maxLength={254}
+        value={value[k]}
+        onInput={(e) => onChange({ ...value, [k]: e.currentTarget.value })}
+        {...invalidProps(error, `contact.${k}`, `${id}-${k}-error`)}
+      />
+      <FieldError id={`${id}-${k}-error`} error={error} field={`contact.${k}`} />
     </>
   );
   return (
@@ -86,4 +101,18 @@ export function ContactFields({ id, value, onChange }: { id: string; value: Cont
       {field('email', 'email', 'email')}
     </fieldset>
   );
+}
+
+/**
+ * The contact for a PATCH: only when it differs from the one on file. The
+ * API keeps a contact once given (it has no way to remove one), so clearing
+ * every field sends nothing; a name left empty with a phone or email is
+ * sent as it is, for the server to refuse at the field.
+ */
+export function contactChange(draft: ContactDraft, current: { name: string; phone?: string; email?: string } | undefined) {
+  const next = { name: draft.name.trim(), phone: draft.phone.trim(), email: draft.email.trim() };
+  const before = contactDraftOf(current);
+  if (next.name === before.name && next.phone === before.phone && next.email === before.email) return {};
+  if (!next.name && !next.phone && !next.email) return {};
+  return { contact: { name: next.name, ...(next.phone ? { phone: next.phone } : {}), ...(next.email ? { email: next.email } : {}) } };
 }

@@ -1,11 +1,13 @@
 /**
  * The provider's organisation(s) and offerings: this month's capacity as a
- * gauge, pause/resume, and a new monthly capacity.
+ * gauge, pause/resume, a new monthly capacity, and a new offering
+ * (components/offering-form.tsx; open at once for an organisation without one).
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
 import type { CapacityView, OfferingView, Page, ProviderView } from '../api/types.ts';
 import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
+import { OfferingCreateForm } from '../components/offering-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames, serviceTypeNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
@@ -30,6 +32,8 @@ export function OfferingsPage() {
     );
   }, []);
   const [status, setStatus] = useState<string | null>(null);
+  /** The provider whose new-offering form is open (one without offerings always shows it). */
+  const [adding, setAdding] = useState<string | null>(null);
   void catalog.value;
 
   return (
@@ -58,7 +62,26 @@ export function OfferingsPage() {
                   <dt>{t('provider.rating')}</dt>
                   <dd>{provider.rating === null ? t('provider.noRating') : `${formatNumber(provider.rating, 1)} / 5 (${provider.ratingCount})`}</dd>
                 </dl>
-                <h3>{t('provider.offerings')}</h3>
+                <div class="card-head">
+                  <h3>{t('provider.offerings')}</h3>
+                  {offerings.length > 0 && adding !== provider.id && (
+                    <button type="button" class="button button-primary" onClick={() => setAdding(provider.id)}>
+                      {t('offeringNew.open')}
+                    </button>
+                  )}
+                </div>
+                {offerings.length === 0 && <p class="muted">{t('offeringNew.none')}</p>}
+                {(offerings.length === 0 || adding === provider.id) && (
+                  <OfferingCreateForm
+                    provider={provider}
+                    onCreated={(o) => {
+                      setAdding(null);
+                      setStatus(t('offeringNew.created', { title: o.title }));
+                      data.reload();
+                    }}
+                    {...(offerings.length > 0 ? { onCancel: () => setAdding(null) } : {})}
+                  />
+                )}
                 <ul class="cards">
                   {offerings.map((o) => (
                     <li key={o.id}>

@@ -2,41 +2,74 @@
  * The provider's own organisation(s): onboarding status (a new provider waits
  * for the platform's approval before its offerings are matched), its typed
  * certifications with their validity, and the form for a first or another
- * organisation (POST /v1/providers).
+ * organisation (POST /v1/providers). The owner edits what PATCH
+ * /v1/providers/{providerId} takes (name, description, contact, languages);
+ * kind, regions and certifications are what operators vet.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { PROVINCES } from '#domain/regions.ts';
 import type { Certification, CertificationType } from '#domain/credentials.ts';
-import type { CreateProviderBody } from '#domain/model.ts';
+import type { CreateProviderBody, PatchProviderBody } from '#domain/model.ts';
 import { api } from '../api/index.ts';
 import type { ProviderView } from '../api/types.ts';
-import { Loaded } from '../components/feedback.tsx';
-import { ContactFields, contactBody, emptyContact, FormError, normaliseUscc, usccProblem, usccShapeOk, UsccField } from '../components/profile-form.tsx';
+import { Loaded, StatusMessage } from '../components/feedback.tsx';
+import { describedProps, FieldError, FormNotice, invalidProps } from '../components/field-errors.tsx';
+import { LANGUAGES, languageName } from '../components/offering-form.tsx';
+import {
+  ContactFields, contactBody, contactChange, contactDraftOf, emptyContact, FormError, normaliseUscc, usccProblem, usccShapeOk, UsccField
+} from '../components/profile-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
-import { formatNumber, locale, pick, t } from '../i18n/index.ts';
+import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { loadOwnProviders } from './provider-offerings.tsx';
 
 // Spelt out, not imported: a value import of domain/credentials.ts would bring zod into the bundle.
 const CERT_TYPES: readonly CertificationType[] = ['CMA', 'CNAS', 'ISO_CERTIFICATION_BODY', 'CNIPA_DESIGNATION', 'MIIT_DESIGN_CENTRE', 'OTHER'];
-const LANGUAGES = ['zh-CN', 'en', 'ja', 'ko', 'ru', 'fr', 'de', 'es'];
 const today = () => new Date().toISOString().slice(0, 10);
-const languageName = (tag: string) => new Intl.DisplayNames([locale()], { type: 'language' }).of(tag) ?? tag;
 
 export function ProviderProfilePage() {
   const data = useResource(() => Promise.all([loadOwnProviders(), loadCatalog()]).then(([p]) => p), []);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   void catalog.value;
   return (
     <section>
       <h1>{t('providerProfile.title')}</h1>
+      <StatusMessage message={status} />
       <Loaded resource={data}>
         {(list) => (
           <>
             {list.length === 0 && <p class="notice">{t('provider.none')}</p>}
             {list.map((p) => (
-              <ProviderCard key={p.id} provider={p} />
+              <ProviderCard key={p.id} provider={p}>
+                {editing === p.id ? (
+                  <ProviderEditForm
+                    provider={p}
+                    onSaved={(saved) => {
+                      setEditing(null);
+                      setStatus(t('profileEdit.saved', { name: saved.name }));
+                      data.reload();
+                    }}
+                    onCancel={() => setEditing(null)}
+                  />
+                ) : (
+                  <div class="row">
+                    <button
+                      type="button"
+                      class="button"
+                      onClick={() => {
+                        setStatus(null);
+                        setEditing(p.id);
+                      }}
+                    >
+                      {t('profileEdit.open')}
+                    </button>
+                  </div>
+                )}
+              </ProviderCard>
             ))}
             {list.length === 0 || adding ? (
               <ProviderCreateForm
@@ -57,7 +90,7 @@ export function ProviderProfilePage() {
   );
 }
 
-function ProviderCard({ provider: p }: { provider: ProviderView }) {
+function ProviderCard({ provider: p, children }: { provider: ProviderView; children?: ComponentChildren }) {
   const status = p.status ?? 'APPROVED';
   return (
     <article class="card" aria-labelledby={`pp-${p.id}`}>
@@ -89,7 +122,14 @@ function ProviderCard({ provider: p }: { provider: ProviderView }) {
             <dd>{[p.contact.name, p.contact.phone, p.contact.email].filter(Boolean).join(' · ')}</dd>
           </>
         )}
+        {p.description && (
+          <>
+            <dt>{t('profileEdit.description')}</dt>
+            <dd>{p.description}</dd>
+          </>
+        )}
       </dl>
+      {children}
       <h3>{t('providerNew.certifications')}</h3>
       {p.certifications.length === 0 ? (
         <p class="muted">{t('app.empty')}</p>
@@ -250,6 +290,73 @@ function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
       <div class="row">
         <button type="submit" class="button button-primary" disabled={busy}>
           {t('providerNew.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const PROVIDER_FIELDS = ['name', 'description', 'languages', 'contact'];
+
+function ProviderEditForm({ provider: p, onSaved, onCancel }: { provider: ProviderView; onSaved: (p: ProviderView) => void; onCancel: () => void }) {
+  const id = `provider-edit-${p.id}`;
+  const [f, setF] = useState({ name: p.name, description: p.description ?? '' });
+  const [languages, setLanguages] = useState<string[]>(p.languages);
+  const [contact, setContact] = useState(contactDraftOf(p.contact));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const sameLanguages = languages.length === p.languages.length && languages.every((l) => p.languages.includes(l));
+  // Only what changed (a PATCH of nothing is a 400). A description can be replaced, not removed: the API has no way to.
+  const body: PatchProviderBody = {
+    ...(f.name.trim() !== p.name ? { name: f.name.trim() } : {}),
+    ...(f.description.trim() !== (p.description ?? '') && f.description.trim() !== '' ? { description: f.description.trim() } : {}),
+    ...(sameLanguages ? {} : { languages }),
+    ...contactChange(contact, p.contact),
+  };
+  const changed = Object.keys(body).length > 0;
+  // Languages the form does not list (a register import's) stay as they are, shown checked.
+  const choices = [...LANGUAGES, ...p.languages.filter((l) => !LANGUAGES.includes(l))];
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.patch<ProviderView>(`/v1/providers/${p.id}`, body));
+    } catch (x) {
+      setError(x);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="stack edit-form" aria-labelledby={id} onSubmit={(e) => void submit(e)}>
+      <h3 id={id}>{t('profileEdit.title')}</h3>
+      <p class="muted hint">{t('profileEdit.providerIntro')}</p>
+      <FormNotice error={error} fields={PROVIDER_FIELDS} />
+      <label for={`${id}-name`}>{t('smeNew.name')}</label>
+      <input id={`${id}-name`} required maxLength={200} autoComplete="organization" value={f.name} onInput={(e) => setF({ ...f, name: e.currentTarget.value })} {...invalidProps(error, 'name', `${id}-name-error`)} />
+      <FieldError id={`${id}-name-error`} error={error} field="name" />
+      <fieldset class="choices" {...describedProps(error, 'languages', `${id}-languages-error`)}>
+        <legend>{t('providerNew.languages')}</legend>
+        {choices.map((l) => (
+          <label key={l} class="check">
+            <input type="checkbox" checked={languages.includes(l)} onChange={(e) => setLanguages(e.currentTarget.checked ? [...languages, l] : languages.filter((x) => x !== l))} />
+            {languageName(l)}
+          </label>
+        ))}
+        <FieldError id={`${id}-languages-error`} error={error} field="languages" />
+      </fieldset>
+      <label for={`${id}-description`}>{t('profileEdit.description')}</label>
+      <textarea id={`${id}-description`} rows={3} maxLength={2000} value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} {...invalidProps(error, 'description', `${id}-description-error`)} />
+      <FieldError id={`${id}-description-error`} error={error} field="description" />
+      <ContactFields id={`${id}-contact`} value={contact} onChange={setContact} error={error} />
+      <div class="row">
+        <button type="submit" class="button button-primary" disabled={busy || !changed}>
+          {t('profileEdit.save')}
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          {t('profileEdit.cancel')}
         </button>
       </div>
     </form>

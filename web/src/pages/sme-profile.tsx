@@ -1,11 +1,17 @@
 /**
  * The SME's own profile(s) and needs with their status. The declared tier is
  * shown as declared, next to what a register or an operator verified (the
- * only tier the matcher uses). A person without a profile gets the form.
+ * only tier the matcher uses). A person without a profile gets the form; an
+ * owner edits what PATCH /v1/smes/{smeId} takes (name, industry, city,
+ * contact) — the USCC, province, size and tier are the platform's to verify.
  */
+import { useState } from 'preact/hooks';
+import type { PatchSmeBody } from '#domain/model.ts';
 import { api } from '../api/index.ts';
 import type { NeedView, OwnSmeView, Page } from '../api/types.ts';
-import { Loaded } from '../components/feedback.tsx';
+import { Loaded, StatusMessage } from '../components/feedback.tsx';
+import { FieldError, FormNotice, invalidProps } from '../components/field-errors.tsx';
+import { ContactFields, contactChange, contactDraftOf } from '../components/profile-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
@@ -38,12 +44,15 @@ export function SmeProfilePage() {
     const [smes] = await Promise.all([loadOwnSmes(), loadCatalog()]);
     return Promise.all(smes.map(async (sme) => ({ sme, needs: (await api.get<Page<NeedView>>(`/v1/smes/${sme.id}/needs?limit=100`)).items })));
   }, []);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   void catalog.value;
   const declared = (verified: boolean) => <span class="muted"> · {t(verified ? 'sme.verified' : 'sme.declared')}</span>;
 
   return (
     <section>
       <h1>{t('sme.title')}</h1>
+      <StatusMessage message={status} />
       <Loaded resource={data}>
         {(list) =>
           list.length === 0 ? (
@@ -102,6 +111,30 @@ export function SmeProfilePage() {
                     </>
                   )}
                 </dl>
+                {editing === sme.id ? (
+                  <SmeEditForm
+                    sme={sme}
+                    onSaved={(saved) => {
+                      setEditing(null);
+                      setStatus(t('profileEdit.saved', { name: saved.name }));
+                      data.reload();
+                    }}
+                    onCancel={() => setEditing(null)}
+                  />
+                ) : (
+                  <div class="row">
+                    <button
+                      type="button"
+                      class="button"
+                      onClick={() => {
+                        setStatus(null);
+                        setEditing(sme.id);
+                      }}
+                    >
+                      {t('profileEdit.open')}
+                    </button>
+                  </div>
+                )}
                 <div class="card-head">
                   <h3>{t('sme.needs')}</h3>
                   <a class="button button-primary" href={`${ROUTES.smeNewNeed}`} onClick={followLink}>
@@ -139,5 +172,62 @@ export function SmeProfilePage() {
         }
       </Loaded>
     </section>
+  );
+}
+
+const SME_FIELDS = ['name', 'industry', 'region', 'contact'];
+
+function SmeEditForm({ sme, onSaved, onCancel }: { sme: OwnSmeView; onSaved: (s: OwnSmeView) => void; onCancel: () => void }) {
+  const id = `sme-edit-${sme.id}`;
+  const [f, setF] = useState({ name: sme.name, industry: sme.industry, city: sme.region.city ?? '' });
+  const [contact, setContact] = useState(contactDraftOf(sme.contact));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => setF({ ...f, [k]: e.currentTarget.value });
+  // Only what changed: a PATCH of nothing is a 400, and an unchanged field is no change to announce.
+  const body: PatchSmeBody = {
+    ...(f.name.trim() !== sme.name ? { name: f.name.trim() } : {}),
+    ...(f.industry.trim() !== sme.industry ? { industry: f.industry.trim() } : {}),
+    ...(f.city.trim() !== (sme.region.city ?? '') ? { region: { city: f.city.trim() } } : {}),
+    ...contactChange(contact, sme.contact),
+  };
+  const changed = Object.keys(body).length > 0;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.patch<OwnSmeView>(`/v1/smes/${sme.id}`, body));
+    } catch (x) {
+      setError(x);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="stack edit-form" aria-labelledby={id} onSubmit={(e) => void submit(e)}>
+      <h3 id={id}>{t('profileEdit.title')}</h3>
+      <p class="muted hint">{t('profileEdit.smeIntro')}</p>
+      <FormNotice error={error} fields={SME_FIELDS} />
+      <label for={`${id}-name`}>{t('smeNew.name')}</label>
+      <input id={`${id}-name`} required maxLength={200} autoComplete="organization" value={f.name} onInput={set('name')} {...invalidProps(error, 'name', `${id}-name-error`)} />
+      <FieldError id={`${id}-name-error`} error={error} field="name" />
+      <label for={`${id}-industry`}>{t('sme.industry')}</label>
+      <input id={`${id}-industry`} required maxLength={100} value={f.industry} onInput={set('industry')} {...invalidProps(error, 'industry', `${id}-industry-error`)} />
+      <FieldError id={`${id}-industry-error`} error={error} field="industry" />
+      <label for={`${id}-city`}>{t('smeNew.city')}</label>
+      <input id={`${id}-city`} maxLength={100} value={f.city} onInput={set('city')} {...invalidProps(error, 'region', `${id}-city-error`)} />
+      <FieldError id={`${id}-city-error`} error={error} field="region" />
+      <ContactFields id={`${id}-contact`} value={contact} onChange={setContact} error={error} />
+      <div class="row">
+        <button type="submit" class="button button-primary" disabled={busy || !changed}>
+          {t('profileEdit.save')}
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          {t('profileEdit.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }
