@@ -3,8 +3,13 @@
  * rate, each timed from the POST's response to its match being PROPOSED, and
  * the DynamoDB capacity consumed per matched need.
  *
- * The runtime runs in this process (temp data dir, no demo data, the default
- * round delay). Nothing in local/ or functions/ changes: the runtime's
+ * Which process runs what: this process runs the load generator, the local
+ * gateway, the handlers and the bus; dynalite runs in a child process of the
+ * runtime (local/dynalite-process.ts, the runtime's default; LOCAL_DYNALITE=inline
+ * puts it back in this process, for comparison), on the other core. Both
+ * processes' CPU is reported. The runtime: a temp data dir, no
+ * demo data, the default round delay. Nothing in local/ or functions/
+ * changes: the runtime's
  * `buildHandlers` option, meant for tests to wrap the handlers, is where the
  * benchmark attaches its instruments:
  *
@@ -23,6 +28,7 @@
  *   (the oldest record's SentTimestamp, which the bus sets to the time the
  *   event was accepted, plus the round delay) and when it ran.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +45,8 @@ import type { AppPorts, EventPublisher } from '#functions/ports.ts';
 import { makeDocumentClient } from '#functions/store/client.ts';
 import { installCapacityMeter } from '#functions/store/metering.ts';
 import { Store } from '#functions/store/store.ts';
+import { CHILD_ARG } from '#local/dynalite-process.ts';
+import { defaultMode, MODE_VARIABLE } from '#local/dynamo.ts';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
 import { CapacityLedger, UnitMeter, type LedgerSnapshot } from './capacity.ts';
 import { percentiles, round, type Percentiles } from './stats.ts';
@@ -47,10 +55,11 @@ export interface E2eOptions {
   /** 15 s of posting instead of 60 s. */
   quick?: boolean;
   /**
-   * Needs posted per second. @default 8: in this single-process runtime the
-   * load generator, gateway, handlers and dynalite share one event loop
-   * (~45 ms of CPU per need), so 20/s saturates a 2-core machine and then
-   * measures queueing, not processing. 8/s is a sustained rate it keeps up with.
+   * Needs posted per second. @default 8: the load generator, gateway and
+   * handlers share this process's event loop and dynalite has the child's
+   * (~60-80 ms of CPU per need between them), so 20/s saturates a 2-core
+   * machine and then measures queueing, not processing. 8/s is a sustained
+   * rate it keeps up with.
    */
   rate?: number;
   /** Seconds of posting. @default 15 with quick, else 60 */
@@ -67,6 +76,7 @@ const MARKETS: ReadonlyArray<{ serviceType: ServiceTypeId; kind: string }> = [
   { serviceType: 'industrial-design', kind: 'INDUSTRIAL_DESIGN_CENTRE' },
 ];
 const OFFERINGS_PER_MARKET = 4;
+/** At least this many SMEs; more when the run posts more needs than their open-need quotas allow (smesFor). */
 const SME_COUNT = 40;
 const PROVINCES = ['CN-GD', 'CN-SC', 'CN-ZJ', 'CN-HB', 'CN-SN', 'CN-AH', 'CN-GX', 'CN-BJ'];
 const SIZES = ['MICRO', 'SMALL', 'MEDIUM'] as const;
@@ -84,6 +94,8 @@ export interface E2eResult {
     capacityPerOffering: number;
     smes: number;
     idempotencyKeys: boolean;
+    /** Which process runs what. */
+    processes: { bench: string; dynalite: string };
   };
   posted: number;
   failedPosts: number;
@@ -92,8 +104,10 @@ export interface E2eResult {
   achievedRate: number;
   /** Worst delay of a POST behind its schedule (open loop: posting never waits for earlier requests). */
   maxSendLagMs: number;
-  /** CPU time of this process (client, gateway, handlers and dynalite together) per attempted POST, over the window. */
+  /** CPU time of this process (load generator, gateway, handlers, bus) per attempted POST, over the window. */
   cpuMsPerNeed: number;
+  /** CPU time of the dynalite child process per attempted POST, over the window; null where /proc cannot say (not Linux). */
+  dynaliteCpuMsPerNeed: number | null;
   /** 1-minute load average when the window opened and closed: other processes on the machine slow every figure here. */
   loadAverage: { start: number; end: number; cpus: number };
   /** Whether the bus went idle (notifications and clean-ups done) within 30 s of the last proposal wait. */
@@ -151,6 +165,62 @@ interface RoundRecord {
   startEpoch: number;
   endEpoch: number;
   proposed: number;
+}
+
+/**
+ * SMEs enough that no POST of the run meets an open-need quota (a PROPOSED
+ * need is still open, so every need of the run counts): need i is posted by
+ * SME floor(i / markets) mod n in market i mod markets, so each SME posts one
+ * need per market in turn. The limits are the runtime's own configuration
+ * (QUOTA_OPEN_NEEDS_PER_SME and ..._AND_TYPE, their defaults unless the
+ * environment sets them); the bench does not lower or raise them.
+ */
+export function smesFor(total: number, quota: { perSme: number; perSmeAndType: number }): number {
+  const rounds = Math.ceil(total / MARKETS.length);
+  const roundsPerSme = Math.max(1, Math.min(quota.perSmeAndType, Math.floor(quota.perSme / MARKETS.length)));
+  return Math.max(SME_COUNT, Math.ceil(rounds / roundsPerSme));
+}
+
+/** The SME and market of the run's i-th need (see smesFor). */
+export const postedBy = (i: number, smes: number) => ({ sme: Math.floor(i / MARKETS.length) % smes, market: i % MARKETS.length });
+
+/**
+ * CPU milliseconds of this process's dynalite child so far (utime + stime
+ * from /proc), or null where /proc cannot say: the child is found by the
+ * argument local/dynamo.ts starts it with.
+ */
+async function dynaliteChildCpuMs(): Promise<number | null> {
+  try {
+    const tids = await fs.readdir('/proc/self/task');
+    const pids = new Set<string>();
+    for (const tid of tids) {
+      for (const pid of (await fs.readFile(`/proc/self/task/${tid}/children`, 'utf8')).split(/\s+/)) if (pid) pids.add(pid);
+    }
+    for (const pid of pids) {
+      const cmdline = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      if (!cmdline.includes(CHILD_ARG)) continue;
+      // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th, stime the 15th.
+      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks();
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+let ticks: number | undefined;
+/** Clock ticks per second of /proc's CPU times (100 on Linux almost everywhere). */
+function clockTicks(): number {
+  if (ticks === undefined) {
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
+  }
+  return ticks;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -257,7 +327,11 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
 
     // ---------------------------------------------------------------- setup (not measured)
     const { token: operatorToken } = await runtime.issueToken('operator');
-    log(`e2e: setting up ${MARKETS.length} markets x ${OFFERINGS_PER_MARKET} offerings, ${SME_COUNT} SMEs`);
+    const smeCount = smesFor(total, {
+      perSme: runtime.config.QUOTA_OPEN_NEEDS_PER_SME,
+      perSmeAndType: runtime.config.QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE,
+    });
+    log(`e2e: setting up ${MARKETS.length} markets x ${OFFERINGS_PER_MARKET} offerings, ${smeCount} SMEs`);
     for (const [mi, m] of MARKETS.entries()) {
       for (let k = 0; k < OFFERINGS_PER_MARKET; k++) {
         const { token } = await runtime.issueToken('provider');
@@ -295,7 +369,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
       }
     }
     const smes: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < SME_COUNT; i++) {
+    for (let i = 0; i < smeCount; i++) {
       const { token } = await runtime.issueToken('sme');
       const s = await must(
         'create SME',
@@ -334,8 +408,9 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
     let maxSendLagMs = 0;
 
     const postNeed = async (i: number) => {
-      const sme = smes[i % smes.length]!;
-      const m = MARKETS[i % MARKETS.length]!;
+      const by = postedBy(i, smes.length);
+      const sme = smes[by.sme]!;
+      const m = MARKETS[by.market]!;
       const start = performance.now();
       try {
         const res = await call(
@@ -367,6 +442,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
 
     log(`e2e: posting ${total} needs at ${rate}/s for ${durationS} s`);
     const cpu0 = process.cpuUsage();
+    const childCpu0 = await dynaliteChildCpuMs();
     const load0 = os.loadavg()[0]!;
     const inflight = new Set<Promise<void>>();
     const t0 = performance.now();
@@ -393,6 +469,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
     const units = meter.snapshot();
     const led = ledger.snapshot();
     const cpu = process.cpuUsage(cpu0);
+    const childCpu1 = await dynaliteChildCpuMs();
     const load1 = os.loadavg()[0]!;
 
     // ---------------------------------------------------------------- verification (after the window)
@@ -432,8 +509,13 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
         markets: MARKETS.map((m) => m.serviceType),
         offeringsPerMarket: OFFERINGS_PER_MARKET,
         capacityPerOffering,
-        smes: SME_COUNT,
+        smes: smeCount,
         idempotencyKeys: true,
+        processes: {
+          bench: 'load generator, local gateway, handlers, bus',
+          dynalite:
+            defaultMode() === 'process' ? 'a child process of the runtime (local/dynalite-process.ts)' : `this process too (${MODE_VARIABLE}=inline)`,
+        },
       },
       posted: posted.size,
       failedPosts,
@@ -442,6 +524,7 @@ export async function runE2eBench(opts: E2eOptions = {}): Promise<E2eResult> {
       maxSendLagMs: round(maxSendLagMs),
       // Every attempted POST is work done, even one that timed out (its need was still made and matched).
       cpuMsPerNeed: round((cpu.user + cpu.system) / 1000 / total, 2),
+      dynaliteCpuMsPerNeed: childCpu0 === null || childCpu1 === null ? null : round((childCpu1 - childCpu0) / total, 2),
       loadAverage: { start: round(load0, 2), end: round(load1, 2), cpus: os.cpus().length },
       drained,
       proposed: latency.length,

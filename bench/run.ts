@@ -69,7 +69,7 @@ const CONSUMER_OPERATIONS = /\b(kpi|kpimark|kpiServed|notification)\b/;
 const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   [
     /processing after the round delay/,
-    'The round is ~6 sequential store calls (window query, hydrate, ledgers, lock, claim, match put, outbox clear) at a few ms each when the machine is quiet; on a loaded 2-core machine each queues behind the other processes. See the load average in the e2e notes: the figures are only comparable at similar load.',
+    'dynalite runs in its own process (local/dynalite-process.ts; it took the p50 from ~355 to ~105-155 ms side by side at load 5-7). A round is ~5 store calls in a row (window, ledgers and providers, lock, claim, match put and its outbox clear); at load 5-7 on 2 CPUs each takes 20-45 ms at p50 (GetItem ~22, the claim ~41), 2-3 ms on a quiet machine. The target needs a quiet machine; see the load average in the e2e notes.',
   ],
   [
     /write units per matched need \(matching path/,
@@ -207,7 +207,8 @@ function e2eTables(r: E2eResult): Table[] {
       `${r.setup.markets.length} markets x ${r.setup.offeringsPerMarket} offerings (capacity ${r.setup.capacityPerOffering}/month each), ${r.setup.smes} SMEs; POSTs carry an Idempotency-Key`,
       'PROPOSED = the matcher publishing MatchProposed, right after writing the match (observed in process, no polling).',
       '"minus the round delay" is negative for needs that joined a round an earlier need had scheduled; "round due" = oldest trigger of the round accepted + round delay, so "PROPOSED - round due" is the processing the delay does not explain.',
-      `CPU of the runtime process per need posted: ${r.cpuMsPerNeed} ms (client, gateway, handlers and dynalite share one event loop, so it sustains about ${round(1000 / r.cpuMsPerNeed, 0)} needs/s at most); load average ${r.loadAverage.start} -> ${r.loadAverage.end} on ${r.loadAverage.cpus} CPUs.`,
+      `Processes: ${r.setup.processes.bench}; ${r.setup.processes.dynalite}.`,
+      `CPU per need posted: ${r.cpuMsPerNeed} ms in the runtime's process${r.dynaliteCpuMsPerNeed !== null ? `, ${r.dynaliteCpuMsPerNeed} ms in dynalite's` : ''}; load average ${r.loadAverage.start} -> ${r.loadAverage.end} on ${r.loadAverage.cpus} CPUs.`,
       ...(r.drained ? [] : ['NOT DRAINED: the bus was still busy 30 s after the wait; units of unfinished deliveries are missing.']),
       ...(saturated ? [`SATURATED: posting fell behind the ${r.setup.rate}/s schedule, so the latencies above include queueing in the runtime.`] : []),
     ],

@@ -9,6 +9,8 @@
  *   LOG_LEVEL       DEBUG | INFO | WARN | ERROR | SILENT (default INFO)
  *   HOST            interface to listen on (default 127.0.0.1); one other machines
  *                   can reach also needs LOCAL_EXPOSE_TOKEN_MINT=1 (see exposure.ts)
+ *   LOCAL_DYNALITE  process (default: dynalite in a child process on loopback, which
+ *                   exits with the runtime) | inline (in the runtime's own process)
  *
  * Ctrl-C (SIGINT) or SIGTERM shuts down gracefully; a second signal exits at once.
  */

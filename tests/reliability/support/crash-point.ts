@@ -29,7 +29,8 @@ export interface CrashPoint {
 /** A child runtime that dies when it writes an item matching `killPattern`; an SME and optionally an offering of energy-audit. */
 export async function crashPoint(killPattern: string, opts: { offeringCapacity?: number } = {}): Promise<CrashPoint> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'crash-point-'));
-  const child = await startChild(dataDir, { KILL_AT_ITEM_WRITE: killPattern }, [PRELOAD]);
+  // dynalite inside the runtime's process (LOCAL_DYNALITE, local/dynamo.ts): the preload patches it there, and the kill ends both.
+  const child = await startChild(dataDir, { KILL_AT_ITEM_WRITE: killPattern, LOCAL_DYNALITE: 'inline' }, [PRELOAD]);
   const url = child.url;
   const smeToken = (await ok(url, 'POST', '/local/tokens', undefined, { role: 'sme', sub: 'crash-point-sme' }, 201)).token as string;
   const providerToken = (await ok(url, 'POST', '/local/tokens', undefined, { role: 'provider', sub: 'crash-point-provider' }, 201)).token as string;
