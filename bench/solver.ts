@@ -25,6 +25,8 @@ export interface SolverBenchRow {
   needs: number;
   offerings: number;
   oursMs: number;
+  /** CPU time (user + system) of our solve: the machine may be shared, and wall time then says more about the neighbours. */
+  oursCpuMs: number;
   highsMs: number | null;
   greedyMs: number;
   objectiveOurs: number;
@@ -46,6 +48,7 @@ export interface SolverBenchRow {
 type SolverName = 'ours' | 'highs' | 'greedy';
 interface ChildReport {
   ms: number;
+  cpuMs: number;
   objective: number;
   served: number;
   peakRssMb: number;
@@ -251,6 +254,7 @@ async function child(solver: SolverName, pairs: number, family: Family): Promise
   let ms: number;
   let objective: number;
   let served: number;
+  const cpu0 = process.cpuUsage();
   if (solver === 'highs') {
     ({ ms, objective, served } = await highsObjective(market));
   } else {
@@ -261,8 +265,10 @@ async function child(solver: SolverName, pairs: number, family: Family): Promise
     objective = result.objective;
     served = result.assignments.length;
   }
+  const cpu = process.cpuUsage(cpu0);
   return {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     objective,
     served,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
@@ -325,6 +331,7 @@ export async function runSolverBench(opts: SolverBenchOptions): Promise<SolverBe
         needs: ours.needs,
         offerings: ours.offerings,
         oursMs: round(ours.ms, 1),
+        oursCpuMs: round(ours.cpuMs, 1),
         highsMs: highs && round(highs.ms, 1),
         greedyMs: greedy ? round(greedy.ms, 1) : Number.NaN,
         objectiveOurs: ours.objective,
@@ -354,6 +361,7 @@ function printTable(rows: SolverBenchRow[]): void {
       pairs: r.pairs,
       'needs×offerings': `${r.needs}×${r.offerings}`,
       'ours ms': fmt(r.oursMs),
+      'ours CPU ms': fmt(r.oursCpuMs),
       'HiGHS ms': fmt(r.highsMs),
       'greedy ms': fmt(r.greedyMs),
       'HiGHS/ours time': fmt(r.timeRatioHighsOverOurs),
@@ -377,7 +385,11 @@ function printTable(rows: SolverBenchRow[]): void {
         }`,
       );
     }
-    if (at2m) console.log(`${family} target 2M: ${at2m.oursMs.toFixed(0)} ms (want ≤ 3000) -> ${at2m.oursMs <= 3000 ? 'met' : 'MISSED'}`);
+    if (at2m) {
+      console.log(
+        `${family} target 2M: ${at2m.oursMs.toFixed(0)} ms wall, ${at2m.oursCpuMs.toFixed(0)} ms CPU (want ≤ 3000) -> ${at2m.oursMs <= 3000 ? 'met' : 'MISSED'}`,
+      );
+    }
   }
 }
 

@@ -23,28 +23,28 @@
  *     without the constant: at 2M pairs a big enough constant times the
  *     flow's scale would pass 2^53.
  *  2. the greatest objective (weights and penalties).
- *  3. ties: leaving need of rank r waiting costs n − r. Among the optimal
- *     assignments, the placed needs are then the lexicographically earliest
- *     set in (postedAt, id) order: the earliest need that any optimal
- *     assignment places is placed, then, given that, the next one, and so
- *     on (the placeable sets of a flow's face form an M-convex family, on
- *     which any strictly decreasing reward picks the greedy, i.e.
- *     lexicographic, choice). Which offering a placed need gets among
- *     equally good ones is fixed by the canonical order (needs by rank,
- *     offerings by id) — the same whatever the input order — but no further
- *     rule is promised.
+ *  3. ties: among the optimal assignments, the placed needs are the
+ *     lexicographically earliest set in (postedAt, id) order: the earliest
+ *     need that any optimal assignment places is placed, then, given that,
+ *     the next one, and so on (the placeable sets of a flow's face form an
+ *     M-convex family, on which any strictly decreasing reward picks the
+ *     greedy, i.e. lexicographic, choice). Which offering a placed need
+ *     gets among equally good ones is fixed by the canonical order (needs
+ *     by rank, offerings by id) — the same whatever the input order — but
+ *     no further rule is promised.
  * Edges of weight ≤ 0 are never chosen, with or without `servedFirst`: a
  * need with no positive edge is not a candidate at all.
  *
- * Algorithms. With provider caps or `servedFirst`: cost-scaling
- * push-relabel with global price updates (domain/solver/mcf.ts), the
- * objective and the tie-break in one flow when their combined costs stay
- * exact (see `solveByFlow`), else in two. Without them: the bipartite
- * ε-scaling auction (domain/solver/auction.ts), 2–4× faster there. Both
- * give the same result (the tie rule above defines the placed needs; the
- * tests hold both to the oracle and HiGHS). Weights that mostly tie remain
- * the auction's slow case (prices climbing ε by ε between equal options);
- * see bench/solver.ts for the figures.
+ * Algorithms. Serving the most needs (1) is a maximum flow and the
+ * tie-break (3) a sequence of single-unit moves on the optimal face, both
+ * by breadth-first searches (domain/solver/earliest.ts), with exact
+ * potentials for (1) from residual reachability. The objective (2): with
+ * provider caps, cost-scaling push-relabel with global price updates
+ * (domain/solver/mcf.ts); without, the bipartite ε-scaling auction with an
+ * early optimality certificate (domain/solver/assignment.ts, auction.ts),
+ * several times faster there. Both give the same result (the tie rule above
+ * defines the placed needs; the tests hold both to the oracle and HiGHS).
+ * Figures: bench/solver.ts; with provider caps the flow is the slow part.
  *
  * Resolution: weights and penalties become integers at 1e-6 (rounded, at
  * least one unit when positive, so a positive weight never ties with
@@ -52,8 +52,9 @@
  * 1e6 · (nodes + 2) pass 2^50, the resolution is coarsened just enough to
  * stay exact in doubles. Common factors are divided out.
  */
-import { solveByAuction } from './solver/auction.ts';
-import { maxExactCost, minCostFlow, type FlowProblem } from './solver/mcf.ts';
+import { solveByAuction } from './solver/assignment.ts';
+import { mostServed, placeEarliest } from './solver/earliest.ts';
+import { minCostFlow, type FlowProblem } from './solver/mcf.ts';
 import { prepare, type Problem } from './solver/prepare.ts';
 import type { SolverInput, SolverResult } from './solver/types.ts';
 
@@ -152,39 +153,28 @@ function solveByFlow(p: Problem): Int32Array {
   const { n, eOff, units, penaltyUnits } = p;
   const E = eOff.length;
   const net = buildNetwork(p);
+  const face = { ...net, sink: net.nodes - 1, needs: n };
   const fixed = new Int32Array(net.cap.length);
   const cost = net.cost;
 
   if (p.servedFirst) {
     for (let i = 0; i < n; i++) cost[net.waits + i] = 1;
-    const most = minCostFlow(net, true);
-    fixOffFace(net, most.flow, most.potential!, fixed);
+    const most = mostServed(face, cost);
+    fixOffFace(net, most.flow, most.potential, fixed);
     cost.fill(0);
   }
-
-  // Objective and tie-break in one flow when the combined costs stay exact:
-  // objective · (n + 1) + waiting ranks. A simple cycle of the residual
-  // network passes the sink once, so it changes the rank term by less
-  // than n + 1: no objective unit is ever traded for an earlier need.
-  let maxUnits = 0;
-  for (let e = 0; e < E; e++) maxUnits = Math.max(maxUnits, units[e]!);
-  for (let k = 0; k < penaltyUnits.length; k++) maxUnits = Math.max(maxUnits, penaltyUnits[k]!);
-  const together = maxUnits * (n + 1) + n <= maxExactCost(net.nodes);
-  const K = together ? n + 1 : 1;
-  for (let e = 0; e < E; e++) cost[e] = -units[e]! * K;
-  for (let k = 0; k < penaltyUnits.length; k++) cost[net.overflowArcs + k] = penaltyUnits[k]! * K;
-  if (!together) {
-    const best = minCostFlow(net, true);
-    fixOffFace(net, best.flow, best.potential!, fixed);
-    cost.fill(0);
-  }
-  for (let i = 0; i < n; i++) cost[net.waits + i] = n - i;
-  const earliest = minCostFlow(net, false);
+  for (let e = 0; e < E; e++) cost[e] = -units[e]!;
+  for (let k = 0; k < penaltyUnits.length; k++) cost[net.overflowArcs + k] = penaltyUnits[k]!;
+  const best = minCostFlow(net, true);
+  fixOffFace(net, best.flow, best.potential!, fixed);
+  // The flow left on the face's arcs is optimal there; move the earliest
+  // needs in.
+  placeEarliest(face, best.flow);
 
   const chosen = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     for (let e = p.start[i]!, end = p.start[i + 1]!; e < end; e++) {
-      if (fixed[e]! + earliest.flow[e]! > 0) {
+      if ((net.cap[e]! > 0 ? best.flow[e]! : fixed[e]!) > 0) {
         chosen[i] = e;
         break;
       }

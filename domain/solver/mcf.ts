@@ -8,8 +8,13 @@
  * does not model. Global updates set every price from the exact residual
  * distance (in ε units) to the nodes that still lack flow, which bounds the
  * ε-by-ε price wars equal weights cause. Measured (bench/solver.ts) it is
- * still 2–4× slower than the auction on uncapped markets, so it runs only
- * where provider caps or servedFirst need it.
+ * still 2–4× slower than the auction on uncapped markets (and far slower on
+ * tied ones), so it runs only where provider caps need it, and only for
+ * the weighted objective: serving the most needs and the earliest-need
+ * tie-break are unit moves (earliest.ts). At 2M pairs with provider caps it
+ * is the bottleneck: ~16 s of CPU for the one flow, about half of it in
+ * discharges and 40% in global updates (more or fewer updates, or
+ * α = 8, measured no better).
  *
  * Exactness: costs are multiplied by σ > number of nodes, and the last
  * phase runs at ε = 1, i.e. ε < 1/σ in the original units: an ε-optimal
@@ -59,14 +64,6 @@ export function minCostFlow(problem: FlowProblem, wantPotentials: boolean): Flow
   net.solve();
   const flow = net.flows();
   return { flow, potential: wantPotentials ? net.exactPotentials() : null };
-}
-
-/**
- * Largest |cost| a problem of `nodes` nodes may have for every intermediate
- * value to stay an exactly represented integer.
- */
-export function maxExactCost(nodes: number): number {
-  return Math.floor(2 ** 50 / (nodes + 2));
 }
 
 /** Residual network in CSR layout (arcs grouped by tail) with its state. */
