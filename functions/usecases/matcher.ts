@@ -21,7 +21,7 @@
 import { certificationLabels, standingOf } from '#domain/credentials.ts';
 import { Conflict } from '#domain/errors.ts';
 import { nextNeedStatus } from '#domain/lifecycle.ts';
-import type { Match, Need, NeedWaiting, Offering, ScoreBreakdown } from '#domain/model.ts';
+import type { Match, Need, NeedWaiting, Offering, Provider, ScoreBreakdown } from '#domain/model.ts';
 import { POLICY, POLICY_VERSION, providerSoftCap } from '#domain/policy.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
 import { voucherBalances } from './vouchers.ts';
@@ -84,10 +84,20 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
     store.getMarketState(serviceType),
   ]);
   const after = sweep?.after;
-  const window = await store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS });
+  // The market's terms (ledgers, providers) are read while the window is: one round trip fewer on
+  // the path from a need's round to its proposal, at the cost of reading them in the rare round that
+  // finds nobody waiting. Both are awaited before either failure is thrown: the terms may repair a
+  // ledger, and a Lambda must not return with a write in flight.
+  const [windowRead, termsRead] = await Promise.allSettled([
+    store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS }),
+    allOfferings.length > 0 ? marketTerms(ports, allOfferings, periodOf(now), now) : { all: [], providers: new Map<string, Provider>() },
+  ]);
+  if (windowRead.status === 'rejected') throw windowRead.reason;
+  if (termsRead.status === 'rejected') throw termsRead.reason;
+  const window = windowRead.value;
 
   const proposedNeeds = new Set<string>();
-  const result = await matchWindow(ports, serviceType, window.needs, allOfferings, now, proposedNeeds);
+  const result = await matchWindow(ports, serviceType, window.needs, allOfferings, termsRead.value, now, proposedNeeds);
   result.more = window.more;
 
   // The needs this sweep has left waiting so far, by province: the market's state once the sweep ends.
@@ -137,6 +147,8 @@ function marketState(serviceType: ServiceTypeId, offerings: readonly Offering[],
 const sortedJson = (r: Record<string, number>) => JSON.stringify(Object.entries(r).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
 const sameShape = (a: MarketState, b: MarketState) =>
   a.capacityTotal === b.capacityTotal && sortedJson(a.waiting) === sortedJson(b.waiting) && sortedJson(a.capacity) === sortedJson(b.capacity);
+
+type MarketTerms = Awaited<ReturnType<typeof marketTerms>>;
 
 /** A market's terms for one round: each offering with its provider, its standing and its month's ledger. */
 async function marketTerms(ports: AppPorts, allOfferings: readonly Stored<Offering>[], period: string, now: Date) {
@@ -209,6 +221,7 @@ async function matchWindow(
   serviceType: ServiceTypeId,
   window: readonly Stored<Need>[],
   allOfferings: readonly Stored<Offering>[],
+  terms: MarketTerms,
   now: Date,
   /** Filled with the needs this round proposed a match for. */
   proposedNeeds: Set<string> = new Set(),
@@ -236,17 +249,9 @@ async function matchWindow(
   };
   if (needs.length === 0) return result;
 
-  // The market's terms and the vouchers' balances at once. Both are awaited before either failure is
-  // thrown: the terms may repair a ledger, and a Lambda must not return with a write in flight.
-  const [terms, vouchers] = await Promise.allSettled([
-    allOfferings.length > 0 ? marketTerms(ports, allOfferings, period, now) : { all: [], providers: new Map() },
-    // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
-    voucherBalances(ports, needs),
-  ]);
-  if (terms.status === 'rejected') throw terms.reason;
-  if (vouchers.status === 'rejected') throw vouchers.reason;
-  const { all, providers } = terms.value;
-  const balances = vouchers.value;
+  const { all, providers } = terms;
+  // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
+  const balances = await voucherBalances(ports, needs);
   const candidates = all.filter((c) => c.offering.status === 'ACTIVE');
   const factsOf = (needId: string) => (balances.has(needId) ? { voucherBalance: balances.get(needId)! } : {});
 
