@@ -14,6 +14,7 @@ import type { OfferingView, ProviderView } from '../api/types.ts';
 import { catalog } from '../catalog.ts';
 import { locale, pick, t } from '../i18n/index.ts';
 import { describedProps, FieldError, FormNotice, invalidProps } from './field-errors.tsx';
+import { ServiceTypeOptions } from './service-type-options.tsx';
 
 export const LANGUAGES = ['zh-CN', 'en', 'ja', 'ko', 'ru', 'fr', 'de', 'es'];
 export const languageName = (tag: string) => new Intl.DisplayNames([locale()], { type: 'language' }).of(tag) ?? tag;
@@ -84,15 +85,7 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
       <label for={`${id}-type`}>{t('need.serviceType')}</label>
       <select id={`${id}-type`} required value={f.serviceType} onChange={set('serviceType')} {...invalidProps(error, 'serviceType', err('serviceType'))}>
         <option value="">{t('need.chooseServiceType')}</option>
-        {catalog.value?.projects.map((p) => (
-          <optgroup key={p.id} label={pick(p)}>
-            {p.serviceTypes.map((s) => (
-              <option key={s.id} value={s.id}>
-                {pick(s)}
-              </option>
-            ))}
-          </optgroup>
-        ))}
+        <ServiceTypeOptions />
       </select>
       <FieldError id={err('serviceType')} error={error} field="serviceType" />
 

@@ -16,6 +16,7 @@ import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
 import type { SizeClass, Tier } from '#domain/model.ts';
+import { ServiceTypeOptions } from '../components/service-type-options.tsx';
 
 const SIZE_CLASSES: SizeClass[] = ['MEDIUM', 'SMALL', 'MICRO'];
 const VERIFIED_TIERS: Tier[] = ['INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'];
@@ -248,15 +249,7 @@ function NewProgrammeForm({ onCreated }: { onCreated: (p: ProgrammeView) => void
         ))}
       </div>
       <MultiSelect id="programme-service-types" label={t('vouchers.serviceTypes')} size={6} required>
-        {catalog.value?.projects.map((p) => (
-          <optgroup key={p.id} label={pick(p)}>
-            {p.serviceTypes.map((s) => (
-              <option key={s.id} value={s.id}>
-                {pick(s)}
-              </option>
-            ))}
-          </optgroup>
-        ))}
+        <ServiceTypeOptions />
       </MultiSelect>
       <p id="multi-hint" class="hint muted">
         {t('vouchers.multiHint')}

@@ -15,6 +15,7 @@ import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
 import { formatDateTime, pick, t, type MessageKey } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
+import { ServiceTypeOptions } from '../components/service-type-options.tsx';
 
 type Reason = NonNullable<NeedView['waiting']>['reasons'][number];
 
@@ -54,15 +55,7 @@ export function WaitingNeedsPage() {
           <label for="waiting-service-type">{t('match.serviceType')}</label>
           <select id="waiting-service-type" value={serviceType} onChange={(e) => setServiceType(e.currentTarget.value)}>
             <option value="">{t('waiting.all')}</option>
-            {catalog.value?.projects.map((p) => (
-              <optgroup key={p.id} label={pick(p)}>
-                {p.serviceTypes.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {pick(s)}
-                  </option>
-                ))}
-              </optgroup>
-            ))}
+            <ServiceTypeOptions />
           </select>
         </div>
         <div class="stack">

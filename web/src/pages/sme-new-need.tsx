@@ -16,6 +16,7 @@ import { ROUTES } from '../paths.ts';
 import { followLink } from '../router.ts';
 import { loadOwnSmes } from './sme-profile.tsx';
 import { loadVouchers, yuan } from './sme-vouchers.tsx';
+import { ServiceTypeOptions } from '../components/service-type-options.tsx';
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -97,15 +98,7 @@ export function NewNeedPage() {
               <label for="need-service-type">{t('need.serviceType')}</label>
               <select id="need-service-type" required value={serviceType} onChange={(e) => setServiceType(e.currentTarget.value)}>
                 <option value="">{t('need.chooseServiceType')}</option>
-                {cat.projects.map((p) => (
-                  <optgroup key={p.id} label={pick(p)}>
-                    {p.serviceTypes.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {pick(s)}
-                      </option>
-                    ))}
-                  </optgroup>
-                ))}
+                <ServiceTypeOptions from={cat} />
               </select>
               {usable.length > 0 && (
                 <>
