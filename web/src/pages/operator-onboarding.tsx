@@ -7,13 +7,14 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
 import type { Page, ProviderView } from '../api/types.ts';
-import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
+import { ErrorNotice } from '../components/feedback.tsx';
 import { Facts } from '../components/facts.tsx';
 import { ReasonAction } from '../components/reason-action.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
 import { formatDateTime, pick, t, type MessageKey } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
+import { WorkQueue } from '../components/work-queue.tsx';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -22,36 +23,16 @@ export function OnboardingPage() {
     const [page] = await Promise.all([api.get<Page<ProviderView>>('/v1/providers?status=PENDING&limit=100'), loadCatalog()]);
     return page.items;
   }, []);
-  const [done, setDone] = useState<Set<string>>(new Set());
-  const [status, setStatus] = useState<string | null>(null);
+  // Read so the titles re-render once the catalog arrives.
   void catalog.value;
 
   return (
     <section>
       <h1>{t('onboarding.title')}</h1>
       <p class="muted">{t('onboarding.intro')}</p>
-      <StatusMessage message={status} />
-      <Loaded resource={queue}>
-        {(items) => {
-          const open = items.filter((p) => !done.has(p.id));
-          if (open.length === 0) return <p class="notice">{t('onboarding.empty')}</p>;
-          return (
-            <ul class="cards">
-              {open.map((p) => (
-                <li key={p.id}>
-                  <PendingProvider
-                    provider={p}
-                    onDone={(message) => {
-                      setDone((d) => new Set(d).add(p.id));
-                      setStatus(message);
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
-          );
-        }}
-      </Loaded>
+      <WorkQueue resource={queue} empty={t('onboarding.empty')}>
+        {(item, onDone) => <PendingProvider provider={item} onDone={onDone} />}
+      </WorkQueue>
     </section>
   );
 }

@@ -5,19 +5,18 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
 import type { MatchView, Page } from '../api/types.ts';
-import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
+import { ErrorNotice } from '../components/feedback.tsx';
 import { Breakdown, MatchFacts, matchTitle, withContext, type MatchWithContext } from '../components/match.tsx';
 import { useResource } from '../components/resource.ts';
 import { formatNumber, t } from '../i18n/index.ts';
 import { catalog, loadCatalog } from '../catalog.ts';
+import { WorkQueue } from '../components/work-queue.tsx';
 
 export function ReviewPage() {
   const queue = useResource(async () => {
     const [page] = await Promise.all([api.get<Page<MatchView>>('/v1/matches?status=PROPOSED&limit=50'), loadCatalog()]);
     return withContext(api, 'operator', page.items);
   }, []);
-  const [done, setDone] = useState<Set<string>>(new Set());
-  const [status, setStatus] = useState<string | null>(null);
   // Read so the titles re-render once the catalog arrives.
   void catalog.value;
 
@@ -25,28 +24,9 @@ export function ReviewPage() {
     <section>
       <h1>{t('review.title')}</h1>
       <p class="muted">{t('review.intro')}</p>
-      <StatusMessage message={status} />
-      <Loaded resource={queue}>
-        {(items) => {
-          const open = items.filter((m) => !done.has(m.id));
-          if (open.length === 0) return <p class="notice">{t('review.empty')}</p>;
-          return (
-            <ul class="cards">
-              {open.map((m) => (
-                <li key={m.id}>
-                  <ReviewCard
-                    match={m}
-                    onDone={(message) => {
-                      setDone((d) => new Set(d).add(m.id));
-                      setStatus(message);
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
-          );
-        }}
-      </Loaded>
+      <WorkQueue resource={queue} empty={t('review.empty')}>
+        {(item, onDone) => <ReviewCard match={item} onDone={onDone} />}
+      </WorkQueue>
     </section>
   );
 }
