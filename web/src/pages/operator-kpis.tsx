@@ -16,9 +16,8 @@ import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
+import { demandOf, marketTotals, MonthPicker, thisMonth } from '../components/markets.tsx';
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
-const demandOf = (r: MarketRow) => r.waiting + r.proposed + r.confirmed + r.completed;
 const percent = (share: number | null) => (share === null ? t('kpis.noData') : `${formatNumber(share * 100, 1)}%`);
 const hours = (h: number | null) => (h === null ? t('kpis.noData') : t('kpis.hours', { hours: formatNumber(h, 1) }));
 const isCentralWestern = (code: string) => {
@@ -52,7 +51,7 @@ export function KpiDashboardPage() {
     );
     return {
       kpis,
-      markets: markets.items.filter((r) => r.province === undefined && (demandOf(r) > 0 || r.capacity > 0)),
+      markets: marketTotals(markets.items),
       byProvince: byProvince.filter((p) => p.smesServed > 0).sort((a, b) => b.smesServed - a.smesServed),
     };
   }, [period]);
@@ -62,18 +61,7 @@ export function KpiDashboardPage() {
     <section>
       <h1>{t('kpis.title')}</h1>
       <p class="muted">{t('kpis.intro')}</p>
-      <form class="row" onSubmit={(e) => e.preventDefault()}>
-        <label for="kpi-period">{t('markets.period')}</label>
-        <input
-          id="kpi-period"
-          type="month"
-          value={period}
-          required
-          onChange={(e) => {
-            if (/^\d{4}-\d{2}$/.test(e.currentTarget.value)) setPeriod(e.currentTarget.value);
-          }}
-        />
-      </form>
+      <MonthPicker id="kpi-period" value={period} onChange={setPeriod} />
       <Loaded resource={dashboard}>{(d) => <DashboardView {...d} />}</Loaded>
     </section>
   );

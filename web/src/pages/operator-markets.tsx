@@ -7,17 +7,14 @@ import { Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
+import { demandOf, marketTotals, MonthPicker, thisMonth } from '../components/markets.tsx';
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
-/** Demand: every need of the month, waiting or already matched. */
-const demandOf = (r: MarketRow) => r.waiting + r.proposed + r.confirmed + r.completed;
 
 export function MarketsPage() {
   const [period, setPeriod] = useState(thisMonth());
   const rows = useResource(async () => {
     const [res] = await Promise.all([api.get<{ period: string; items: MarketRow[] }>(`/v1/analytics/markets?period=${encodeURIComponent(period)}`), loadCatalog()]);
-    // The market's total rows (no province), and only markets with anything in them.
-    return res.items.filter((r) => r.province === undefined && (demandOf(r) > 0 || r.capacity > 0));
+    return marketTotals(res.items);
   }, [period]);
   void catalog.value;
 
@@ -25,18 +22,7 @@ export function MarketsPage() {
     <section>
       <h1>{t('markets.title')}</h1>
       <p class="muted">{t('markets.intro')}</p>
-      <form class="row" onSubmit={(e) => e.preventDefault()}>
-        <label for="period">{t('markets.period')}</label>
-        <input
-          id="period"
-          type="month"
-          value={period}
-          required
-          onChange={(e) => {
-            if (/^\d{4}-\d{2}$/.test(e.currentTarget.value)) setPeriod(e.currentTarget.value);
-          }}
-        />
-      </form>
+      <MonthPicker id="period" value={period} onChange={setPeriod} />
       <Loaded resource={rows}>
         {(items) => {
           if (items.length === 0) return <p class="notice">{t('markets.empty')}</p>;
