@@ -24,6 +24,7 @@ import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { loadOwnProviders } from './provider-offerings.tsx';
+import { EditToggle } from '../components/edit-toggle.tsx';
 
 // Spelt out, not imported: a value import of domain/credentials.ts would bring zod into the bundle.
 const CERT_TYPES: readonly CertificationType[] = ['CMA', 'CNAS', 'ISO_CERTIFICATION_BODY', 'CNIPA_DESIGNATION', 'MIIT_DESIGN_CENTRE', 'OTHER'];
@@ -45,7 +46,13 @@ export function ProviderProfilePage() {
             {list.length === 0 && <p class="notice">{t('provider.none')}</p>}
             {list.map((p) => (
               <ProviderCard key={p.id} provider={p}>
-                {editing === p.id ? (
+                <EditToggle
+                  open={editing === p.id}
+                  onOpen={() => {
+                    setStatus(null);
+                    setEditing(p.id);
+                  }}
+                >
                   <ProviderEditForm
                     provider={p}
                     onSaved={(saved) => {
@@ -55,20 +62,7 @@ export function ProviderProfilePage() {
                     }}
                     onCancel={() => setEditing(null)}
                   />
-                ) : (
-                  <div class="row">
-                    <button
-                      type="button"
-                      class="button"
-                      onClick={() => {
-                        setStatus(null);
-                        setEditing(p.id);
-                      }}
-                    >
-                      {t('profileEdit.open')}
-                    </button>
-                  </div>
-                )}
+                </EditToggle>
               </ProviderCard>
             ))}
             {list.length === 0 || adding ? (

@@ -19,6 +19,7 @@ import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
 import { SmeCreateForm } from './sme-create.tsx';
+import { EditToggle } from '../components/edit-toggle.tsx';
 
 export async function loadOwnSmes(): Promise<OwnSmeView[]> {
   return (await api.get<Page<OwnSmeView>>('/v1/smes?limit=100')).items;
@@ -111,7 +112,13 @@ export function SmeProfilePage() {
                     </>
                   )}
                 </dl>
-                {editing === sme.id ? (
+                <EditToggle
+                  open={editing === sme.id}
+                  onOpen={() => {
+                    setStatus(null);
+                    setEditing(sme.id);
+                  }}
+                >
                   <SmeEditForm
                     sme={sme}
                     onSaved={(saved) => {
@@ -121,20 +128,7 @@ export function SmeProfilePage() {
                     }}
                     onCancel={() => setEditing(null)}
                   />
-                ) : (
-                  <div class="row">
-                    <button
-                      type="button"
-                      class="button"
-                      onClick={() => {
-                        setStatus(null);
-                        setEditing(sme.id);
-                      }}
-                    >
-                      {t('profileEdit.open')}
-                    </button>
-                  </div>
-                )}
+                </EditToggle>
                 <div class="card-head">
                   <h3>{t('sme.needs')}</h3>
                   <a class="button button-primary" href={`${ROUTES.smeNewNeed}`} onClick={followLink}>
