@@ -9,8 +9,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { captureEverywhere, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
+import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -50,11 +50,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function ownerOf(sub: string) {
-  const o = stack.runtime.demo?.owners.find((x) => x.sub === sub);
-  if (!o) throw new Error(`demo owner ${sub} missing`);
-  return o;
-}
+const ownerOf = (sub: string) => demoOwner(stack, sub);
 
 /** Opens the console signed out and signs in as the demo person named `name` by clicking them. */
 async function signIn(sub: string): Promise<WatchedPage> {
@@ -68,16 +64,7 @@ async function signIn(sub: string): Promise<WatchedPage> {
   return current;
 }
 
-function expectCleanPages(list: PageCheck[]) {
-  for (const c of list) {
-    expect({ page: `${c.name} ${c.lang} ${c.width}`, overflow: c.overflow, violations: c.violations }).toEqual({
-      page: `${c.name} ${c.lang} ${c.width}`,
-      overflow: 0,
-      violations: [],
-    });
-  }
-  checks.push(...list);
-}
+const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
 
 describe('the console in a browser', () => {
   it('serves a first page usable within the time budget, and lists the demo people by role', async () => {

@@ -12,8 +12,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
 import { zh } from '#web/src/i18n/zh.ts';
-import { captureEverywhere, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
+import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -43,11 +43,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function ownerOf(sub: string) {
-  const o = stack.runtime.demo?.owners.find((x) => x.sub === sub);
-  if (!o) throw new Error(`demo owner ${sub} missing`);
-  return o;
-}
+const ownerOf = (sub: string) => demoOwner(stack, sub);
 
 /** Signs in as the demo operator and opens one of the operator's pages from the navigation. */
 async function openAsOperator(navLabel: string, path: string): Promise<WatchedPage> {
@@ -62,16 +58,7 @@ async function openAsOperator(navLabel: string, path: string): Promise<WatchedPa
   return current;
 }
 
-function expectCleanPages(list: PageCheck[]) {
-  for (const c of list) {
-    expect({ page: `${c.name} ${c.lang} ${c.width}`, overflow: c.overflow, violations: c.violations }).toEqual({
-      page: `${c.name} ${c.lang} ${c.width}`,
-      overflow: 0,
-      violations: [],
-    });
-  }
-  checks.push(...list);
-}
+const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
 
 describe("the operator's console in a browser", () => {
   it('approves a provider from the onboarding queue, its expired certification marked', async () => {

@@ -13,8 +13,8 @@ import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
-import { captureEverywhere, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
+import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -50,11 +50,7 @@ afterAll(async () => {
 });
 
 const owners = () => stack.runtime.demo?.owners ?? [];
-function ownerOf(sub: string) {
-  const o = owners().find((x) => x.sub === sub);
-  if (!o) throw new Error(`demo owner ${sub} missing`);
-  return o;
-}
+const ownerOf = (sub: string) => demoOwner(stack, sub);
 /** The demo person who owns a profile (its id is the first they created). */
 const ownerOfProfile = (id: string) => owners().find((o) => o.ids[0] === id);
 
@@ -82,16 +78,7 @@ async function signInAsNew(role: '中小企业' | '服务机构'): Promise<Watch
   return w;
 }
 
-function expectCleanPages(list: PageCheck[]) {
-  for (const c of list) {
-    expect({ page: `${c.name} ${c.lang} ${c.width}`, overflow: c.overflow, violations: c.violations }).toEqual({
-      page: `${c.name} ${c.lang} ${c.width}`,
-      overflow: 0,
-      violations: [],
-    });
-  }
-  checks.push(...list);
-}
+const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
 
 const matchCard = (page: Page, id: string) => page.locator(`main article[aria-labelledby="m-${id}"]`);
 const getMatch = (id: string) => stack.api<MatchLite>(OPERATOR, 'GET', `/v1/matches/${id}`);

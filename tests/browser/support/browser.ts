@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
@@ -79,6 +80,18 @@ export interface PageCheck {
   width: number;
   overflow: number;
   violations: AxeViolation[];
+}
+
+/** Every capture clean (no horizontal overflow, no serious or critical axe finding), kept in `into` for the run's summary. */
+export function expectCleanPages(list: PageCheck[], into: PageCheck[]): void {
+  for (const c of list) {
+    expect({ page: `${c.name} ${c.lang} ${c.width}`, overflow: c.overflow, violations: c.violations }).toEqual({
+      page: `${c.name} ${c.lang} ${c.width}`,
+      overflow: 0,
+      violations: [],
+    });
+  }
+  into.push(...list);
 }
 
 /**

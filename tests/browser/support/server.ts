@@ -57,3 +57,10 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     },
   };
 }
+
+/** A demo person of the stack, by sub (the demo's owners: name, token, the ids of what they own). */
+export function demoOwner(stack: ConsoleStack, sub: string) {
+  const o = stack.runtime.demo?.owners.find((x) => x.sub === sub);
+  if (!o) throw new Error(`demo owner ${sub} missing`);
+  return o;
+}
