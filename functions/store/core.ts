@@ -4,6 +4,7 @@
  * page), one batch-get loop, and one conditional write that turns a failed
  * condition into a value instead of an exception.
  */
+import { decodeMatch, decodePending, holdsReferences, type StoredEvent } from './codec.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -95,9 +96,12 @@ export async function writeIf(ctx: StoreContext, command: PutCommand | UpdateCom
 /** Attributes that belong to the table, never to the entity. */
 const STORAGE_ATTRS = new Set(['pk', 'sk', 'type', 'ttl', ...Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey])]);
 
+/** The entity an item holds: without the table's attributes, decoded where it was stored compact (codec.ts). */
 export function fromItem<T>(item: Item): Stored<T> {
+  const decoded = item.type === 'match' ? decodeMatch(item) : item;
   const out: Item = {};
-  for (const [k, v] of Object.entries(item)) if (!STORAGE_ATTRS.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(decoded)) if (!STORAGE_ATTRS.has(k)) out[k] = v;
+  if (holdsReferences(item.pendingEvents as StoredEvent[] | undefined)) out.pendingEvents = decodePending(item.pendingEvents as StoredEvent[], item);
   return out as Stored<T>;
 }
 

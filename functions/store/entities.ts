@@ -27,6 +27,7 @@ import {
   type EntityKind,
   type Keys,
 } from './keys.ts';
+import { encodeMatch } from './codec.ts';
 import { outboxAttributes } from './outbox.ts';
 
 /** The entity kinds the store persists as whole, versioned items. */
@@ -101,9 +102,10 @@ async function putEntity<K extends Kind>(
   guard: { create: true } | { expectedVersion: number },
 ): Promise<void> {
   const keys = KEYS[kind](entity);
-  const item: Record<string, unknown> = { ...entity, ...keys, type: kind };
+  const fields = kind === 'match' ? encodeMatch(entity as Match) : { ...entity };
+  const item: Record<string, unknown> = { ...fields, ...keys, type: kind };
   delete item.pendingEvents;
-  Object.assign(item, outboxAttributes(keys.pk!, pending));
+  Object.assign(item, outboxAttributes(keys.pk!, pending, entity as unknown as Record<string, unknown>));
   const cond =
     'create' in guard
       ? { ConditionExpression: 'attribute_not_exists(pk)' }

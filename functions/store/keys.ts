@@ -5,7 +5,10 @@
  * implies it (a need is in the market's waiting index only while WAITING).
  *
  * Sort keys embed ISO-8601 UTC times as they are: such strings sort
- * chronologically as text.
+ * chronologically as text. The expiry index's sort key is the time alone:
+ * its entries are read by time, the table key (which every index entry
+ * carries) names the entity, and an id after the time only made the items
+ * written on every match bigger.
  */
 import { deadlineEnd } from '#domain/deadlines.ts';
 import type { Match, Need, Notification, Offering, Provider, Sme } from '#domain/model.ts';
@@ -161,7 +164,7 @@ export function needKeys(n: Need & { recheckAt?: string }): Keys {
     // locking the need and writing its match must not strand it), else at its deadline.
     const at = n.status === 'PROPOSED' && n.recheckAt && n.recheckAt < deadlineEnd(n.deadline) ? n.recheckAt : deadlineEnd(n.deadline);
     keys.expiryPk = expiryPk(n.serviceType);
-    keys.expirySk = `${at}#NEED#${n.id}`;
+    keys.expirySk = at;
   }
   return keys;
 }
@@ -170,7 +173,9 @@ export function matchKeys(m: Match & { expiresAt?: string }): Keys {
   const keys: Keys = {
     ...matchKey(m.id),
     // The period is the creation month, so `MATCH#<period>-` selects a market's matches of a month.
-    gsisk: `MATCH#${m.createdAt}#${m.id}`,
+    // No id after the time (unlike the other kinds' sort keys): index sort keys need not be unique,
+    // a page goes on from its last entry's table key too, and the 26 bytes keep the item under 1 KB.
+    gsisk: `MATCH#${m.createdAt}`,
     // Only the indexes an endpoint or job reads: every index a match enters costs a write on each
     // insert and on each status move (issue 16); matches of an offering or of a market by month had no reader.
     gsi1pk: needPk(m.needId),
@@ -181,11 +186,11 @@ export function matchKeys(m: Match & { expiresAt?: string }): Keys {
   };
   if ((m.status === 'PROPOSED' || m.status === 'APPROVED') && m.expiresAt) {
     keys.expiryPk = expiryPk(m.serviceType);
-    keys.expirySk = `${m.expiresAt}#MATCH#${m.id}`;
+    keys.expirySk = m.expiresAt;
   } else if ((m.status === 'CONFIRMED' || m.status === 'DELIVERED') && m.nextCheckAt) {
     // The delivery phase's timers (reminder, escalation, auto-confirmation) use the same index.
     keys.expiryPk = expiryPk(m.serviceType);
-    keys.expirySk = `${m.nextCheckAt}#MATCH#${m.id}`;
+    keys.expirySk = m.nextCheckAt;
   }
   return keys;
 }

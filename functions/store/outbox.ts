@@ -6,7 +6,8 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppEvent } from '#events/contracts.ts';
-import { getItem, queryInput, queryRaw, writeIf, type StoreContext, type TableKey } from './core.ts';
+import { decodePending, encodePending, holdsReferences, type StoredEvent } from './codec.ts';
+import { batchGetItems, getItem, queryInput, queryRaw, writeIf, type StoreContext, type TableKey } from './core.ts';
 import { entityOfKey, voucherKey, voucherOfKey, type EntityKind } from './keys.ts';
 
 /** An entity addressed by kind and id: how callers name what they wrote, without its table keys. */
@@ -44,29 +45,44 @@ function outboxShard(pk: string): number {
   return Math.abs(h) % OUTBOX_SHARDS;
 }
 
-/** The outbox sort key orders an item by its oldest pending event. */
-const outboxSk = (pk: string, pending: readonly AppEvent[]) => `${pending[0]!.detail.occurredAt}#${pk}`;
+/** The outbox sort key orders an item by its oldest pending event (the time alone: the entry's table key names the item). */
+const outboxSk = (_pk: string, pending: readonly AppEvent[]) => pending[0]!.detail.occurredAt;
 
-/** The attributes that put an item with pending events in the outbox index (none without events). */
-export function outboxAttributes(pk: string, pending: readonly AppEvent[]): Record<string, unknown> {
+/**
+ * The attributes that put an item with pending events in the outbox index
+ * (none without events). Given the entity they belong to, events it can
+ * rebuild are stored as references (codec.ts).
+ */
+export function outboxAttributes(pk: string, pending: readonly AppEvent[], entity?: Record<string, unknown>): Record<string, unknown> {
   if (pending.length === 0) return {};
-  return { pendingEvents: pending, outboxPk: `OUTBOX#${outboxShard(pk)}`, outboxSk: outboxSk(pk, pending) };
+  return { pendingEvents: entity ? encodePending(pending, entity) : pending, outboxPk: `OUTBOX#${outboxShard(pk)}`, outboxSk: outboxSk(pk, pending) };
 }
 
-/** Items whose events are not yet published: each shard's oldest first (consumers never rely on order). */
-export async function listPending(ctx: StoreContext, limitPerShard = 100): Promise<PendingItem[]> {
+/**
+ * Items whose events are not yet published: each shard's oldest first
+ * (consumers never rely on order). With `before` (an ISO instant), only
+ * items whose oldest pending event occurred before it: the index's sort key
+ * starts with that instant.
+ */
+export async function listPending(ctx: StoreContext, limitPerShard = 100, before?: string): Promise<PendingItem[]> {
   const out: PendingItem[] = [];
   for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-    const input = queryInput(ctx, 'OUTBOX', `OUTBOX#${shard}`);
+    const input = queryInput(ctx, 'OUTBOX', `OUTBOX#${shard}`, undefined, before);
     input.Limit = limitPerShard;
     const { entries } = await queryRaw(ctx, input);
-    for (const i of entries) {
+    // Events stored by reference are rebuilt from their whole item (the index holds the outbox only).
+    const referring = entries.filter((i) => holdsReferences(i.pendingEvents as StoredEvent[] | undefined));
+    const whole = new Map((await batchGetItems(ctx, referring.map((i) => ({ pk: i.pk, sk: i.sk })), true)).map((i) => [`${i.pk}|${i.sk}`, i]));
+    for (const entry of entries) {
+      // The whole item where the entry refers (if it changed since the index was read, its newer state is what to publish).
+      const i = holdsReferences(entry.pendingEvents as StoredEvent[] | undefined) ? whole.get(`${entry.pk}|${entry.sk}`) : entry;
+      if (!i?.pendingEvents) continue; // published or gone since
       const key = { pk: String(i.pk), sk: String(i.sk) };
       const voucher = voucherOfKey(key);
       const ref: OutboxRef | undefined = entityOfKey(key) ?? (voucher ? { kind: 'voucher', ...voucher } : undefined);
       // Only versioned entities and vouchers are written with events; anything else in the index is not ours to publish.
       if (!ref) continue;
-      out.push({ ref, version: i.version as number, events: (i.pendingEvents ?? []) as AppEvent[] });
+      out.push({ ref, version: i.version as number, events: decodePending(i.pendingEvents as StoredEvent[], i) });
     }
   }
   return out;
@@ -109,13 +125,19 @@ export async function markPublished(
   for (let attempt = 0; attempt < 5; attempt++) {
     const item = await getItem(ctx, key, true);
     if (!item?.pendingEvents) return;
-    const held = item.pendingEvents as AppEvent[];
-    const rest = held.filter((e) => !published.has(e.id));
+    // Decoded to learn the ids; what stays is written back as it was stored.
+    const stored = item.pendingEvents as StoredEvent[];
+    const held = decodePending(stored, item);
+    const keep = held.map((e) => !published.has(e.id));
+    const rest = held.filter((_, i) => keep[i]);
     if (rest.length === held.length) return;
     const update =
       rest.length === 0
         ? clearAll
-        : { UpdateExpression: 'SET pendingEvents = :rest, outboxSk = :osk', ExpressionAttributeValues: { ':rest': rest, ':osk': outboxSk(key.pk, rest) } };
+        : {
+            UpdateExpression: 'SET pendingEvents = :rest, outboxSk = :osk',
+            ExpressionAttributeValues: { ':rest': stored.filter((_, i) => keep[i]), ':osk': outboxSk(key.pk, rest) },
+          };
     if (await writeIf(ctx, updateAt(item.version as number, update))) return;
   }
   // Still pending: the relay publishes it again later. Duplicates are harmless; loss is not.

@@ -39,7 +39,7 @@ export type { ClaimResult, Ledger, LedgerTerms } from './ledger.ts';
 export type { EntityRef, OutboxRef, PendingItem, VoucherRef } from './outbox.ts';
 export type { ImportLock, RegisterEntry } from './imports.ts';
 export type { UsccClaim, UsccHolderKind } from './uscc.ts';
-export type { QuotaCounter, QuotaTake } from './quotas.ts';
+export type { QuotaCounter, QuotaGroup, QuotaTake } from './quotas.ts';
 
 export interface StoreOptions {
   /** Stamps `updatedAt` on insert and update: pass the application's Clock port. @default the system clock */
@@ -143,10 +143,11 @@ export class Store {
 
   // ------------------------------------------------------------------ per-user quotas (store/quotas.ts)
 
-  /** Takes one slot of a quota scope for a holder, under the limit; idempotent per holder. */
-  takeQuota = (scope: string, limit: number, holderId: string, nowMs: number) => quotas.takeQuota(this.ctx, scope, limit, holderId, nowMs);
+  /** Takes one slot of a quota scope for a holder, under the limit (and its group's); idempotent per holder. */
+  takeQuota = (scope: string, limit: number, holderId: string, nowMs: number, group?: quotas.QuotaGroup) =>
+    quotas.takeQuota(this.ctx, scope, limit, holderId, nowMs, group);
   /** Gives back a holder's slot; false when it held none. */
-  releaseQuota = (scope: string, holderId: string) => quotas.releaseQuota(this.ctx, scope, holderId);
+  releaseQuota = (scope: string, holderId: string, group?: string) => quotas.releaseQuota(this.ctx, scope, holderId, group);
   /** Releases the slots of holders older than `graceMs` that `stillHolding` does not confirm. */
   repairQuota = (scope: string, stillHolding: (ids: string[]) => Promise<Set<string>>, nowMs: number, graceMs: number) =>
     quotas.repairQuota(this.ctx, scope, stillHolding, nowMs, graceMs);
@@ -167,7 +168,7 @@ export class Store {
   // ------------------------------------------------------------------ outbox
 
   /** Items whose events are not yet published: each shard's oldest first. */
-  listPending = (limitPerShard?: number) => outbox.listPending(this.ctx, limitPerShard);
+  listPending = (limitPerShard?: number, before?: string) => outbox.listPending(this.ctx, limitPerShard, before);
 
   /**
    * Removes published events from an entity's outbox, by event id, without

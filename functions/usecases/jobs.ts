@@ -11,12 +11,23 @@ import { endNeed, fireDeliveryAlert, transitionMatch, updateNeed } from './lifec
 import { voucherUpkeep } from './vouchers.ts';
 import { iso } from './support.ts';
 
-/** Publishes whatever state changes left in their outbox (a failed or skipped publish). */
+/**
+ * How old an outbox event must be before the relay publishes it. Younger
+ * ones are still their writer's to publish, and a need's NeedPosted is left
+ * pending on purpose: the round it triggers drops it from the outbox when it
+ * writes the need (matcher.ts `roundTook`), which saves the need a write.
+ * Only a need no round has written within this time is published again.
+ */
+export const RELAY_GRACE_MS = 60_000;
+
+/** Publishes whatever state changes left in their outbox (a failed or skipped publish), once older than RELAY_GRACE_MS. */
 export async function relayOutbox(ports: AppPorts): Promise<JobResult> {
   let published = 0;
   let failed = 0;
+  // Items whose oldest event is at least the grace old: occurred before (now - grace + 1 ms).
+  const before = iso(new Date(ports.clock.now().getTime() - RELAY_GRACE_MS + 1));
   for (let pass = 0; pass < 10; pass++) {
-    const pending = await ports.store.listPending();
+    const pending = await ports.store.listPending(undefined, before);
     if (pending.length === 0) break;
     for (const item of pending) {
       try {

@@ -27,7 +27,8 @@ import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/sco
 import { voucherBalances } from './vouchers.ts';
 import { solveAssignment, type SolverEdge, type SolverProvider } from '#domain/solver.ts';
 import { assignedPerOffering, waitingReasons } from '#domain/waiting.ts';
-import { makeEvent } from '#events/contracts.ts';
+import { DETAIL_TYPES, makeEvent } from '#events/contracts.ts';
+import { routesFor } from '#events/routing.ts';
 import type { ServiceTypeId } from '#domain/catalog.ts';
 import { deadlineEnd } from '#domain/deadlines.ts';
 import { dayOf, profileOnDay } from '#domain/verification.ts';
@@ -41,6 +42,27 @@ import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts'
 export const RECHECK_AFTER_MINUTES = 15;
 /** Writes at once (proposals, reasons): enough to hide latency, few enough not to flood the table. */
 const PROPOSE_CONCURRENCY = 8;
+
+/** Event types the matcher alone consumes (from the routing table): NeedPosted. */
+const ROUND_ONLY: ReadonlySet<string> = new Set(
+  DETAIL_TYPES.filter((t) => {
+    const routes = routesFor(t);
+    return routes.length > 0 && routes.every((r) => r.consumer === 'matcher');
+  }),
+);
+
+/**
+ * The need as a round that writes it leaves its outbox: without the events
+ * only a round consumes. NeedPosted asks for a round; the round writing the
+ * need is that round's work done, whichever event triggered it. Posting
+ * publishes NeedPosted without clearing it (needs.ts), so this write is the
+ * one that clears it: one write unit less per need. A need no round writes
+ * within the relay's grace period is published again (jobs.ts).
+ */
+function roundTook(n: Stored<Need>): Stored<Need> {
+  if (!n.pendingEvents?.some((e) => ROUND_ONLY.has(e.detailType))) return n;
+  return { ...n, pendingEvents: n.pendingEvents.filter((e) => !ROUND_ONLY.has(e.detailType)) };
+}
 
 export interface RoundResult {
   serviceType: ServiceTypeId;
@@ -317,7 +339,7 @@ async function matchWindow(
         const waiting = explain(n);
         if (n.waiting && reasonsKey(n.waiting.reasons) === reasonsKey(waiting.reasons)) return;
         try {
-          await ports.store.update('need', n, { waiting });
+          await ports.store.update('need', roundTook(n), { waiting });
           result.reasonsWritten++;
         } catch (e) {
           // Changed meanwhile (withdrawn, proposed by a racing round): the next round explains it if it still waits.
@@ -347,14 +369,13 @@ async function propose(
   explainRefusal: () => NeedWaiting,
 ): Promise<'proposed' | 'lost' | 'refused'> {
   const { store, config } = ports;
-  const nowIso = iso(now);
   // Fixed by the need and the version this round saw: a rerun of the same round names the same match.
   const matchId = derivedId('mt', need.id, String(need.version));
 
   // 1. Lock the need.
   let locked: Stored<Need>;
   try {
-    locked = await store.update('need', need, {
+    locked = await store.update('need', roundTook(need), {
       status: nextNeedStatus(need.status, 'propose'),
       currentMatchId: matchId,
       claim: { offeringId: offering.id, period },
@@ -393,8 +414,9 @@ async function propose(
     return 'refused';
   }
 
-  // 3. Write the match and announce it.
-  const draft: Draft<Match> = {
+  // 3. Write the match and announce it. Created at the store's instant (its updatedAt too), so the
+  // stored item need not repeat the time (store/codec.ts).
+  const draft = (at: Date): Draft<Match> => ({
     id: matchId,
     needId: need.id,
     offeringId: offering.id,
@@ -412,12 +434,12 @@ async function propose(
     providerAccepted: false,
     needPostedAt: need.postedAt,
     smeProvince: need.sme.region.province,
-    expiresAt: iso(addHours(now, config.MATCH_TTL_HOURS)),
-    createdAt: nowIso,
-    history: [{ status: 'PROPOSED', at: nowIso, by: 'system' }],
+    expiresAt: iso(addHours(at, config.MATCH_TTL_HOURS)),
+    createdAt: iso(at),
+    history: [{ status: 'PROPOSED', at: iso(at), by: 'system' }],
     // No summaries of the parties here: the read paths add them (match-context.ts), so the item
     // stays under 1 KB (one write unit per write instead of three) and never goes stale.
-  };
+  });
   let match: Stored<Match>;
   try {
     match = await store.insert('match', draft, (written) => [matchEvent(written, 'MatchProposed')]);

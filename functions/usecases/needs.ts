@@ -16,7 +16,7 @@ import { getSme } from './smes.ts';
 import { syncSmeNeeds } from './sme-standing.ts';
 import { attachVoucher, checkVoucherFor } from './vouchers.ts';
 import { assertRoom, needSlots, withQuota } from './quotas.ts';
-import { addHours, assertOwned, assertVisible, derivedId, iso, newId, publishStored } from './support.ts';
+import { addHours, assertOwned, assertVisible, derivedId, iso, newId, publishLeavingPending } from './support.ts';
 
 /** Canonical JSON (sorted keys), so the same body in another key order is the same request. */
 function canonical(v: unknown): string {
@@ -78,7 +78,8 @@ async function createNeed(ports: AppPorts, sme: Stored<Sme>, needId: string, bod
     await syncSmeNeeds(ports, sme.id);
     n = (await store.get('need', needId, true)) ?? n;
   }
-  await publishStored(ports, { kind: 'need', id: n.id }, n.pendingEvents ?? [], n.version);
+  // Published, not cleared: the round NeedPosted asks for drops it when it writes the need.
+  await publishLeavingPending(ports, n.pendingEvents ?? []);
   return entityOf(n);
 }
 

@@ -13,6 +13,7 @@
 import { QuotaExceeded } from '#domain/errors.ts';
 import type { Need, NeedStatus } from '#domain/model.ts';
 import type { AppPorts } from '#functions/ports.ts';
+import type { QuotaCounter, QuotaTake } from '../store/store.ts';
 
 /** A need in these states counts against its SME's open-need quotas. */
 export const OPEN_NEED_STATUSES: readonly NeedStatus[] = ['WAITING', 'PROPOSED', 'MATCHED'];
@@ -25,20 +26,30 @@ export const REPAIR_GRACE_MS = 15 * 60_000;
 
 type Ports = Pick<AppPorts, 'store' | 'clock' | 'config'>;
 
-/** One quota a create counts against. */
-export interface QuotaSlot {
-  scope: string;
+/** A limit as the 429 names it. */
+interface NamedLimit {
   limit: number;
   /** The detail path naming the limit, e.g. `quota.openNeedsPerSme`. */
   name: string;
   /** e.g. "at most 20 open needs per SME" */
   message: string;
+}
+
+/** One quota a create counts against: a counter item, and optionally a limit on one group within it. */
+export interface QuotaSlot extends NamedLimit {
+  scope: string;
   /** The entity a holder id names. */
   kind: 'need' | 'provider' | 'offering';
+  /** The holder's group and that group's limit (an SME's open needs of one service type). */
+  group?: NamedLimit & { group: string };
 }
 
 /** The counter items' scopes: each names its owner, so it is clear whose quota an item counts. */
-const needScopes = (smeId: string, serviceType: string) => ({ sme: `SME#${smeId}#OPENNEEDS`, type: `SME#${smeId}#OPENNEEDS#${serviceType}` });
+const needScopes = (smeId: string, serviceType: string) => ({
+  sme: `SME#${smeId}#OPENNEEDS`,
+  /** Before one item counted both limits, each service type had its own (still read for needs opened then). */
+  legacyType: `SME#${smeId}#OPENNEEDS#${serviceType}`,
+});
 
 /**
  * Of these holder ids, those that still count: the entity exists and, for a
@@ -53,17 +64,22 @@ async function holding(ports: Ports, kind: QuotaSlot['kind'], ids: string[]): Pr
   return new Set((await ports.store.batchGet(kind, ids)).keys());
 }
 
+/** A need's two limits, counted by one item: the SME's open needs, and among them those of the need's service type. */
 export function needSlots(ports: Ports, smeId: string, serviceType: string): QuotaSlot[] {
-  const scopes = needScopes(smeId, serviceType);
   const { QUOTA_OPEN_NEEDS_PER_SME: perSme, QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: perType } = ports.config;
   return [
-    { scope: scopes.sme, limit: perSme, name: 'quota.openNeedsPerSme', message: `at most ${perSme} open needs per SME`, kind: 'need' },
     {
-      scope: scopes.type,
-      limit: perType,
-      name: 'quota.openNeedsPerSmeAndServiceType',
-      message: `at most ${perType} open needs per SME in one service type (${serviceType})`,
+      scope: needScopes(smeId, serviceType).sme,
+      limit: perSme,
+      name: 'quota.openNeedsPerSme',
+      message: `at most ${perSme} open needs per SME`,
       kind: 'need',
+      group: {
+        group: serviceType,
+        limit: perType,
+        name: 'quota.openNeedsPerSmeAndServiceType',
+        message: `at most ${perType} open needs per SME in one service type (${serviceType})`,
+      },
     },
   ];
 }
@@ -93,21 +109,36 @@ function repair(ports: Ports, slot: QuotaSlot, nowMs: number): Promise<number> {
   return ports.store.repairQuota(slot.scope, (ids) => holding(ports, slot.kind, ids), nowMs, REPAIR_GRACE_MS);
 }
 
-/** Whether the counter has room for the holder (repairing it if full): read first, so a refusal usually writes nothing. */
-async function hasRoom(ports: Ports, slot: QuotaSlot, holderId: string | undefined, nowMs: number): Promise<boolean> {
+/** The limit a counter has no room under for a new holder, if any. */
+function fullLimit(slot: QuotaSlot, cur: QuotaCounter): NamedLimit | undefined {
+  if (cur.n >= slot.limit) return slot;
+  if (slot.group && (cur.groups[slot.group.group] ?? 0) >= slot.group.limit) return slot.group;
+  return undefined;
+}
+
+/**
+ * The limit the counter has no room under for the holder, after repairing
+ * leaked slots once; undefined when it has room. Read first, so a refusal
+ * usually writes nothing.
+ */
+async function noRoom(ports: Ports, slot: QuotaSlot, holderId: string | undefined, nowMs: number): Promise<NamedLimit | undefined> {
   const cur = await ports.store.getQuota(slot.scope);
-  if ((holderId !== undefined && Object.hasOwn(cur.holders, holderId)) || cur.n < slot.limit) return true;
-  return (await repair(ports, slot, nowMs)) > 0;
+  if (holderId !== undefined && Object.hasOwn(cur.holders, holderId)) return undefined;
+  const full = fullLimit(slot, cur);
+  if (!full || (await repair(ports, slot, nowMs)) === 0) return full;
+  return fullLimit(slot, await ports.store.getQuota(slot.scope));
 }
 
-/** Takes one slot, repairing leaked slots once if the counter is full. */
-async function take(ports: Ports, slot: QuotaSlot, holderId: string, nowMs: number): Promise<'taken' | 'already-held' | 'full'> {
-  const first = await ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs);
-  if (first !== 'full') return first;
-  return (await repair(ports, slot, nowMs)) > 0 ? ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs) : 'full';
+const groupOf = (slot: QuotaSlot) => (slot.group ? { name: slot.group.group, limit: slot.group.limit } : undefined);
+
+/** Takes one slot, repairing leaked slots once if the counter (or the group) is full. */
+async function take(ports: Ports, slot: QuotaSlot, holderId: string, nowMs: number): Promise<QuotaTake> {
+  const first = await ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs, groupOf(slot));
+  if (first !== 'full' && first !== 'group-full') return first;
+  return (await repair(ports, slot, nowMs)) > 0 ? ports.store.takeQuota(slot.scope, slot.limit, holderId, nowMs, groupOf(slot)) : first;
 }
 
-const exceeded = (slot: QuotaSlot) => new QuotaExceeded(`quota exceeded: ${slot.message}`, [{ path: slot.name, message: slot.message }]);
+const exceeded = (limit: NamedLimit) => new QuotaExceeded(`quota exceeded: ${limit.message}`, [{ path: limit.name, message: limit.message }]);
 
 /**
  * Refuses with 429 if any quota has no room for a new holder, writing
@@ -116,7 +147,10 @@ const exceeded = (slot: QuotaSlot) => new QuotaExceeded(`quota exceeded: ${slot.
  */
 export async function assertRoom(ports: Ports, slots: readonly QuotaSlot[]): Promise<void> {
   const nowMs = ports.clock.now().getTime();
-  for (const slot of slots) if (!(await hasRoom(ports, slot, undefined, nowMs))) throw exceeded(slot);
+  for (const slot of slots) {
+    const full = await noRoom(ports, slot, undefined, nowMs);
+    if (full) throw exceeded(full);
+  }
 }
 
 /**
@@ -129,16 +163,19 @@ export async function assertRoom(ports: Ports, slots: readonly QuotaSlot[]): Pro
  */
 export async function withQuota<T>(ports: Ports, slots: readonly QuotaSlot[], holderId: string, write: () => Promise<T>): Promise<T> {
   const nowMs = ports.clock.now().getTime();
-  for (const slot of slots) if (!(await hasRoom(ports, slot, holderId, nowMs))) throw exceeded(slot);
+  for (const slot of slots) {
+    const full = await noRoom(ports, slot, holderId, nowMs);
+    if (full) throw exceeded(full);
+  }
   const taken: QuotaSlot[] = [];
   const giveBack = async () => {
-    for (const s of taken) await ports.store.releaseQuota(s.scope, holderId);
+    for (const s of taken) await ports.store.releaseQuota(s.scope, holderId, s.group?.group);
   };
   for (const slot of slots) {
     const r = await take(ports, slot, holderId, nowMs);
-    if (r === 'full') {
+    if (r === 'full' || r === 'group-full') {
       await giveBack();
-      throw exceeded(slot);
+      throw exceeded(r === 'full' || !slot.group ? slot : slot.group);
     }
     if (r === 'taken') taken.push(slot);
   }
@@ -156,6 +193,7 @@ export async function withQuota<T>(ports: Ports, slots: readonly QuotaSlot[], ho
 export async function releaseNeedSlots(ports: Pick<AppPorts, 'store'>, n: Pick<Need, 'id' | 'smeId' | 'serviceType' | 'status'>): Promise<void> {
   if (OPEN_NEED_STATUSES.includes(n.status)) return;
   const scopes = needScopes(n.smeId, n.serviceType);
-  await ports.store.releaseQuota(scopes.sme, n.id);
-  await ports.store.releaseQuota(scopes.type, n.id);
+  if (await ports.store.releaseQuota(scopes.sme, n.id, n.serviceType)) return;
+  // Not held in its group: a need opened before one item counted both limits held a plain slot and a per-type one.
+  if (await ports.store.releaseQuota(scopes.sme, n.id)) await ports.store.releaseQuota(scopes.legacyType, n.id);
 }

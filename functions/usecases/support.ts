@@ -45,6 +45,23 @@ export async function publishStored(
   }
 }
 
+/**
+ * Publishes `events` and leaves them in their item's outbox: for events a
+ * later write of the same item drops (a need's NeedPosted, dropped by the
+ * round that takes the need: matcher.ts `roundTook`), where clearing them
+ * now would cost a write for nothing. Whatever is still pending after the
+ * relay's grace period goes out again (duplicates are harmless: event ids
+ * are fixed by the change, and consumers deduplicate on them).
+ */
+export async function publishLeavingPending(ports: Pick<AppPorts, 'publisher' | 'logger'>, events: readonly AppEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await ports.publisher.publish(events);
+  } catch (err) {
+    ports.logger.warn('publishing deferred to the outbox relay', { error: (err as Error).message, eventIds: events.map((e) => e.id) });
+  }
+}
+
 /** Operators read everything; others only what they own. Absent and foreign look the same. */
 export function assertVisible<T extends { ownerSub: string }>(caller: Caller, rec: T | undefined, what: string): T {
   if (!rec || (caller.role !== 'operator' && rec.ownerSub !== caller.sub)) throw new NotFound(`${what} not found`);

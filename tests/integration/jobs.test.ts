@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derivedId } from '#functions/usecases/support.ts';
+import { RELAY_GRACE_MS } from '#functions/usecases/jobs.ts';
 import { RECHECK_AFTER_MINUTES, runMarketRound } from '#functions/usecases/matcher.ts';
 import { actor, lambdaContext, testApp } from '#tests/support/app.ts';
 import { BASE_TIME, OTHER_MARKET, minutesAfter } from '#tests/support/factories.ts';
@@ -197,6 +198,9 @@ describe.concurrent('the outbox relay', () => {
     await app.drain(); // nothing was published: nothing to deliver
     for (const id of needs) expect((await needOf(app, id)).status).toBe('WAITING');
 
+    // Younger than the relay's grace period: still their writers' to publish.
+    expect(await relay(app)).toEqual({ published: 0, failed: 0 });
+    app.advance(RELAY_GRACE_MS);
     // Still failing: the relay keeps everything for its next pass.
     expect(await relay(app)).toMatchObject({ published: 0 });
     expect((await relay(app)).failed).toBeGreaterThanOrEqual(3);
@@ -212,5 +216,37 @@ describe.concurrent('the outbox relay', () => {
 
     // Cleared: a later pass has nothing left.
     expect(await relay(app)).toMatchObject({ published: 0, failed: 0 });
+  });
+
+  it("leaves a posted need's NeedPosted pending for the round it triggers, whose write of the need clears it; the relay sends it only for a need no round wrote", async ({ expect }) => {
+    const app = await testApp({ NOW: '2026-12-01T08:00:00.000Z' });
+    const prov = actor('provider');
+    await postOffering(app.call, prov, { capacityPerMonth: 1 });
+    await app.drain();
+    const pendingNeeds = async () => (await app.ports.store.listPending()).filter((p) => p.ref.kind === 'need').map((p) => [p.ref.id, p.events.map((e) => e.detailType)]);
+
+    // Published at once, yet still in the outbox: clearing it would cost the need a write.
+    const first = await postNeed(app.call, actor('sme'));
+    expect(app.publisher.queue.map((e) => e.detailType)).toEqual(['NeedPosted']);
+    expect(await pendingNeeds()).toEqual([[first, ['NeedPosted']]]);
+
+    // Another market's need: no round of energy-audit ever writes it.
+    const elsewhere = await postNeed(app.call, actor('sme'), {}, { serviceType: OTHER_MARKET });
+    await app.drain();
+    // The round proposed the first need; its lock write dropped NeedPosted. The other market has no offering:
+    // its round wrote why the need waits, which drops it too.
+    expect((await needOf(app, first)).status).toBe('PROPOSED');
+    expect((await needOf(app, elsewhere)).waiting?.reasons.length).toBeGreaterThan(0);
+    expect(await pendingNeeds()).toEqual([]);
+
+    // A need whose round never came (its trigger lost): the relay publishes NeedPosted once past the grace.
+    app.publisher.failing = true;
+    const lost = await postNeed(app.call, actor('sme'));
+    app.publisher.failing = false;
+    expect(await pendingNeeds()).toEqual([[lost, ['NeedPosted']]]);
+    expect(await relay(app)).toEqual({ published: 0, failed: 0 });
+    app.advance(RELAY_GRACE_MS);
+    expect(await relay(app)).toEqual({ published: 1, failed: 0 });
+    expect(await pendingNeeds()).toEqual([]);
   });
 });

@@ -154,8 +154,51 @@ describe('open needs per SME and service type', () => {
     );
     expect((await post(app, owner, smeId, { serviceType: 'energy-audit' })).status).toBe(201);
     // The refused post took no slot of the SME-wide quota either.
-    expect((await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS`)).n).toBe(4);
+    const counter = await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS`);
+    expect(counter.n).toBe(4);
+    // One item counts both limits: no counter of its own per service type.
+    expect(counter.groups).toEqual({ 'legal-aid': 3, 'energy-audit': 1 });
+    expect(await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS#legal-aid`)).toEqual({ n: 0, holders: {}, groups: {} });
     expect(await needsOf(app, owner, smeId)).toHaveLength(4);
+
+    // A need withdrawn gives back its slot in both counts.
+    const [first] = await needsOf(app, owner, smeId);
+    expect((await app.call('POST', `/v1/needs/${first!.id}/withdraw`, { as: owner })).status).toBe(200);
+    const after = await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS`);
+    expect(after.n).toBe(3);
+    expect(Object.values(after.groups).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('lets exactly 3 of 10 concurrent posts of one service type through, with the SME-wide count the same', async () => {
+    const app = await testApp({ QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: '3' });
+    const owner = actor('sme');
+    const smeId = await smeOf(app, owner);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => post(app, owner, smeId, { description: `need ${i}` })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expectQuota(r, 'quota.openNeedsPerSmeAndServiceType', 'at most 3 open needs per SME in one service type (legal-aid)');
+    }
+    expect(await app.ports.store.getQuota(`SME#${smeId}#OPENNEEDS`)).toMatchObject({ n: 3, groups: { 'legal-aid': 3 } });
+    expect(await needsOf(app, owner, smeId)).toHaveLength(3);
+  });
+
+  it('gives back the two slots of a need opened when each limit had its own counter', async () => {
+    const app = await testApp({ QUOTA_OPEN_NEEDS_PER_SME: '2', QUOTA_OPEN_NEEDS_PER_SME_AND_TYPE: '3' });
+    const owner = actor('sme');
+    const smeId = await smeOf(app, owner);
+    const res = await post(app, owner, smeId);
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    // Rewrite its slots as they were taken before: a plain slot SME-wide, one in the per-type counter.
+    const scope = `SME#${smeId}#OPENNEEDS`;
+    expect(await app.ports.store.releaseQuota(scope, id, 'legal-aid')).toBe(true);
+    const at = app.ports.clock.now().getTime();
+    expect(await app.ports.store.takeQuota(scope, 2, id, at)).toBe('taken');
+    expect(await app.ports.store.takeQuota(`${scope}#legal-aid`, 3, id, at)).toBe('taken');
+
+    expect((await app.call('POST', `/v1/needs/${id}/withdraw`, { as: owner })).status).toBe(200);
+    expect((await app.ports.store.getQuota(scope)).n).toBe(0);
+    expect((await app.ports.store.getQuota(`${scope}#legal-aid`)).n).toBe(0);
   });
 });
 

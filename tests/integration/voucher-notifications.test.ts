@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '#events/contracts.ts';
+import { RELAY_GRACE_MS } from '#functions/usecases/jobs.ts';
 import { actor, lambdaContext, testApp, type Actor } from '#tests/support/app.ts';
 import { testUscc } from '#tests/support/factories.ts';
 
@@ -131,6 +132,7 @@ describe('voucher notifications', () => {
     expect(Object.keys(v.body).some((k) => ['pendingEvents', 'outboxPk', 'outboxSk', 'version'].includes(k))).toBe(false);
 
     app.publisher.failing = false;
+    app.advance(RELAY_GRACE_MS);
     expect(await app.handlers.relay({}, lambdaContext('relay'))).toMatchObject({ published: 1, failed: 0 });
     expect(await app.ports.store.vouchers.pendingOfVoucher(smeId, v.body.id)).toEqual([]);
     await app.drain();
