@@ -73,11 +73,11 @@ const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [
     /write units per matched need \(matching path/,
-    "Measured per matched need (see 'where the units go'): need put ~1.5 (the item is ~1.2 KB while its outbox holds NeedPosted: 2 units), need updates ~2 (outbox clear, matcher lock), open-need quota takes 2 (one item per limit: per SME, per SME and service type), capacity claim 1, match put 2 and its outbox clear 2 (~1.1 KB with MatchProposed in the outbox; 1 KB and under is one unit). Since the last wave: the match no longer carries its parties' summaries (3 -> 2), the Idempotency-Key record is folded into the need (-1), the KPI and market counters write one province's counter per event (16 -> 4, counted among the consumers). Closing it: events in the outbox by reference (id and type, the detail rebuilt from the item when published) so need and match stay under 1 KB (-3), one quota item for both limits (-1), the need's outbox cleared by the round's lock write (-1).",
+    "Measured per matched need (see 'where the units go'): the need's put when posted 1, its lock by the round 1, its recheck 1 (the expiry job, RECHECK_AFTER_MINUTES after the proposal, clears recheckAt once the match is found: run in the bench with the job's clock that far ahead), the open-need quota 1, the capacity claim 1, the match's put 1 and its outbox clear 1: 7. Every item is under 1 KB now (store/codec.ts), NeedPosted is cleared by the round's lock instead of its own write, and one quota item counts both limits; from 12.1 (17.1 with the consumers) at the start of this pass. Closing it: claim, write the match, then lock the need, with each round reconciling the attempts it finds in the ledgers it reads (a claim held by the match id a waiting need would get: release it, or finish the lock if the match exists), so no lock needs a recheck (-1 here, -4 index writes).",
   ],
   [
     /incl\. GSI writes/,
-    'Estimate: the list indexes are KEYS_ONLY; a match enters five of them when it is written and status changes move two; the need enters its market\'s waiting list, the expiry index and the outbox index and leaves them when locked.',
+    "Estimate (KEYS_ONLY list indexes): the need enters its SME's list, its market's waiting list, the expiry index and the outbox index when posted (4), leaves the waiting list and the outbox and moves in the expiry index when locked (4), and moves back at its recheck (2); the match enters its need's, provider's and SME's lists, the review queue by status and by status and market, the expiry index and the outbox (7) and leaves the outbox (1): 18, plus 7 table units. The lock reorder above (-4), NeedPosted without the outbox index (the waiting index and the rebalance job already guarantee it a round: -2) and the need's matches listed from the need (-1) would leave 11 + 6. Below that a match must enter fewer list indexes: a decision on which lists may be served otherwise.",
   ],
   [
     /module init/,
@@ -230,7 +230,7 @@ function e2eTables(r: E2eResult): Table[] {
       ['write units incl. GSI (ESTIMATE)', c.writeInclGsiPerMatched, round(c.write + c.gsiWriteEstimate, 1)],
     ],
     notes: [
-      'From ReturnConsumedCapacity TOTAL on every store call over the measured window (posting the needs, the rounds, outbox clean-up, notifications, the relay/expiry timers), divided by the needs matched.',
+      'From ReturnConsumedCapacity TOTAL on every store call over the measured window (posting the needs, the rounds, outbox clean-up, notifications, the relay/expiry timers), and of the expiry job run once more with its clock RECHECK_AFTER_MINUTES + 1 ahead (each proposal\'s recheck, which comes after the window), divided by the needs matched.',
       'dynalite reports table units only: it counts no GSI writes, and sizes strings in UTF-16 units instead of UTF-8 bytes.',
       'GSI estimate, by each index\'s projection (KEYS_ONLY, the outbox INCLUDE): an entry is written when it appears, disappears or changes key (delete + put), or when an attribute it projects changes; ceil((keys + projected attributes + 100 B) / 1 KB) units each, from the item states the benchmark tracked.',
       `Conditional writes refused: ${c.ledger.conditionalFailures} (DynamoDB charges them, ReturnConsumedCapacity does not report them). ledger = meter: ${c.ledgerMatchesMeter}.`,
