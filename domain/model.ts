@@ -462,9 +462,11 @@ export interface ScoreBreakdown {
 }
 
 /**
- * Who and what a match is about, copied onto the match when the matcher
- * writes it (and refreshed when a profile changes), so a list of matches
- * reads no other item. Kept short: a match item should stay under 1 KB.
+ * Who and what a match is about, as the read paths present it: added to
+ * each match from its parties' current items (usecases/match-context.ts,
+ * one batch read per page), never stored on the match, which stays under
+ * 1 KB (one write unit) and never goes stale. Matches written while the
+ * summaries were stored on them still carry theirs.
  */
 export interface SmeSummary {
   id: string;
@@ -537,7 +539,7 @@ export interface Match {
   nextCheckAt?: string;
   /** Which delivery timers already fired, so each fires once. */
   deliveryAlerts?: { dueSoon?: string; overdue?: string };
-  /** The context people need (absent on matches written before it existed: read paths fill it in). */
+  /** The context people need: added by the read paths (stored only on matches written before they did). */
   sme?: SmeSummary;
   provider?: ProviderSummary;
   offering?: OfferingSummary;
