@@ -9,7 +9,10 @@
  * NodejsFunction (ESM, node22, minify, external source map without sources,
  * UTF-8 charset, main fields module/main, the AWS SDK bundled, with its
  * aliases). The import runs with the NODE_OPTIONS the functions are
- * deployed with (source maps enabled).
+ * deployed with (FUNCTION_NODE_OPTIONS: none, source maps are read lazily
+ * by functions/adapters/stack-traces.ts on the first stack written); full
+ * runs also time it with `--enable-source-maps`, what that option would
+ * cost.
  *
  * Bundles go to bench/.tmp/bundles (git-ignored), with their source maps
  * next to them as deployed.
@@ -74,7 +77,7 @@ export interface BundleRow {
   bytes: number;
   kb: number;
   sourceMapBytes: number;
-  /** Median import time with NODE_OPTIONS=--enable-source-maps, as deployed. */
+  /** Median import time with the deployed NODE_OPTIONS (FUNCTION_NODE_OPTIONS: no `--enable-source-maps`). */
   initMs: number;
   /**
    * Median CPU time (user + system) of the import, same runs: far less
@@ -82,9 +85,15 @@ export interface BundleRow {
    * the better guide on a busy machine (Lambda gives init a full vCPU).
    */
   initCpuMs: number;
-  /** Median import time without source maps: what dropping that option would give (NaN in quick runs). */
+  /**
+   * Median import time without `--enable-source-maps`: since the functions
+   * are deployed without it, the same runs as initMs (kept for the report's
+   * column until it shows initEnableSourceMapsMs instead).
+   */
   initNoSourceMapsMs: number;
-  /** Median time from process start to the module imported (with source maps). */
+  /** Median import time with NODE_OPTIONS=--enable-source-maps: what that option would add (NaN in quick runs). */
+  initEnableSourceMapsMs: number;
+  /** Median time from process start to the module imported (deployed NODE_OPTIONS). */
   processToReadyMs: number;
   runs: number;
   handlerExported: boolean;
@@ -112,8 +121,8 @@ function largestParts(meta: Metafile, outfile: string): Array<{ module: string; 
     .slice(0, 4);
 }
 
-async function timeImport(file: string, sourceMaps: boolean): Promise<ImportTiming> {
-  const env = { ...pickBaseEnv(), ...INIT_ENV, ...(sourceMaps ? {} : { NODE_OPTIONS: '' }) };
+async function timeImport(file: string, enableSourceMaps: boolean): Promise<ImportTiming> {
+  const env = { ...pickBaseEnv(), ...INIT_ENV, ...(enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(file).href], {
     cwd: REPO_ROOT,
     env,
@@ -131,7 +140,7 @@ function pickBaseEnv(): Record<string, string> {
 
 export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRow[]> {
   const log = opts.log ?? (() => undefined);
-  // Quick: fewer runs and no source-map comparison; every process start costs a few hundred ms on a busy machine.
+  // Quick: fewer runs and no --enable-source-maps comparison; every process start costs a few hundred ms on a busy machine.
   const runs = opts.quick ? 3 : 9;
   const compare = !opts.quick;
   await fs.rm(BUNDLE_DIR, { recursive: true, force: true });
@@ -150,12 +159,12 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
     const sourceMapBytes = (await fs.stat(`${outfile}.map`)).size;
 
     // Alternating the two variants spreads any drift in machine load over both.
-    const withMaps: ImportTiming[] = [];
-    const withoutMaps: number[] = [];
-    await timeImport(outfile, true); // warms the OS file cache, as a Lambda's code is local by init time
+    const deployed: ImportTiming[] = [];
+    const withMaps: number[] = [];
+    await timeImport(outfile, false); // warms the OS file cache, as a Lambda's code is local by init time
     for (let i = 0; i < runs; i++) {
-      withMaps.push(await timeImport(outfile, true));
-      if (compare) withoutMaps.push((await timeImport(outfile, false)).importMs);
+      deployed.push(await timeImport(outfile, false));
+      if (compare) withMaps.push((await timeImport(outfile, true)).importMs);
     }
     const row: BundleRow = {
       name,
@@ -163,12 +172,13 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
       bytes,
       kb: round(bytes / 1024, 1),
       sourceMapBytes,
-      initMs: round(median(withMaps.map((r) => r.importMs))),
-      initCpuMs: round(median(withMaps.map((r) => r.cpuMs))),
-      initNoSourceMapsMs: compare ? round(median(withoutMaps)) : Number.NaN,
-      processToReadyMs: round(median(withMaps.map((r) => r.sinceStartMs))),
+      initMs: round(median(deployed.map((r) => r.importMs))),
+      initCpuMs: round(median(deployed.map((r) => r.cpuMs))),
+      initNoSourceMapsMs: round(median(deployed.map((r) => r.importMs))),
+      initEnableSourceMapsMs: compare ? round(median(withMaps)) : Number.NaN,
+      processToReadyMs: round(median(deployed.map((r) => r.sinceStartMs))),
       runs,
-      handlerExported: withMaps.every((r) => r.handler === 'function'),
+      handlerExported: deployed.every((r) => r.handler === 'function'),
       largest: largestParts(res.metafile, outfile),
     };
     log(`bundles: ${name} ${row.kb} KB, init ${row.initMs} ms`);
@@ -189,7 +199,9 @@ if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === imp
       KB: r.kb,
       'init ms': r.initMs,
       'init CPU ms': r.initCpuMs,
+      ...(Number.isFinite(r.initEnableSourceMapsMs) ? { 'init ms with --enable-source-maps': r.initEnableSourceMapsMs } : {}),
       'largest parts (KB)': r.largest.map((l) => `${l.module} ${round(l.bytes / 1024, 0)}`).join(', '),
     })),
   );
+  console.log(`NODE_OPTIONS as deployed: ${FUNCTION_NODE_OPTIONS ? FUNCTION_NODE_OPTIONS : 'none'} (stack traces source-mapped on the first error, functions/adapters/stack-traces.ts)`);
 }

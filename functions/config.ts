@@ -1,24 +1,64 @@
 /**
  * Configuration, validated once at cold start: a missing or malformed
  * variable fails the init, not the tenth request.
+ *
+ * Checked by the small readers below rather than a zod schema: every
+ * function validates this at init, and building the 20-field schema (each
+ * number a coerce, int, minimum, maximum and default) cost about 5 ms of
+ * each cold start, a twelfth of the 60 ms budget (bench/bundles.ts). The
+ * checks are the ones the schema made (tests/unit/http-edge.test.ts,
+ * "configuration").
  */
-import * as z from 'zod/mini';
 
-const intFrom = (def: number, min: number, max: number) =>
-  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), def);
+/** A variable's reader: its value from the raw string (undefined when absent), or what is wrong with it. */
+type Reader<T> = (raw: string | undefined) => { ok: T } | { problem: string };
 
-export const ConfigSchema = z.object({
-  TABLE_NAME: z.string().check(z.minLength(1)),
+const text =
+  (minLength: number): Reader<string> =>
+  (raw) =>
+    raw === undefined ? { problem: 'required' } : raw.length >= minLength ? { ok: raw } : { problem: `at least ${minLength} character(s)` };
+
+const optional =
+  <T>(read: Reader<T>): Reader<T | undefined> =>
+  (raw) =>
+    raw === undefined ? { ok: undefined } : read(raw);
+
+/** A whole number within [min, max], `def` when absent; read as zod's coerce read it (Number(raw), so '' is 0). */
+const intFrom =
+  (def: number, min: number, max: number): Reader<number> =>
+  (raw) => {
+    if (raw === undefined) return { ok: def };
+    const n = Number(raw);
+    if (!Number.isInteger(n)) return { problem: 'a whole number' };
+    return n < min || n > max ? { problem: `between ${min} and ${max}` } : { ok: n };
+  };
+
+const url: Reader<string> = (raw) => {
+  if (raw === undefined) return { problem: 'required' };
+  try {
+    new URL(raw);
+    return { ok: raw };
+  } catch {
+    return { problem: 'a URL' };
+  }
+};
+
+/** zod's default e-mail pattern (what z.email() accepted here). */
+const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const email: Reader<string> = (raw) => (raw !== undefined && EMAIL.test(raw) ? { ok: raw } : { problem: 'an e-mail address' });
+
+const CONFIG = {
+  TABLE_NAME: text(1),
   /** Local runtime only: dynalite's URL. Absent in AWS. */
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: optional(url),
   /**
    * The bus a publishing function sends to. No default: a publishing function
    * that finds it missing fails at cold start (requireSetting), rather than
    * sending to a bus named 'local' in AWS.
    */
-  EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
+  EVENT_BUS_NAME: optional(text(1)),
   /** The matcher's FIFO queue (AWS only; the market-trigger function sends to it). */
-  MATCHER_QUEUE_URL: z.optional(z.string()),
+  MATCHER_QUEUE_URL: optional(text(0)),
   /** A round waits this long so needs that arrive together compete by priority. */
   ROUND_DELAY_MS: intFrom(1000, 0, 900_000),
   /** PROPOSED and APPROVED matches expire after this many hours. */
@@ -59,19 +99,23 @@ export const ConfigSchema = z.object({
    * from this verified identity to the recipient's profile contact e-mail, if
    * any. Absent (the default): inbox only.
    */
-  EMAIL_FROM: z.optional(z.email()),
+  EMAIL_FROM: optional(email),
   /** Secret used to sign pagination cursors (HMAC). AWS: from the stack; local: generated per data dir. */
-  CURSOR_SECRET: z.string().check(z.minLength(16)),
-});
-export type Config = z.infer<typeof ConfigSchema>;
+  CURSOR_SECRET: text(16),
+};
+
+export type Config = { -readonly [K in keyof typeof CONFIG]: (typeof CONFIG)[K] extends Reader<infer T> ? T : never };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid configuration: ${problems}`);
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, read] of Object.entries(CONFIG) as Array<[string, Reader<unknown>]>) {
+    const r = read(env[name]);
+    if ('problem' in r) problems.push(`${name}: ${r.problem}`);
+    else if (r.ok !== undefined) out[name] = r.ok;
   }
-  return parsed.data;
+  if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  return out as Config;
 }
 
 /**

@@ -4,11 +4,15 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { forwardToMarketQueue } from '#functions/adapters/market-trigger.ts';
+import { sourceMappedStacks } from '#functions/adapters/stack-traces.ts';
 
-// Only the queue is needed here: validate just that, at init.
-const { MATCHER_QUEUE_URL } = z.object({ MATCHER_QUEUE_URL: z.string().check(z.minLength(1)) }).parse(process.env);
+// No logger here: an error reaches the Lambda runtime's log, its stack through the source map all the same.
+sourceMappedStacks();
+
+// Only the queue is needed here: check just that, at init (no zod in this bundle, see adapters/market-trigger.ts).
+const MATCHER_QUEUE_URL = process.env.MATCHER_QUEUE_URL ?? '';
+if (MATCHER_QUEUE_URL === '') throw new Error('invalid configuration: MATCHER_QUEUE_URL: required');
 const sqs = new SQSClient({});
 
 export const handler = (event: EventBridgeEvent<string, unknown>) => forwardToMarketQueue(sqs, MATCHER_QUEUE_URL, event);

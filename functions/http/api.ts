@@ -1,22 +1,24 @@
 /**
- * One HTTP Lambda per route group: middy for the cross-cutting parts (size
- * limit, JSON parsing, logging context, error mapping), and a dispatch on
- * API Gateway's routeKey over the group's declarations (routes.ts), so a
- * route the API forwards is exactly a route declared there. Each declaration
+ * One HTTP Lambda per route group: one wrapper for the cross-cutting parts
+ * (logging context, error mapping, answering before Lambda's timeout; see
+ * withEdge), and a dispatch on API Gateway's routeKey over the group's
+ * declarations (http/routes/<group>.ts), so a route the API forwards is
+ * exactly a route declared there. Each declaration
  * is bound to its handler by name; the handler receives the caller and the
  * parsed, validated path, query, headers and body, and returns a value or
  * throws an AppError.
  */
-import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
 import type { Caller, HttpHandler } from '../ports.ts';
 import { errorResponse } from './errors.ts';
 import { csvOf, CSV_CONTENT_TYPE, wantsCsv } from './csv.ts';
 import { callerFromClaims } from './identity.ts';
-import { ROUTES, routeKeyOf, type HeaderDecl, type HttpGroup, type RouteDecl, type RouteName, type RouteNameOf, type Routes, type Schema } from './routes.ts';
+// The declarations' types and helpers only, from route-decl.ts: routes.ts assembles every group's declarations, and
+// building all their schemas at a cold start of one group's Lambda cost init time for routes it never serves.
+import { routeKeyOf, type HeaderDecl, type HttpGroup, type RouteDecl, type Schema } from './route-decl.ts';
 import { issuesToDetails, parseWith } from './validate.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -60,8 +62,11 @@ export type InputOf<D> =
       : RouteInput<Out<B>, Out<Q>, Out<P>, HeadersOut<H>>
     : never;
 
+/** One group's declarations by route name: the object http/routes/<group>.ts exports. */
+export type GroupRoutes = Record<string, RouteDecl>;
+
 /** A group's handlers: exactly one per route it serves, by route name. */
-export type GroupHandlers<G extends HttpGroup> = { [K in RouteNameOf<G>]: (input: InputOf<Routes[K]>) => Promise<unknown> };
+export type GroupHandlers<D extends GroupRoutes> = { [K in keyof D]: (input: InputOf<D[K]>) => Promise<unknown> };
 
 /** Page requests of list routes: `?limit` defaults to 20. */
 export const pageOf = (q: { limit?: number | undefined; cursor?: string | undefined }) => ({
@@ -203,20 +208,23 @@ function readHeaders(decls: Record<string, HeaderDecl> | undefined, headers: Rec
 type Bound = { decl: RouteDecl; handle: (input: never) => Promise<unknown> };
 
 /** The group's declarations, each with its handler, by API Gateway routeKey. */
-function bind<G extends HttpGroup>(group: G, handlers: GroupHandlers<G>): Map<string, Bound> {
+function bind<D extends GroupRoutes>(routes: D, handlers: GroupHandlers<D>): Map<string, Bound> {
   const table = new Map<string, Bound>();
-  for (const [name, decl] of Object.entries(ROUTES) as Array<[RouteName, RouteDecl]>) {
-    if (decl.group !== group) continue;
+  const groups = new Set(Object.values(routes).map((d) => d.group));
+  // One Lambda per group (infra routes each declaration to its group's function): a mixed table is a wiring mistake.
+  if (groups.size !== 1) throw new Error(`a group's routes must all belong to one group, not ${[...groups].join(', ') || 'none'}`);
+  for (const [name, decl] of Object.entries(routes)) {
     const handle = (handlers as Record<string, Bound['handle'] | undefined>)[name];
     // The types demand every handler; this catches a group built from an untyped object.
-    if (!handle) throw new Error(`route ${name} (${routeKeyOf(decl)}) has no handler in group ${group}`);
+    if (!handle) throw new Error(`route ${name} (${routeKeyOf(decl)}) has no handler in group ${decl.group}`);
     table.set(routeKeyOf(decl), { decl, handle });
   }
   return table;
 }
 
-export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers<G>, logger: Logger): HttpHandler {
-  const table = bind(group, handlers);
+/** One group's Lambda: `routes` is the group's declarations (http/routes/<group>.ts), `handlers` one per route. */
+export function httpGroup<D extends GroupRoutes>(routes: D, handlers: GroupHandlers<D>, logger: Logger): HttpHandler {
+  const table = bind(routes, handlers);
 
   const dispatch = async (event: Event): Promise<Result> => {
     const bound = table.get(event.routeKey);
@@ -263,19 +271,40 @@ export function httpGroup<G extends HttpGroup>(group: G, handlers: GroupHandlers
     return json(decl.status, out);
   };
 
-  return middy<Event, Result>()
-    .use({
-      before: (request) => {
-        // Fresh per-request keys; never the token or the body.
-        logger.resetKeys?.();
-        logger.appendKeys({ requestId: request.event.requestContext?.requestId, routeKey: request.event.routeKey });
-      },
-      onError: (request) => {
-        const { statusCode, body } = errorResponse(request.error);
-        if (statusCode >= 500) logger.error('request failed', request.error as Error);
-        else logger.info('request refused', { statusCode, code: body.error.code });
-        request.response = json(statusCode, body);
-      },
-    })
-    .handler(dispatch) as unknown as HttpHandler;
+  return withEdge(dispatch, logger);
+}
+
+/** How long before the Lambda's own timeout a request still running is answered (middy's default, which this edge used). */
+export const TIMEOUT_EARLY_MS = 5;
+
+/**
+ * What @middy/core did here, in a few lines: fresh log keys per request,
+ * every error mapped to the contract's JSON (5xx logged in full, refusals in
+ * one line), and a request still running TIMEOUT_EARLY_MS before the Lambda
+ * times out answered 500 INTERNAL (and logged) instead of Lambda's bare
+ * timeout. middy itself loads node:stream/web, stream/promises and timers
+ * for response streaming, which no route uses: ~2.5 ms of each cold start.
+ */
+function withEdge(dispatch: (event: Event) => Promise<Result>, logger: Logger): HttpHandler {
+  return async (event: Event, context: Context): Promise<Result> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      // Fresh per-request keys; never the token or the body.
+      logger.resetKeys?.();
+      logger.appendKeys({ requestId: event.requestContext?.requestId, routeKey: event.routeKey });
+      const remaining = context?.getRemainingTimeInMillis?.();
+      if (remaining === undefined) return await dispatch(event);
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('the request did not finish before the function timed out'), { name: 'TimeoutError' })), remaining - TIMEOUT_EARLY_MS);
+      });
+      return await Promise.race([dispatch(event), timedOut]);
+    } catch (error) {
+      const { statusCode, body } = errorResponse(error);
+      if (statusCode >= 500) logger.error('request failed', error as Error);
+      else logger.info('request refused', { statusCode, code: body.error.code });
+      return json(statusCode, body);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

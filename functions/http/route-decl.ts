@@ -121,6 +121,9 @@ export function route<
   return d;
 }
 
+/** API Gateway's routeKey of a declaration (`GET /v1/providers/{providerId}`). */
+export const routeKeyOf = (d: Pick<RouteDecl, 'method' | 'path'>) => `${d.method} ${d.path}`;
+
 export const ProviderParams = z.strictObject({ providerId: id('pr') });
 export const OfferingParams = z.strictObject({ offeringId: id('of') });
 export const SmeParams = z.strictObject({ smeId: id('sm') });

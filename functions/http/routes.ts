@@ -41,7 +41,7 @@ export type RouteName = keyof Routes;
 /** The names of the routes one Lambda serves. */
 export type RouteNameOf<G extends HttpGroup> = { [K in RouteName]: Routes[K]['group'] extends G ? K : never }[RouteName];
 
-export const routeKeyOf = (d: Pick<RouteDecl, 'method' | 'path'>) => `${d.method} ${d.path}`;
+export { routeKeyOf } from './route-decl.ts';
 
 export const HTTP_ROUTES: readonly HttpRoute[] = Object.values(ROUTES).map(
   (d: RouteDecl): HttpRoute => ({

@@ -41,10 +41,10 @@ export const BUNDLING = {
   // No createRequire banner: no bundled module calls require() any more
   // (tests/unit/bundles.test.ts fails if esbuild's require shim comes back).
   /**
-   * The map holds the mappings only, not a copy of every source file: stack
-   * traces need no more, and Node reads and parses the whole map at init
-   * when source maps are enabled (NODE_OPTIONS below); with the sources in,
-   * the map was 3-6 times the bundle.
+   * The map (index.mjs.map beside the bundle) holds the mappings only, not a
+   * copy of every source file: stack traces need no more; with the sources
+   * in, the map was 3-6 times the bundle. It is read on the first stack a
+   * container writes, not at init (FUNCTION_NODE_OPTIONS below).
    */
   sourcesContent: false,
   /**
@@ -64,11 +64,14 @@ export const BUNDLING = {
 } as const;
 
 /**
- * The functions' NODE_OPTIONS: stack traces through the source maps (file
- * and line of the TypeScript source in the logs). bench/bundles.ts imports
- * each bundle with the same, so its init times include the map's cost.
+ * The functions' NODE_OPTIONS: none. Not `--enable-source-maps`: with it
+ * Node reads and decodes the whole map while loading the bundle, about a
+ * fifth of each cold start (bench/bundles.ts shows both). Stack traces still
+ * name the TypeScript file and line: functions/adapters/stack-traces.ts maps
+ * them through the same map when a stack is first written. bench/bundles.ts
+ * imports each bundle with exactly this environment.
  */
-export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
+export const FUNCTION_NODE_OPTIONS: string = '';
 
 /** BUNDLING as esbuild build options (what NodejsFunction turns the `bundling` block below into). */
 export function esbuildOptions(): {
@@ -155,7 +158,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       description: `${props.name} (${spec.trigger})`,
       environment: {
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        ...(FUNCTION_NODE_OPTIONS ? { NODE_OPTIONS: FUNCTION_NODE_OPTIONS } : {}),
         STAGE: stage.name,
         POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stage.logLevel,

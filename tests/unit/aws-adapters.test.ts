@@ -2,10 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeEvent, type AppEvent } from '#events/contracts.ts';
+import { EVENT_SOURCE, makeEvent, type AppEvent } from '#events/contracts.ts';
 import { toEnvelope } from '#events/envelope.ts';
 import { EventBridgePublisher } from '#functions/adapters/eventbridge.ts';
-import { forwardToMarketQueue } from '#functions/adapters/market-trigger.ts';
+import { APP_EVENT_SOURCE, forwardToMarketQueue } from '#functions/adapters/market-trigger.ts';
 
 const eb = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
@@ -72,6 +72,20 @@ describe('market trigger', () => {
   it('refuses an event that is not one of ours instead of queueing it', async () => {
     const [e] = events(1);
     await expect(forwardToMarketQueue(new SQSClient({}), 'q', { ...toEnvelope(e!), source: 'someone.else' })).rejects.toThrow(/source/);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('checks the source the contracts define (it does not import them, to keep zod out of its cold start)', () => {
+    expect(APP_EVENT_SOURCE).toBe(EVENT_SOURCE);
+  });
+
+  it('refuses an event that names no market or has no event id, and queues nothing', async () => {
+    const [e] = events(1);
+    const env = toEnvelope(e!);
+    const { serviceType: _market, ...noMarket } = env.detail as Record<string, unknown>;
+    await expect(forwardToMarketQueue(new SQSClient({}), 'q', { ...env, detail: noMarket })).rejects.toThrow(/names no market/);
+    const { eventId: _id, ...noId } = env.detail as Record<string, unknown>;
+    await expect(forwardToMarketQueue(new SQSClient({}), 'q', { ...env, detail: noId })).rejects.toThrow(/no eventId/);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });

@@ -94,6 +94,31 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it("build only each HTTP function's own route declarations (schemas are built at init), the public one's OpenAPI aside", () => {
+    const groups = ['providers', 'smes', 'matches', 'inbox', 'analytics', 'registers', 'vouchers'] as const;
+    for (const g of groups) {
+      expect(of(g).files.filter((f) => f.startsWith('functions/http/routes')), g).toEqual([`functions/http/routes/${g}.ts`]);
+    }
+    // The public Lambda serves the OpenAPI document, which describes every route.
+    expect(has('public', 'functions/http/routes.ts')).toBe(true);
+  });
+
+  it('load no @middy/core nor node:stream/web (the HTTP edge is a few lines of http/api.ts)', () => {
+    for (const fn of all()) {
+      expect(hasPackage(fn, '@middy/core'), fn).toBe(false);
+      expect(of(fn).externals.filter((e) => /^(node:)?stream\/web$/.test(e)), fn).toEqual([]);
+    }
+  });
+
+  it('keep zod and the event contracts out of the market trigger (the matcher validates what it forwards)', () => {
+    expect(hasPackage('marketTrigger', 'zod')).toBe(false);
+    expect(of('marketTrigger').files.filter((f) => f.startsWith('events/') || f.startsWith('domain/'))).toEqual([]);
+  });
+
+  it('load no node:http2 (the SDK talks HTTP/1.1 to DynamoDB, SQS, SES and EventBridge)', () => {
+    for (const fn of all()) expect(of(fn).externals.filter((e) => /^(node:)?http2$/.test(e)), fn).toEqual([]);
+  });
+
   it('bundle the AWS SDK: nothing is left to the runtime but Node built-ins', () => {
     for (const fn of all()) {
       expect(of(fn).externals.filter((e) => !isBuiltin(e)), fn).toEqual([]);
@@ -128,7 +153,11 @@ describe('Lambda bundles', () => {
     for (const fn of all()) expect(of(fn).code.includes('Dynamic require of'), fn).toBe(false);
   });
 
-  it('ship source maps without the sources (the map is parsed at init)', () => {
+  it('ship source maps without the sources (the map is parsed on the first stack written)', () => {
     for (const fn of all()) expect(of(fn).map.sourcesContent ?? [], fn).toEqual([]);
+  });
+
+  it('install the lazy stack-trace mapping in every function (no --enable-source-maps at init)', () => {
+    for (const fn of all()) expect(of(fn).files, fn).toEqual(expect.arrayContaining(['functions/adapters/stack-traces.ts']));
   });
 });

@@ -3,11 +3,12 @@ import { pickLanguage } from '#domain/language.ts';
 import type { HttpHandler, TablePorts } from '#functions/ports.ts';
 import { listInbox, markRead } from '#functions/usecases/inbox.ts';
 import { httpGroup, pageOf } from '../api.ts';
+import { inboxRoutes } from '../routes/inbox.ts';
 import { notificationView, pageView } from '../views.ts';
 
 export function inboxHttp(ports: TablePorts): HttpHandler {
   return httpGroup(
-    'inbox',
+    inboxRoutes,
     {
       listInbox: async ({ caller, query, headers }) =>
         pageView(

@@ -15,11 +15,12 @@ import {
   reviewQueue,
 } from '#functions/usecases/matches.ts';
 import { httpGroup, pageOf } from '../api.ts';
+import { matchesRoutes } from '../routes/matches.ts';
 import { matchView, pageView } from '../views.ts';
 
 export function matchesHttp(ports: AppPorts): HttpHandler {
   return httpGroup(
-    'matches',
+    matchesRoutes,
     {
       listMatches: async ({ caller, query }) =>
         pageView(

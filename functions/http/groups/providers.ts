@@ -6,11 +6,12 @@ import {
   approveProvider, listProvidersBy, recordCertifications, reinstateProvider, rejectProvider, suspendProvider,
 } from '#functions/usecases/provider-standing.ts';
 import { httpGroup, pageOf } from '../api.ts';
+import { providersRoutes } from '../routes/providers.ts';
 import { matchView, offeringView, pageView, providerView } from '../views.ts';
 
 export function providersHttp(ports: AppPorts): HttpHandler {
   return httpGroup(
-    'providers',
+    providersRoutes,
     {
       createProvider: async ({ caller, body }) => providerView(await createProvider(ports, caller, body)),
       listProviders: async ({ caller, query }) => pageView(await listProvidersBy(ports, caller, query, pageOf(query)), providerView),

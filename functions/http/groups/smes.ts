@@ -5,11 +5,12 @@ import { createSme, getSme, listMatchesOfSme, listSmes, patchSme } from '#functi
 import { reinstateSme, suspendSme } from '#functions/usecases/sme-standing.ts';
 import { verifySme } from '#functions/usecases/verification.ts';
 import { httpGroup, pageOf } from '../api.ts';
+import { smesRoutes } from '../routes/smes.ts';
 import { audienceOf, matchView, needView, pageView, smeView } from '../views.ts';
 
 export function smesHttp(ports: AppPorts): HttpHandler {
   return httpGroup(
-    'smes',
+    smesRoutes,
     {
       createSme: async ({ caller, body }) => smeView(await createSme(ports, caller, body), ports.clock.now()),
       listSmes: async ({ caller, query }) => pageView(await listSmes(ports, caller, pageOf(query)), (s) => smeView(s, ports.clock.now(), audienceOf(caller))),

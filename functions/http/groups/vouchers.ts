@@ -9,12 +9,13 @@ import {
   settlements,
 } from '#functions/usecases/vouchers.ts';
 import { httpGroup, pageOf } from '../api.ts';
+import { vouchersRoutes } from '../routes/vouchers.ts';
 import { pageView, programmeView, voucherView } from '../views.ts';
 
 export function vouchersHttp(ports: AppPorts): HttpHandler {
   const now = () => ports.clock.now().toISOString();
   return httpGroup(
-    'vouchers',
+    vouchersRoutes,
     {
       createProgramme: async ({ body }) => programmeView(await createProgramme(ports, body)),
       listProgrammes: async ({ query }) => pageView(await listProgrammes(ports, pageOf(query)), programmeView),
