@@ -101,7 +101,7 @@ export interface E2eResult {
   };
   posted: number;
   failedPosts: number;
-  /** Failed POSTs by HTTP status (or error name): 5xx under overload are middy's timeout answers. */
+  /** Failed POSTs by HTTP status (or error name): 5xx under overload are the HTTP edge's timeout answers (functions/http/api.ts). */
   failedByStatus: Record<string, number>;
   achievedRate: number;
   /** Worst delay of a POST behind its schedule (open loop: posting never waits for earlier requests). */
