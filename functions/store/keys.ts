@@ -160,8 +160,8 @@ export function needKeys(n: Need & { recheckAt?: string }): Keys {
   // is not suspended: a suspended SME's needs cost the matcher nothing.
   if (n.status === 'WAITING' && !n.sme.suspended) keys.gsi2pk = marketPk(n.serviceType);
   if (n.status === 'WAITING' || n.status === 'PROPOSED') {
-    // A PROPOSED need is looked at again at `recheckAt` (a matcher crash between
-    // locking the need and writing its match must not strand it), else at its deadline.
+    // A need is looked at again at its deadline; one locked before its match was written
+    // (as rounds did before they wrote the match first) also at its `recheckAt`.
     const at = n.status === 'PROPOSED' && n.recheckAt && n.recheckAt < deadlineEnd(n.deadline) ? n.recheckAt : deadlineEnd(n.deadline);
     keys.expiryPk = expiryPk(n.serviceType);
     keys.expirySk = at;

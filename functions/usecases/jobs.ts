@@ -70,7 +70,8 @@ export function rebalanceEvent(st: ServiceTypeId, bucket: number, occurredAt: st
 
 /**
  * Expires needs past their deadline and open matches past their expiry,
- * rechecks needs a matcher locked without writing their match, and runs the
+ * rechecks needs a matcher locked the old way (before writing their match:
+ * rounds now write the match first and leave nothing to recheck), and runs the
  * delivery timers: the reminder and escalation of a CONFIRMED match, the
  * automatic confirmation of a DELIVERED one.
  */

@@ -33,12 +33,17 @@ import type { ServiceTypeId } from '#domain/catalog.ts';
 import { deadlineEnd } from '#domain/deadlines.ts';
 import { dayOf, profileOnDay } from '#domain/verification.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { StaleWrite, type Draft, type Stored } from '../store/store.ts';
+import { retryOnStale, StaleWrite, type Draft, type Stored } from '../store/store.ts';
 import { waitingSortKey, type MarketState } from '../store/rounds.ts';
-import { matchEvent } from './lifecycle.ts';
+import { matchEvent, transitionMatch } from './lifecycle.ts';
 import { addHours, derivedId, iso, periodOf, publishStored } from './support.ts';
 
-/** A locked need whose match is not written by then is checked by the expiry job. */
+/**
+ * How long after its lock a need locked before its match was written is
+ * looked at again by the expiry job (its `recheckAt`). Rounds now write the
+ * match first (see `propose`) and set no recheck; the expiry job still
+ * rechecks needs locked the old way.
+ */
 export const RECHECK_AFTER_MINUTES = 15;
 /** Writes at once (proposals, reasons): enough to hide latency, few enough not to flood the table. */
 const PROPOSE_CONCURRENCY = 8;
@@ -112,7 +117,7 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
   // ledger, and a Lambda must not return with a write in flight.
   const [windowRead, termsRead] = await Promise.allSettled([
     store.waitingWindow(serviceType, { after, limit: config.MATCHER_MAX_NEEDS }),
-    allOfferings.length > 0 ? marketTerms(ports, allOfferings, periodOf(now), now) : { all: [], providers: new Map<string, Provider>() },
+    allOfferings.length > 0 ? marketTerms(ports, allOfferings, periodOf(now), now) : { all: [], providers: new Map<string, Provider>(), claimedBy: new Map<string, string>() },
   ]);
   if (windowRead.status === 'rejected') throw windowRead.reason;
   if (termsRead.status === 'rejected') throw termsRead.reason;
@@ -212,7 +217,11 @@ async function marketTerms(ports: AppPorts, allOfferings: readonly Stored<Offeri
       used: ledger?.used ?? 0,
     });
   }
-  return { all, providers };
+  // Who holds each claim of the month (a match id), on which offering: how a round finds the
+  // proposals an earlier one left unfinished (`propose`).
+  const claimedBy = new Map<string, string>();
+  for (const [offeringId, ledger] of ledgers) for (const holder of ledger.claims) claimedBy.set(holder, offeringId);
+  return { all, providers, claimedBy };
 }
 
 /**
@@ -271,15 +280,24 @@ async function matchWindow(
   };
   if (needs.length === 0) return result;
 
-  const { all, providers } = terms;
+  const { all, providers, claimedBy } = terms;
+  // Proposals an earlier round left unfinished (it stopped after claiming, or after writing the
+  // match): a claim held under the match id a waiting need would get now. They are finished first,
+  // on the offering claimed, whose ledger already counts the unit; their needs sit this round out.
+  const unfinished = needs.flatMap((n) => {
+    const c = all.find((x) => x.offering.id === claimedBy.get(proposalId(n)));
+    return c ? [{ need: n, candidate: c }] : [];
+  });
+  const finishing = new Set(unfinished.map((u) => u.need.id));
+  const open = needs.filter((n) => !finishing.has(n.id));
   // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
-  const balances = await voucherBalances(ports, needs);
+  const balances = await voucherBalances(ports, open);
   const candidates = all.filter((c) => c.offering.status === 'ACTIVE');
   const factsOf = (needId: string) => (balances.has(needId) ? { voucherBalance: balances.get(needId)! } : {});
 
   const edges: SolverEdge[] = [];
   const breakdowns = new Map<string, ScoreBreakdown>();
-  for (const n of needs) {
+  for (const n of open) {
     for (const c of candidates) {
       if (!checkEligibility(n, c, now, factsOf(n.id)).eligible) continue;
       const b = scorePair(n, c);
@@ -299,10 +317,10 @@ async function matchWindow(
     edges.length === 0
       ? { assignments: [] }
       : solveAssignment({
-          needs: needs.map((n) => ({ id: n.id, postedAt: n.postedAt })),
+          needs: open.map((n) => ({ id: n.id, postedAt: n.postedAt })),
           offerings: candidates.map((c) => ({ id: c.offering.id, capacity: Math.max(0, c.limit - c.used), provider: c.offering.providerId })),
           edges,
-          providers: providerCaps(all, Math.min(needs.length, freeUnits)),
+          providers: providerCaps(all, Math.min(open.length, freeUnits)),
           servedFirst: true,
         });
   result.solveMs = performance.now() - t0;
@@ -315,25 +333,31 @@ async function matchWindow(
     reasons: waitingReasons({ need: n, offerings: all, now, facts: factsOf(n.id), outcome: { assigned, ...(assignedToThisNeed ? { assignedToThisNeed } : {}) } }),
   });
 
-  const needById = new Map(needs.map((n) => [n.id, n]));
+  const needById = new Map(open.map((n) => [n.id, n]));
   const offeringById = new Map(candidates.map((c) => [c.offering.id, c.offering]));
   const placed = new Set(solution.assignments.map((a) => a.need));
+  const counted = (needId: string) => (outcome: 'proposed' | 'lost' | 'refused') => {
+    if (outcome === 'proposed') {
+      result.proposed++;
+      proposedNeeds.add(needId);
+    } else if (outcome === 'refused') result.claimsRefused++;
+    else result.lostRaces++;
+  };
   const tasks: Array<() => Promise<void>> = [
+    ...unfinished.map(({ need, candidate }) => async () => {
+      const providerOwnerSub = providers.get(candidate.offering.providerId)!.ownerSub;
+      const outcome = await propose(ports, need, candidate.offering, providerOwnerSub, scorePair(need, candidate), period, () => explain(need));
+      counted(need.id)(outcome);
+    }),
     ...solution.assignments.map((a) => async () => {
       const offering = offeringById.get(a.offering)!;
       const providerOwnerSub = providers.get(offering.providerId)!.ownerSub;
       const need = needById.get(a.need)!;
       const breakdown = breakdowns.get(`${a.need}|${a.offering}`)!;
-      const outcome = await propose(ports, need, offering, providerOwnerSub, breakdown, period, now, () => explain(need, a.offering));
-      if (outcome === 'proposed') {
-        result.proposed++;
-        proposedNeeds.add(need.id);
-      }
-      else if (outcome === 'refused') result.claimsRefused++;
-      else result.lostRaces++;
+      counted(need.id)(await propose(ports, need, offering, providerOwnerSub, breakdown, period, () => explain(need, a.offering)));
     }),
     // Unplaced needs: written only when the reasons changed, to save write units.
-    ...needs
+    ...open
       .filter((n) => !placed.has(n.id))
       .map((n) => async () => {
         const waiting = explain(n);
@@ -357,6 +381,25 @@ async function matchWindow(
   return result;
 }
 
+/** The match a need's next proposal writes: fixed by the need and the version the round saw, so a rerun names the same match. */
+export const proposalId = (need: Pick<Need, 'id' | 'version'>) => derivedId('mt', need.id, String(need.version));
+
+/**
+ * Proposes `offering` to `need`, with no transaction, in the order that
+ * leaves nothing to recheck:
+ *
+ * 1. claims a unit of the offering's month, held by the match id;
+ * 2. writes the match (MatchProposed in its outbox);
+ * 3. locks the need to it (WAITING -> PROPOSED, guarded by the version the
+ *    round read);
+ * 4. publishes.
+ *
+ * A crash after 1 or 2 leaves a claim held under the match id the need, still
+ * waiting at the same version, would get again: the next round of its market
+ * finds it in the ledgers it reads anyway and finishes that proposal first
+ * (`unfinishedProposals`). Locking first (as before) needed the expiry job to
+ * look at every proposal again 15 minutes later, a write per proposal.
+ */
 async function propose(
   ports: AppPorts,
   need: Stored<Need>,
@@ -364,34 +407,15 @@ async function propose(
   providerOwnerSub: string,
   breakdown: ScoreBreakdown,
   period: string,
-  now: Date,
-  /** Why the need waits, should the ledger refuse the claim (written as it is reopened). */
+  /** Why the need waits, should the ledger refuse the claim. */
   explainRefusal: () => NeedWaiting,
 ): Promise<'proposed' | 'lost' | 'refused'> {
   const { store, config } = ports;
-  // Fixed by the need and the version this round saw: a rerun of the same round names the same match.
-  const matchId = derivedId('mt', need.id, String(need.version));
+  const matchId = proposalId(need);
 
-  // 1. Lock the need.
-  let locked: Stored<Need>;
-  try {
-    locked = await store.update('need', roundTook(need), {
-      status: nextNeedStatus(need.status, 'propose'),
-      currentMatchId: matchId,
-      claim: { offeringId: offering.id, period },
-      recheckAt: iso(addHours(now, RECHECK_AFTER_MINUTES / 60)),
-      // No longer waiting; if it waits again, the next round says why.
-      waiting: undefined,
-    });
-  } catch (e) {
-    if (e instanceof StaleWrite) return 'lost';
-    throw e;
-  }
-
-  // 2. Claim the capacity.
-  // Checked against the ledger's own limit and state, not what this round read:
-  // an offering lowered or paused since is refused here. The offering's terms
-  // as read only make the month's ledger if no writer has yet (ledger.ts).
+  // 1. Claim the capacity. Checked against the ledger's own limit and state, not what this round
+  // read: an offering lowered or paused since is refused here. The offering's terms as read only
+  // make the month's ledger if no writer has yet (ledger.ts).
   const claim = await store.claimCapacity(
     offering.id,
     period,
@@ -399,23 +423,18 @@ async function propose(
     matchId,
   );
   if (claim === 'full') {
+    // Nothing was written for it: the need only learns why it waits.
     try {
-      await store.update('need', locked, {
-        status: 'WAITING',
-        currentMatchId: undefined,
-        claim: undefined,
-        recheckAt: undefined,
-        waiting: explainRefusal(),
-      });
+      await store.update('need', roundTook(need), { waiting: explainRefusal() });
     } catch (e) {
-      // Changed meanwhile (withdrawn): its own follow-up handles it; the recheck covers the rest.
+      // Changed meanwhile (withdrawn, say): the next round explains it if it still waits.
       if (!(e instanceof StaleWrite)) throw e;
     }
     return 'refused';
   }
 
-  // 3. Write the match and announce it. Created at the store's instant (its updatedAt too), so the
-  // stored item need not repeat the time (store/codec.ts).
+  // 2. Write the match. Created at the store's instant (its updatedAt too), so the stored item
+  // need not repeat the time (store/codec.ts).
   const draft = (at: Date): Draft<Match> => ({
     id: matchId,
     needId: need.id,
@@ -445,8 +464,68 @@ async function propose(
     match = await store.insert('match', draft, (written) => [matchEvent(written, 'MatchProposed')]);
   } catch (e) {
     if (!(e instanceof Conflict)) throw e;
-    return 'proposed'; // written by an earlier attempt of this same round
+    // An earlier attempt at this need's proposal wrote it (a rerun, a racing round, or a crash before its lock).
+    const earlier = (await store.get('match', matchId, true))!;
+    // The claim this attempt holds is not the earlier attempt's: give it back.
+    if (earlier.offeringId !== offering.id || earlier.period !== period || earlier.status !== 'PROPOSED') {
+      await store.releaseCapacity(offering.id, period, matchId);
+    }
+    if (earlier.status !== 'PROPOSED') return 'lost'; // undone since (see withdrawProposal)
+    match = earlier;
   }
+
+  // 3. Lock the need; 4. announce the match.
+  const lock = await lockNeed(ports, need, match);
+  if (lock === 'changed') await withdrawProposal(ports, match);
+  if (lock !== 'locked') return 'lost'; // 'taken': a racing attempt at the same proposal locked and announces it
   await publishStored(ports, { kind: 'match', id: match.id }, match.pendingEvents ?? [], match.version);
   return 'proposed';
+}
+
+/**
+ * Locks the need to its proposal, guarded by the version the round read:
+ * 'locked'; 'taken' when a racing attempt at the same proposal locked it
+ * first; 'changed' when it changed otherwise meanwhile (withdrawn, its SME
+ * suspended).
+ */
+async function lockNeed(ports: AppPorts, need: Stored<Need>, match: Match): Promise<'locked' | 'taken' | 'changed'> {
+  try {
+    await ports.store.update('need', roundTook(need), {
+      status: nextNeedStatus(need.status, 'propose'),
+      currentMatchId: match.id,
+      claim: { offeringId: match.offeringId, period: match.period },
+      // No longer waiting; if it waits again, the next round says why.
+      waiting: undefined,
+      // Set by locks written before the match was (the expiry job still rechecks those).
+      recheckAt: undefined,
+    });
+    return 'locked';
+  } catch (e) {
+    if (!(e instanceof StaleWrite)) throw e;
+    const cur = await ports.store.get('need', need.id, true);
+    return cur?.status === 'PROPOSED' && cur.currentMatchId === match.id ? 'taken' : 'changed';
+  }
+}
+
+/**
+ * Undoes a proposal whose need changed before it could be locked: the match
+ * is cancelled and its unit given back. If its MatchProposed is still in its
+ * outbox nobody has heard of it, and it is dropped unannounced; otherwise
+ * (the relay sent it, which takes a minute) the cancellation is announced.
+ */
+async function withdrawProposal(ports: AppPorts, match: Stored<Match>): Promise<void> {
+  const reason = 'the need changed before the proposal could be recorded';
+  const announced = await retryOnStale(async () => {
+    const cur = await ports.store.get('match', match.id, true);
+    if (!cur || cur.status !== 'PROPOSED') return false;
+    if (!cur.pendingEvents?.some((e) => e.detailType === 'MatchProposed')) return true;
+    await ports.store.update(
+      'match',
+      { ...cur, pendingEvents: cur.pendingEvents.filter((e) => e.detailType !== 'MatchProposed') },
+      (now) => ({ status: 'CANCELLED', history: [...cur.history, { status: 'CANCELLED', at: iso(now), by: 'system', reason }] }),
+    );
+    return false;
+  }, { attempts: 5 });
+  if (announced) await transitionMatch(ports, match.id, 'cancel', 'system', { reason });
+  await ports.store.releaseCapacity(match.offeringId, match.period, match.id);
 }

@@ -105,11 +105,11 @@ describe.concurrent('the expiry job', () => {
     expect(await ledger(app, o.id)).toMatchObject({ used: 0 });
   });
 
-  it('recovers a proposal a matcher crash left without its match: unit back, need waiting, a round requested that proposes it again', async ({ expect }) => {
+  it('recovers a need locked the old way (before its match) that a crash left without its match: unit back, need waiting, a round requested that proposes it again', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME });
     const o = await seedOffering(app.ports.store, { capacityPerMonth: 1 });
     const n = await seedNeed(app.ports.store);
-    // The matcher's steps 1 and 2 (lock the need, claim the unit), then a crash before step 3.
+    // A matcher that locked first (before rounds wrote the match first): its lock and claim, then a crash.
     const recheckAt = minutesAfter(BASE_TIME, RECHECK_AFTER_MINUTES);
     const strandedMatchId = derivedId('mt', n.id, String(n.version));
     await writeNeedOnly(
@@ -138,9 +138,21 @@ describe.concurrent('the expiry job', () => {
     expect(await marketViolations(app.ports.store, [n.id], [o], PERIOD)).toEqual([]);
   });
 
-  it('leaves a proposal whose match was written alone at its recheck, only ending the recheck', async ({ expect }) => {
+  it('has nothing to recheck for a proposal a round made: the match is written before the need is locked', async ({ expect }) => {
+    const app = await testApp({ NOW: BASE_TIME });
+    const { n, matchId } = await proposedPair(app);
+    const locked = await needOf(app, n.id);
+    expect(locked.recheckAt).toBeUndefined();
+    app.advance((RECHECK_AFTER_MINUTES + 1) * 60_000);
+    expect(await expiry(app)).toMatchObject({ rechecked: 0, proposalsRecovered: 0 });
+    // Not written again: the proposal costs the need no write after its lock.
+    expect(await needOf(app, n.id)).toMatchObject({ status: 'PROPOSED', currentMatchId: matchId, version: locked.version });
+  });
+
+  it('leaves a need locked the old way (before its match) whose match was written, only ending the recheck', async ({ expect }) => {
     const app = await testApp({ NOW: BASE_TIME });
     const { o, n, matchId } = await proposedPair(app);
+    await writeNeedOnly(app.ports.store, n.id, { recheckAt: minutesAfter(BASE_TIME, RECHECK_AFTER_MINUTES) });
     app.advance((RECHECK_AFTER_MINUTES + 1) * 60_000);
     app.publisher.queue = [];
 

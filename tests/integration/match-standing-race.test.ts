@@ -7,7 +7,9 @@
  * dynalite) and shows the match can never move forward: approving or
  * accepting it rechecks both parties, cancels it through the usual path
  * (capacity and voucher hold released, MatchCancelled through the outbox)
- * and answers 409 CONFLICT.
+ * and answers 409 CONFLICT. An SME's suspension also refreshes its needs, so
+ * the round's lock of the need (after the match write) fails and the round
+ * takes its proposal back at once.
  */
 import { describe, expect, it } from 'vitest';
 import type { AppPorts } from '#functions/ports.ts';
@@ -133,42 +135,45 @@ describe('a round that read the parties before a suspension', () => {
     expect(again.body.error.message).toMatch(/CANCELLED/);
   });
 
-  it("writes its match after the SME's suspension scanned; approving it is refused the same way", async () => {
+  it("writes its match after the SME's suspension scanned, then finds the need changed at its lock: the proposal is taken back before anyone hears of it", async () => {
     const m = await market();
     const needId = await m.post();
     const round = await racingRound(m, async () => {
       const s = await m.app.call('POST', `/v1/smes/${m.smeId}/suspend`, { as: m.op, body: { reason: 'USCC under review' } });
       expect(s.status, JSON.stringify(s.body)).toBe(200);
     });
-    expect(round.proposed).toBe(1);
-    const proposed = await m.currentMatch(needId);
-    expect(proposed.status).toBe('PROPOSED');
-
-    const approve = await m.app.call('POST', `/v1/matches/${proposed.id}/approve`, { as: m.op });
-    expect(approve.status).toBe(409);
-    expect(approve.body.error).toMatchObject({ code: 'CONFLICT' });
-    expect(approve.body.error.message).toMatch(/SME of this match is suspended/);
-    expect((await m.getMatch(proposed.id)).status).toBe('CANCELLED');
+    // The suspension refreshed the need (its SME's standing): the round's lock, guarded by the version
+    // it read, fails, and the match it wrote is cancelled unannounced, its unit given back.
+    expect(round).toMatchObject({ proposed: 0, lostRaces: 1 });
+    const need = (await m.app.call('GET', `/v1/needs/${needId}`, { as: m.sme })).body;
+    expect(need.status).toBe('WAITING');
+    expect(need.currentMatch ?? null).toBeNull();
+    const listed = (await m.app.call('GET', `/v1/needs/${needId}/matches`, { as: m.op })).body.items as Array<{ id: string; status: string; history: Array<{ status: string; by: string }> }>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.status).toBe('CANCELLED');
+    expect(listed[0]!.history.at(-1)).toMatchObject({ status: 'CANCELLED', by: 'system' });
     expect(await m.used()).toBe(0);
+    // Nobody heard of it: neither MatchProposed nor MatchCancelled went out for it.
+    expect(m.app.publisher.published.filter((e) => (e.detail as { matchId?: string }).matchId === listed[0]!.id)).toEqual([]);
+    // Nothing left for the approval path to refuse: the state machine refuses a CANCELLED match.
+    const approve = await m.app.call('POST', `/v1/matches/${listed[0]!.id}/approve`, { as: m.op });
+    expect(approve.status).toBe(409);
+    expect(approve.body.error.message).toMatch(/CANCELLED/);
   });
 
-  it("is also undone without anyone approving for a suspended SME: the suspension's round request reaches the market after the round", async () => {
+  it("and the suspension's round request, delivered after the round, proposes nothing to the suspended SME", async () => {
     const m = await market();
     const needId = await m.post();
     await racingRound(m, async () => {
       expect((await m.app.call('POST', `/v1/smes/${m.smeId}/suspend`, { as: m.op, body: { reason: 'USCC under review' } })).status).toBe(200);
     });
-    const proposed = await m.currentMatch(needId);
-    expect(proposed.status).toBe('PROPOSED');
-    // The SME's write carried a MarketRebalanceRequested for the market (sme-standing.ts); the FIFO
-    // queue delivers it after the round in flight, and its follow-up cancels the match.
     await m.app.drain();
-    expect((await m.getMatch(proposed.id)).status).toBe('CANCELLED');
+    const need = (await m.app.call('GET', `/v1/needs/${needId}`, { as: m.sme })).body;
+    expect(need.status).toBe('WAITING');
+    expect(need.currentMatch ?? null).toBeNull();
     expect(await m.used()).toBe(0);
   });
-});
 
-describe('an approved match whose provider fell out of standing', () => {
   it("cannot be accepted once the provider's designation lapsed: cancelled, voucher hold and capacity released, 409", async () => {
     const m = await market({
       kind: 'IP_PROTECTION_CENTRE',
