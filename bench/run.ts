@@ -85,7 +85,7 @@ const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [
     /2M pairs/,
-    'The capped family (provider soft caps with overflow penalty, and serve-the-most-first) runs one weighted min-cost flow (cost-scaling push-relabel with global price updates): at 2M pairs about half its time is pushes and relabels and 40% global price updates; changing the update frequency or the scaling factor did not help. random, tied and levels (auction with an early optimality check and the breadth-first tie-break) are under 2.2 s. Closing it: an auction that also prices the provider caps, or augment-relabel with reduced arc scanning.',
+    'The surplus family (provider soft caps with overflow penalty, serve-the-most-first, and more slots than needs) runs one weighted min-cost flow (cost-scaling push-relabel with global price updates): with every need servable, each provider\'s load is still a decision (at 200k pairs the optimum leaves 241 of 250 providers exactly at their soft cap, their prices strictly between 0 and the penalty), so the assignment auction cannot take it; at 2M pairs about half the flow\'s time is pushes and relabels and 40% global price updates, and a warm start from the auction\'s prices would cut at most ~2x. The capped family (fewer slots than needs) now goes to the auction on the served-most face, whose answer is checked on the flow network (domain/solver/face.ts). Closing it: an auction for transportation problems with a price per provider cap.',
   ],
   [/faster than HiGHS/, 'see the solver table'],
 ];

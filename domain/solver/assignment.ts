@@ -19,7 +19,7 @@ import { placeEarliest } from './earliest.ts';
 import type { Problem } from './prepare.ts';
 
 /** Dual prices in weight units: u per need, P per offering. */
-interface Duals {
+export interface Duals {
   u: Float64Array;
   P: Float64Array;
 }
@@ -218,6 +218,22 @@ function certifiedDuals(mk: Market, res: AuctionResult): Duals | null {
 }
 
 /**
+ * An optimal assignment of a bipartite market (needs may stay unplaced,
+ * offerings may keep room) and exact optimal duals in weight units:
+ * u_i, P_j ≥ 0, u_i + P_j ≥ units on every edge with equality on the held
+ * ones, u_i = 0 for unplaced needs, P_j = 0 for offerings with room.
+ */
+export function optimalAssignment(mk: Omit<Market, 'scale'>): Duals & { held: Int32Array } {
+  const s = mk.n + mk.m + 2; // > #needs for the auction, > path length for exactDuals
+  const market: Market = { ...mk, scale: s };
+  let duals: Duals | null = null;
+  // Below one weight unit (ε < s) every phase ends with a certificate attempt.
+  const first = auction(market, weightSchedule(mk.units), (eps, res) => eps < s && (duals = certifiedDuals(market, res)) !== null);
+  const { u, P } = duals ?? exactDuals(market, first, s);
+  return { u, P, held: first.heldOff }; // held: offering of each need, or < 0
+}
+
+/**
  * Edge (index into the problem's CSR) chosen for each need, or -1, for a
  * problem without provider caps or servedFirst.
  */
@@ -228,13 +244,7 @@ export function solveByAuction(p: Problem): Int32Array {
   if (E === 0) return chosen;
 
   // Phase 1: the optimum itself.
-  const s = n + m + 2; // > #needs for the auction, > path length for exactDuals
-  const market: Market = { n, m, start, eOff, units, scale: s, capEff, scratch: p.scratch };
-  let duals: Duals | null = null;
-  // Below one weight unit (ε < s) every phase ends with a certificate attempt.
-  const first = auction(market, weightSchedule(units), (eps, res) => eps < s && (duals = certifiedDuals(market, res)) !== null);
-  const { u, P } = duals ?? exactDuals(market, first, s);
-  const held = first.heldOff; // offering of each need, or < 0
+  const { held, u, P } = optimalAssignment({ n, m, start, eOff, units, capEff, scratch: p.scratch });
 
   // Phase 2: among the optimal assignments, place the earliest needs, on
   // the optimal face: tight edges only (u_i + P_j = w_ij), needs with

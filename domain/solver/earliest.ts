@@ -21,7 +21,11 @@
  * set is the lexicographically earliest one: the placeable sets of a face
  * form an M-convex family, on which a set without an improving exchange
  * maximises any strictly decreasing reward. Only serving moves, on the
- * whole network: a maximum flow.
+ * whole network: a maximum flow. The solver hands `mostServed` the
+ * auction's maximum flow as a start (face.ts): from scratch the searches
+ * took ~1.1 s of CPU at 2M pairs (capped family), growing whole regions of
+ * the graph for each of the last few thousand units; proving a maximum
+ * flow is one round.
  *
  * Search: rounds in which every exit, best rank first, grows a backward
  * breadth-first search until it meets an unplaced need it outranks, and
@@ -184,19 +188,35 @@ export function placeEarliest(net: UnitNetwork, flow: Int32Array): void {
  * placed need's wait arc costs 1 ≥ π(sink) − π(i); an unplaced need's
  * reverse wait arc costs −1, met because a maximum flow leaves it no way to
  * the sink. The potentials are checked against every residual arc.
+ * `start`, if given, is a feasible flow to begin from (e.g. a maximum one
+ * found faster elsewhere: one round of searches then proves it maximal);
+ * it is updated in place and returned.
  */
-export function mostServed(net: UnitNetwork, cost: Float64Array): { flow: Int32Array; potential: Float64Array } {
+export function mostServed(net: UnitNetwork, cost: Float64Array, start?: Int32Array): { flow: Int32Array; potential: Float64Array } {
   const { nodes, sink, needs: n, tail, head, cap } = net;
+  const potential = new Float64Array(nodes);
+  potential[sink] = 1;
+  const isWait = (x: number): boolean => tail[x]! < n && head[x] === sink;
+  // A start that fills every exit is maximal (the exits form a cut), and no
+  // node reaches the sink: the searches and their adjacency are not needed.
+  let open = !start;
+  for (let x = 0; x < cap.length && !open; x++) open = cap[x]! > 0 && head[x] === sink && !isWait(x) && start![x]! < cap[x]!;
+  if (!open) {
+    certifyServed(net, cost, start!, potential);
+    return { flow: start!, potential };
+  }
   const g = adjacency(net);
   const { first, adj, waitOf } = g;
-  const flow = new Int32Array(cap.length);
-  for (let i = 0; i < n; i++) if (waitOf[i]! >= 0) flow[waitOf[i]!] = 1;
+  let flow: Int32Array;
+  if (start) flow = start;
+  else {
+    flow = new Int32Array(cap.length);
+    for (let i = 0; i < n; i++) if (waitOf[i]! >= 0) flow[waitOf[i]!] = 1;
+  }
   improve(net, g, flow, false);
 
-  const potential = new Float64Array(nodes);
   const queue = new Int32Array(nodes);
   let qTail = 0;
-  potential[sink] = 1;
   for (let x = 0; x < cap.length; x++) {
     const t = tail[x]!;
     if (cap[x]! <= 0 || head[x] !== sink || (t < n && waitOf[t] === x) || flow[x]! >= cap[x]! || potential[t] === 1) continue;
@@ -221,6 +241,26 @@ export function mostServed(net: UnitNetwork, cost: Float64Array): { flow: Int32A
       queue[qTail++] = u;
     }
   }
+  certifyServed(net, cost, flow, potential);
+  return { flow, potential };
+}
+
+/**
+ * The certificate of "serve the most": the flow is feasible (each need's
+ * unit leaves it, every other node but the sink passes on what it gets,
+ * within capacities) and no residual arc has a negative reduced cost.
+ */
+function certifyServed(net: UnitNetwork, cost: Float64Array, flow: Int32Array, potential: Float64Array): void {
+  const { nodes, sink, needs: n, tail, head, cap } = net;
+  const balance = new Int32Array(nodes).fill(1, 0, n);
+  for (let a = 0; a < cap.length; a++) {
+    if (flow[a]! < 0 || flow[a]! > Math.max(0, cap[a]!)) throw new Error('most served: the flow exceeds a capacity');
+    balance[tail[a]!]! -= flow[a]!;
+    balance[head[a]!]! += flow[a]!;
+  }
+  for (let v = 0; v < nodes; v++) {
+    if (v !== sink && balance[v] !== 0) throw new Error('most served: the flow is not balanced');
+  }
   for (let a = 0; a < cap.length; a++) {
     if (cap[a]! <= 0) continue;
     const rc = cost[a]! + potential[tail[a]!]! - potential[head[a]!]!;
@@ -228,5 +268,4 @@ export function mostServed(net: UnitNetwork, cost: Float64Array): { flow: Int32A
       throw new Error('most served: the optimality certificate failed');
     }
   }
-  return { flow, potential };
 }

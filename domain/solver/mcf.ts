@@ -9,12 +9,15 @@
  * distance (in ε units) to the nodes that still lack flow, which bounds the
  * ε-by-ε price wars equal weights cause. Measured (bench/solver.ts) it is
  * still 2–4× slower than the auction on uncapped markets (and far slower on
- * tied ones), so it runs only where provider caps need it, and only for
- * the weighted objective: serving the most needs and the earliest-need
- * tie-break are unit moves (earliest.ts). At 2M pairs with provider caps it
- * is the bottleneck: ~16 s of CPU for the one flow, about half of it in
- * discharges and 40% in global updates (more or fewer updates, or
- * α = 8, measured no better).
+ * tied ones), so it runs only where provider loads remain decisions (caps
+ * without servedFirst, or spare capacity on the served-most face; face.ts
+ * hands the rest to the auction), and only for the weighted objective:
+ * serving the most needs and the earliest-need tie-break are unit moves
+ * (earliest.ts). At 2M pairs with provider caps it takes ~10 s of CPU for
+ * the one flow: phases at ε from ~0.5 down to ~0.002 weight units cost the
+ * most (2.6, 2.3, 1.7 s), about half in discharges (relabels of offering
+ * nodes scan their ~200 arcs) and 40% in global updates (more or fewer
+ * updates, or α = 8, measured no better).
  *
  * Exactness: costs are multiplied by σ > number of nodes, and the last
  * phase runs at ε = 1, i.e. ε < 1/σ in the original units: an ε-optimal

@@ -584,6 +584,52 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     );
   });
 
+  /** At most as many slots as needs, taken from the offerings in order. */
+  const shortOf = (input: SolverInput): SolverInput => {
+    let left = input.needs.length;
+    const offerings = input.offerings.map((o) => {
+      const capacity = Math.min(o.capacity, left);
+      left -= capacity;
+      return { ...o, capacity };
+    });
+    return { ...input, offerings, servedFirst: true };
+  };
+
+  it('matches the exhaustive optimum where capacity is short (served first)', () => {
+    // No more slots than needs: the solver first guesses that every slot
+    // fills and solves the weights on that face by the auction, certified,
+    // and falls back to the general path when the guess fails. Either way
+    // the oracle's answer.
+    fc.assert(
+      fc.property(tinyCapped.map(shortOf), (input) => {
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const best = oracle(input);
+        expect(result.served).toBe(best.served);
+        expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
+        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([
+    ['distinct', (r: () => number) => 0.25 + r() * 124.75],
+    ['tied', (r: () => number) => 1 + Math.floor(r() * 2)],
+  ])('matches the HiGHS LP optimum on medium short-capacity capped markets (%s weights, servedFirst)', (_, weight) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const input = shortOf(cappedMarket(seed, weight, (r) => r() * 60, true));
+        const result = solveAssignment(input);
+        expectFeasible(input, result);
+        const h = highsOptimum(input);
+        expect(result.served).toBe(h.served);
+        expect(Math.abs(result.objective - h.objective)).toBeLessThanOrEqual(1e-6 * input.needs.length + 1e-6);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it.each([false, true])('matches the HiGHS LP optimum on medium capped markets (servedFirst %s)', (servedFirst) => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
