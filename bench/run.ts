@@ -482,7 +482,7 @@ async function main(): Promise<number> {
     '',
     header,
     '',
-    'Reproduce: `npm run bench` (full: the solver from 1,000 to 2M pairs, 60 s of end-to-end load, a 100,000-row register import, analytics at 10,000 matches) or `npm run bench -- --quick` (about 10 minutes, most of it the capped solver family and HiGHS at 200k pairs); add `-- --only=solver,e2e,bundles,imports,kpis` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
+    'Reproduce: `npm run bench` (full: the solver from 1,000 to 2M pairs, 60 s of end-to-end load, a 100,000-row register import, analytics at 10,000 matches) or `npm run bench -- --quick` (about 10 minutes, most of it HiGHS at 200k pairs and the surplus solver family); add `-- --only=solver,e2e,bundles,imports,kpis` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
     '',
     ...[targetTable, ...tables].map((t) => `${renderMarkdown(t)}\n`),
   ].join('\n');
