@@ -16,6 +16,12 @@
  *
  * Bundles go to bench/.tmp/bundles (git-ignored), with their source maps
  * next to them as deployed.
+ *
+ * `--instructions` also counts the instructions of each import under
+ * valgrind (cachegrind, no cache simulation), less those of importing an
+ * empty module: unlike wall or CPU time, the count hardly moves with the
+ * machine's load (a few M between runs), so it shows what a change saves
+ * on a busy machine. ~2.45M instructions are 1 ms on an unloaded core.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -97,12 +103,16 @@ export interface BundleRow {
   processToReadyMs: number;
   runs: number;
   handlerExported: boolean;
+  /** Millions of instructions of the import, less an empty module's (`--instructions`; NaN otherwise). */
+  initMInstructions: number;
   /** The biggest contributors to the bundle, by package or folder. */
   largest: Array<{ module: string; bytes: number }>;
 }
 
 export interface BundleOptions {
   quick?: boolean;
+  /** Count each import's instructions under valgrind (slow: ~10 s a bundle). */
+  instructions?: boolean;
   log?: (line: string) => void;
 }
 
@@ -131,6 +141,19 @@ async function timeImport(file: string, enableSourceMaps: boolean): Promise<Impo
   return JSON.parse(stdout) as ImportTiming;
 }
 
+/** Instructions (millions) a fresh `node` runs to import `file`, under cachegrind. */
+async function countInstructions(file: string): Promise<number> {
+  const env = { ...pickBaseEnv(), ...INIT_ENV };
+  const { stderr } = await run(
+    'valgrind',
+    ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`],
+    { cwd: REPO_ROOT, env, timeout: 300_000, maxBuffer: 1 << 24 },
+  );
+  const m = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+  if (!m) throw new Error(`no instruction count in valgrind's output: ${stderr.slice(-500)}`);
+  return Number(m[1]!.replaceAll(',', '')) / 1e6;
+}
+
 /** PATH and HOME only: the parent's variables (tsx's loader in NODE_OPTIONS, AWS settings) must not reach the child. */
 function pickBaseEnv(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -144,6 +167,13 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
   const runs = opts.quick ? 3 : 9;
   const compare = !opts.quick;
   await fs.rm(BUNDLE_DIR, { recursive: true, force: true });
+  let emptyMInstructions = Number.NaN;
+  if (opts.instructions) {
+    const empty = path.join(BUNDLE_DIR, 'empty.mjs');
+    await fs.mkdir(BUNDLE_DIR, { recursive: true });
+    await fs.writeFile(empty, '');
+    emptyMInstructions = await countInstructions(empty);
+  }
   const rows: BundleRow[] = [];
   for (const [name, spec] of Object.entries(FUNCTIONS) as Array<[FunctionName, (typeof FUNCTIONS)[FunctionName]]>) {
     const outfile = path.join(BUNDLE_DIR, name, 'index.mjs');
@@ -179,6 +209,7 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
       processToReadyMs: round(median(deployed.map((r) => r.sinceStartMs))),
       runs,
       handlerExported: deployed.every((r) => r.handler === 'function'),
+      initMInstructions: opts.instructions ? round((await countInstructions(outfile)) - emptyMInstructions, 0) : Number.NaN,
       largest: largestParts(res.metafile, outfile),
     };
     log(`bundles: ${name} ${row.kb} KB, init ${row.initMs} ms`);
@@ -192,13 +223,18 @@ export async function runBundleBench(opts: BundleOptions = {}): Promise<BundleRo
  * runs it with the other parts and writes the report).
  */
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
-  const rows = await runBundleBench({ quick: process.argv.includes('--quick'), log: (line) => process.stderr.write(`${line}\n`) });
+  const rows = await runBundleBench({
+    quick: process.argv.includes('--quick'),
+    instructions: process.argv.includes('--instructions'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   console.table(
     rows.map((r) => ({
       function: r.name,
       KB: r.kb,
       'init ms': r.initMs,
       'init CPU ms': r.initCpuMs,
+      ...(Number.isFinite(r.initMInstructions) ? { 'init M instructions': r.initMInstructions, 'at 2.45M/ms': round(r.initMInstructions / 2.45, 0) } : {}),
       ...(Number.isFinite(r.initEnableSourceMapsMs) ? { 'init ms with --enable-source-maps': r.initEnableSourceMapsMs } : {}),
       'largest parts (KB)': r.largest.map((l) => `${l.module} ${round(l.bytes / 1024, 0)}`).join(', '),
     })),

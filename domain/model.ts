@@ -3,7 +3,9 @@
  * Input schemas are strict (unknown keys refused: a body carrying `status`,
  * `ownerSub`, `rating`, `score` or `used` is a mass-assignment attempt, not a
  * typo to ignore). Types derive from the schemas. zod/mini keeps each Lambda
- * bundle small (the full zod build alone is ~450 KB minified).
+ * bundle small (the full zod build alone is ~450 KB minified). Every schema
+ * here is built on its first use, not at module load (domain/lazy-schema.ts:
+ * a cold start pays only for the schemas its request parses).
  */
 import * as z from 'zod/mini';
 import { PROVIDER_KINDS, SERVICE_TYPE_IDS, type ServiceTypeId, type ProviderKind } from './catalog.ts';
@@ -13,6 +15,7 @@ import { didYouMean, nearest } from './suggest.ts';
 import type { WaitingReasonCode } from './waiting-codes.ts';
 import { parseUscc, usccSchema } from './uscc.ts';
 import { Certifications, type ProviderStatus, type StoredCertification } from './credentials.ts';
+import { lazySchema } from './lazy-schema.ts';
 
 // ---------------------------------------------------------------- primitives
 // Control characters (other than tab and newlines) have no place in names and descriptions people read.
@@ -24,36 +27,36 @@ const text = (max: number) =>
  * still refused, but the message names the code meant, so every route that
  * takes a province tells the caller what to send instead of listing every code.
  */
-export const province = z.enum(PROVINCE_CODES, {
+export const province = lazySchema(() => z.enum(PROVINCE_CODES, {
   error: (iss) => (iss.input === undefined ? 'required: ' : '') + unknownProvinceMessage(String(iss.input ?? '')),
-});
+}));
 /** A catalog service type id; a near miss is answered with the nearest ids rather than the whole catalog. */
-export const serviceType = z.enum(SERVICE_TYPE_IDS, {
+export const serviceType = lazySchema(() => z.enum(SERVICE_TYPE_IDS, {
   error: (iss) => (iss.input === undefined ? 'required: ' : '') + unknownServiceTypeMessage(String(iss.input ?? '')),
-});
+}));
 export function unknownServiceTypeMessage(input: string): string {
   const hint = didYouMean(nearest(input, SERVICE_TYPE_IDS));
   return hint ? `must be a catalog service type id: ${hint}` : 'must be a catalog service type id (GET /v1/catalog lists them)';
 }
-export const providerKind = z.enum(PROVIDER_KINDS);
-export const country = z.string().check(z.refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'));
-export const language = z.string().check(z.refine(isLanguageTag, 'must be a canonical BCP 47 language tag, e.g. "zh-CN"'));
+export const providerKind = lazySchema(() => z.enum(PROVIDER_KINDS));
+export const country = lazySchema(() => z.string().check(z.refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"')));
+export const language = lazySchema(() => z.string().check(z.refine(isLanguageTag, 'must be a canonical BCP 47 language tag, e.g. "zh-CN"')));
 const uniqueList = <T extends z.ZodMiniType<string>>(item: T, max: number) =>
   z.array(item).check(
     z.maxLength(max),
     z.refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry'),
   );
 /** Whole CNY. */
-export const money = z.int().check(z.minimum(0), z.maximum(1_000_000_000));
-export const period = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM'));
-export const isoDate = z.iso.date();
+export const money = lazySchema(() => z.int().check(z.minimum(0), z.maximum(1_000_000_000)));
+export const period = lazySchema(() => z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM')));
+export const isoDate = lazySchema(() => z.iso.date());
 
 export const SIZE_CLASSES = ['MEDIUM', 'SMALL', 'MICRO'] as const;
 export type SizeClass = (typeof SIZE_CLASSES)[number];
 export const TIERS = ['NONE', 'INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'] as const;
 export type Tier = (typeof TIERS)[number];
-export const sizeClass = z.enum(SIZE_CLASSES);
-export const tier = z.enum(TIERS);
+export const sizeClass = lazySchema(() => z.enum(SIZE_CLASSES));
+export const tier = lazySchema(() => z.enum(TIERS));
 
 // ---------------------------------------------------------------- contacts
 /**
@@ -63,7 +66,7 @@ export const tier = z.enum(TIERS);
  */
 const PHONE = /^(?:\+[1-9]\d{6,14}|1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})$/;
 /** Who to call about a match; shown to the other party only once the match is CONFIRMED. */
-export const Contact = z.strictObject({
+export const Contact = lazySchema(() => z.strictObject({
   name: text(100),
   phone: z.optional(
     z.string().check(
@@ -71,11 +74,11 @@ export const Contact = z.strictObject({
     ),
   ),
   email: z.optional(z.email().check(z.maxLength(254))),
-});
+}));
 export type Contact = z.infer<typeof Contact>;
 
 // ---------------------------------------------------------------- providers
-export const CreateProviderBody = z.strictObject({
+export const CreateProviderBody = lazySchema(() => z.strictObject({
   name: text(200),
   kind: providerKind,
   regions: uniqueList(province, 31).check(z.minLength(1)),
@@ -86,18 +89,18 @@ export const CreateProviderBody = z.strictObject({
   contact: z.optional(Contact),
   /** The organisation's 统一社会信用代码: optional for providers, unique on the platform when given. */
   uscc: z.optional(usccSchema),
-});
+}));
 export type CreateProviderBody = z.infer<typeof CreateProviderBody>;
 
 /** What an owner may change of a provider: not its kind, regions or certifications (verified facts). */
-export const PatchProviderBody = z
+export const PatchProviderBody = lazySchema(() => z
   .strictObject({
     name: z.optional(text(200)),
     description: z.optional(text(2000)),
     contact: z.optional(Contact),
     languages: z.optional(uniqueList(language, 20).check(z.minLength(1))),
   })
-  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field'));
+  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field')));
 export type PatchProviderBody = z.infer<typeof PatchProviderBody>;
 
 export interface Provider {
@@ -139,13 +142,13 @@ export interface Provider {
 export const OFFERING_STATUSES = ['ACTIVE', 'PAUSED'] as const;
 export type OfferingStatus = (typeof OFFERING_STATUSES)[number];
 
-export const Eligibility = z.strictObject({
+export const Eligibility = lazySchema(() => z.strictObject({
   sizeClasses: z.optional(uniqueList(sizeClass, 3).check(z.minLength(1))),
   tiers: z.optional(uniqueList(tier, 4).check(z.minLength(1))),
-});
+}));
 export type Eligibility = z.infer<typeof Eligibility>;
 
-const offeringFields = {
+const offeringFields = lazySchema(() => ({
   title: text(200),
   regions: uniqueList(province, 31),
   remote: z.boolean(),
@@ -157,12 +160,12 @@ const offeringFields = {
   publicWelfare: z.boolean(),
   eligibility: z.optional(Eligibility),
   leadTimeDays: z.int().check(z.minimum(0), z.maximum(365)),
-};
+}));
 
 const priceRangeOk = (o: { priceMin?: number | undefined; priceMax?: number | undefined }) =>
   o.priceMin === undefined || o.priceMax === undefined || o.priceMin <= o.priceMax;
 
-export const CreateOfferingBody = z
+export const CreateOfferingBody = lazySchema(() => z
   .strictObject({ serviceType, ...offeringFields })
   .check(
     z.refine(priceRangeOk, { message: 'priceMin must not exceed priceMax', path: ['priceMin'] }),
@@ -170,11 +173,11 @@ export const CreateOfferingBody = z
       message: 'an offering that is not remote must serve at least one province',
       path: ['regions'],
     }),
-  );
+  ));
 export type CreateOfferingBody = z.infer<typeof CreateOfferingBody>;
 
 /** serviceType is fixed for life: it decides the market (and the matcher's message group). */
-export const PatchOfferingBody = z
+export const PatchOfferingBody = lazySchema(() => z
   .strictObject({
     title: z.optional(offeringFields.title),
     regions: z.optional(offeringFields.regions),
@@ -193,7 +196,7 @@ export const PatchOfferingBody = z
     z.refine((o) => Object.keys(o).length > 0, 'must change at least one field'),
     // Only the range within the patch can be checked here; the handler checks the merged offering.
     z.refine(priceRangeOk, { message: 'priceMin must not exceed priceMax', path: ['priceMin'] }),
-  );
+  ));
 export type PatchOfferingBody = z.infer<typeof PatchOfferingBody>;
 
 export interface Offering {
@@ -219,10 +222,10 @@ export interface Offering {
 }
 
 // ---------------------------------------------------------------- SMEs
-export const Region = z.strictObject({ province, city: z.optional(text(100)) });
+export const Region = lazySchema(() => z.strictObject({ province, city: z.optional(text(100)) }));
 export type Region = z.infer<typeof Region>;
 
-export const CreateSmeBody = z
+export const CreateSmeBody = lazySchema(() => z
   .strictObject({
     name: text(200),
     uscc: usccSchema,
@@ -247,7 +250,7 @@ export const CreateSmeBody = z
         });
       }
     }),
-  );
+  ));
 export type CreateSmeBody = z.infer<typeof CreateSmeBody>;
 
 /**
@@ -255,14 +258,14 @@ export type CreateSmeBody = z.infer<typeof CreateSmeBody>;
  * plan's regional priority and the need's market reach), the size class and
  * tier are the operators' to verify.
  */
-export const PatchSmeBody = z
+export const PatchSmeBody = lazySchema(() => z
   .strictObject({
     name: z.optional(text(200)),
     industry: z.optional(text(100)),
     region: z.optional(z.strictObject({ city: z.optional(text(100)) })),
     contact: z.optional(Contact),
   })
-  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field'));
+  .check(z.refine((o) => Object.keys(o).length > 0, 'must change at least one field')));
 export type PatchSmeBody = z.infer<typeof PatchSmeBody>;
 
 /** Tiers a register can vouch for (NONE is the absence of an entry). */
@@ -317,7 +320,7 @@ export interface Sme {
   version: number;
 }
 
-export const VerifySmeBody = z
+export const VerifySmeBody = lazySchema(() => z
   .strictObject({
     tier: z.optional(tier),
     tierValidUntil: z.optional(isoDate),
@@ -328,10 +331,10 @@ export const VerifySmeBody = z
   .check(
     z.refine((o) => o.tier !== undefined || o.sizeClass !== undefined || o.weakFoundation !== undefined, 'must verify at least one of tier, sizeClass, weakFoundation'),
     z.refine((o) => o.tierValidUntil === undefined || o.tier !== undefined, { message: 'tierValidUntil needs tier', path: ['tierValidUntil'] }),
-  );
+  ));
 export type VerifySmeBody = z.infer<typeof VerifySmeBody>;
 
-export const SuspendBody = z.strictObject({ reason: text(1000) });
+export const SuspendBody = lazySchema(() => z.strictObject({ reason: text(1000) }));
 export type SuspendBody = z.infer<typeof SuspendBody>;
 
 /**
@@ -354,7 +357,7 @@ export interface SmeProfile {
 export const NEED_STATUSES = ['WAITING', 'PROPOSED', 'MATCHED', 'FULFILLED', 'WITHDRAWN', 'EXPIRED'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
 
-export const CreateNeedBody = z.strictObject({
+export const CreateNeedBody = lazySchema(() => z.strictObject({
   serviceType,
   description: text(4000),
   remoteOk: z.boolean(),
@@ -364,7 +367,7 @@ export const CreateNeedBody = z.strictObject({
   deadline: isoDate,
   /** A voucher of the SME's that pays for this need (domain/vouchers.ts). */
   voucherId: z.optional(z.string().check(z.regex(/^vc_[A-Za-z0-9_-]{10,64}$/, 'must be a vc_ id'))),
-});
+}));
 export type CreateNeedBody = z.infer<typeof CreateNeedBody>;
 
 export interface Need {
@@ -433,7 +436,7 @@ export const MATCH_STATUSES = [
   'CANCELLED',
 ] as const;
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
-export const matchStatus = z.enum(MATCH_STATUSES);
+export const matchStatus = lazySchema(() => z.enum(MATCH_STATUSES));
 
 export type Actor = 'operator' | 'sme' | 'provider' | 'system';
 
@@ -550,16 +553,16 @@ export interface Match {
   history: HistoryEntry[];
 }
 
-export const RejectBody = z.strictObject({ reason: text(1000) });
-export const DeclineBody = z.strictObject({ reason: z.optional(text(1000)) });
-export const DisputeBody = z.strictObject({ reason: text(1000) });
+export const RejectBody = lazySchema(() => z.strictObject({ reason: text(1000) }));
+export const DeclineBody = lazySchema(() => z.strictObject({ reason: z.optional(text(1000)) }));
+export const DisputeBody = lazySchema(() => z.strictObject({ reason: text(1000) }));
 export const RESOLUTION_OUTCOMES = ['COMPLETED', 'CANCELLED'] as const;
-export const ResolveBody = z.strictObject({ outcome: z.enum(RESOLUTION_OUTCOMES), note: text(1000) });
+export const ResolveBody = lazySchema(() => z.strictObject({ outcome: z.enum(RESOLUTION_OUTCOMES), note: text(1000) }));
 export type ResolveBody = z.infer<typeof ResolveBody>;
-export const FeedbackBody = z.strictObject({
+export const FeedbackBody = lazySchema(() => z.strictObject({
   rating: z.int().check(z.minimum(1), z.maximum(5)),
   comment: z.optional(text(2000)),
-});
+}));
 
 // ---------------------------------------------------------------- capacity
 export interface Capacity {

@@ -3,10 +3,13 @@
  * deterministic event ids. An event id is fixed by the state change that
  * causes it (aggregate id + the version it produced + detail type), so a
  * retried write, a relay re-publish or a duplicate delivery all carry the same
- * id, and consumers deduplicate on it.
+ * id, and consumers deduplicate on it. Each detail schema is built on its
+ * first use, not at module load (domain/lazy-schema.ts): most functions that
+ * publish events never parse one.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { lazySchema } from '#domain/lazy-schema.ts';
 import { serviceType, matchStatus } from '#domain/model.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -46,16 +49,16 @@ export const DETAIL_TYPES = [
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
-const base = {
+const base = lazySchema(() => ({
   schemaVersion: z.literal(SCHEMA_VERSION),
   eventId: z.string(),
   serviceType,
   occurredAt: z.iso.datetime(),
-};
+}));
 
-const needDetail = z.object({ ...base, needId: z.string(), smeId: z.string() });
-const offeringDetail = z.object({ ...base, offeringId: z.string(), providerId: z.string() });
-const matchDetail = z.object({
+const needDetail = lazySchema(() => z.object({ ...base, needId: z.string(), smeId: z.string() }));
+const offeringDetail = lazySchema(() => z.object({ ...base, offeringId: z.string(), providerId: z.string() }));
+const matchDetail = lazySchema(() => z.object({
   ...base,
   matchId: z.string(),
   needId: z.string(),
@@ -69,32 +72,34 @@ const matchDetail = z.object({
   reason: z.optional(z.string()),
   /** Who made the change (the match's newest history entry): MatchAccepted is news for the other party only. */
   by: z.optional(z.enum(['operator', 'sme', 'provider', 'system'])),
-});
-const rebalanceDetail = z.object({
+}));
+const rebalanceDetail = lazySchema(() => z.object({
   ...base,
   reason: z.string(),
   /** An SME whose verified facts or standing changed: the matcher refreshes its open needs before the round. */
   smeId: z.optional(z.string()),
-});
+  /** A provider whose standing changed: if it may not be matched, the matcher cancels its open matches before the round. */
+  providerId: z.optional(z.string()),
+}));
 /**
  * A profile that matches summarise changed: its live matches' summaries are
  * refreshed. A profile belongs to no market: `serviceType` is declared absent
  * (rather than left out) so code that reads any event's market still compiles
  * and reads undefined; none of these is routed by market.
  */
-const profileBase = { schemaVersion: base.schemaVersion, eventId: z.string(), occurredAt: base.occurredAt, serviceType: z.optional(z.never()) };
-const smeChangedDetail = z.object({ ...profileBase, smeId: z.string() });
-const providerChangedDetail = z.object({ ...profileBase, providerId: z.string() });
+const profileBase = lazySchema(() => ({ schemaVersion: base.schemaVersion, eventId: z.string(), occurredAt: base.occurredAt, serviceType: z.optional(z.never()) }));
+const smeChangedDetail = lazySchema(() => z.object({ ...profileBase, smeId: z.string() }));
+const providerChangedDetail = lazySchema(() => z.object({ ...profileBase, providerId: z.string() }));
 /** The next chunk of a register import, from a spreadsheet row (the consumer is idempotent by importId and fromRow). */
-const importChunkDetail = z.object({
+const importChunkDetail = lazySchema(() => z.object({
   schemaVersion: base.schemaVersion,
   eventId: z.string(),
   occurredAt: base.occurredAt,
   importId: z.string(),
   fromRow: z.int(),
-});
+}));
 /** An operator's decision on a provider (onboarding, holds): for its owner's inbox. No market: no serviceType. */
-const providerStandingDetail = z.object({
+const providerStandingDetail = lazySchema(() => z.object({
   schemaVersion: base.schemaVersion,
   eventId: z.string(),
   occurredAt: base.occurredAt,
@@ -102,10 +107,10 @@ const providerStandingDetail = z.object({
   ownerSub: z.string(),
   status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
   reason: z.optional(z.string()),
-});
+}));
 
 /** A service voucher issued to an SME (for its owner's inbox). A voucher pays for several markets: no serviceType. */
-const voucherIssuedDetail = z.object({
+const voucherIssuedDetail = lazySchema(() => z.object({
   ...profileBase,
   voucherId: z.string(),
   programmeId: z.string(),
@@ -116,9 +121,9 @@ const voucherIssuedDetail = z.object({
   amount: z.int(),
   serviceTypes: z.array(serviceType),
   validUntil: z.iso.date(),
-});
+}));
 /** A voucher's hold redeemed on a completed match (for both parties' inboxes); `balance` is what the SME has left. */
-const voucherRedeemedDetail = z.object({
+const voucherRedeemedDetail = lazySchema(() => z.object({
   ...base,
   voucherId: z.string(),
   programmeId: z.string(),
@@ -131,7 +136,7 @@ const voucherRedeemedDetail = z.object({
   providerOwnerSub: z.string(),
   amount: z.int(),
   balance: z.int(),
-});
+}));
 
 export const DETAIL_SCHEMAS = {
   NeedPosted: needDetail,
