@@ -11,6 +11,7 @@ import { fromEnvelope } from '#events/envelope.ts';
 import type { AppPorts, MatcherHandler } from '#functions/ports.ts';
 import { settleEndedNeed, settleMatch } from './lifecycle.ts';
 import { runMarketRound } from './matcher.ts';
+import { settleProviderStanding } from './provider-standing.ts';
 import { syncSmeNeeds } from './sme-standing.ts';
 
 /** The follow-up an event re-drives before its market's round (see lifecycle.ts). */
@@ -25,9 +26,10 @@ async function followUp(ports: AppPorts, e: AppEvent): Promise<void> {
       return;
     }
     case 'MarketRebalanceRequested': {
-      // Re-drives what an SME's change of standing started (sme-standing.ts).
-      const smeId = (e.detail as RebalanceDetail).smeId;
+      // Re-drives what a change of standing started (sme-standing.ts, provider-standing.ts).
+      const { smeId, providerId } = e.detail as RebalanceDetail;
       if (smeId) await syncSmeNeeds(ports, smeId);
+      if (providerId) await settleProviderStanding(ports, providerId);
       return;
     }
     case 'NeedWithdrawn':

@@ -69,10 +69,25 @@ export async function suspendProvider(ports: AppPorts, providerId: string, reaso
       return { suspended: { reason, at: iso(now) } };
     },
     'ProviderSuspended',
-    { reason },
+    // A round that read the provider before this write can still write a proposal after the scan
+    // below: each market's round request, delivered after any round in flight there, cancels it.
+    { reason, rebalance: 'provider suspended', settleProvider: true },
   );
   await cancelOpenMatches(ports, providerId, `provider suspended: ${reason}`);
   return p;
+}
+
+/**
+ * The follow-up of a round request naming a provider (its suspension): if it
+ * may not be matched now, its open matches are cancelled, those a round wrote
+ * after the suspension's own scan included. Idempotent.
+ */
+export async function settleProviderStanding(ports: AppPorts, providerId: string): Promise<number> {
+  const p = await ports.store.get('provider', providerId, true);
+  if (!p) return 0;
+  const standing = standingOf(p, ports.clock.now());
+  if (standing.providerApproved && !standing.providerSuspended) return 0;
+  return cancelOpenMatches(ports, providerId, p.suspended ? `provider suspended: ${p.suspended.reason}` : 'the provider may not be matched');
 }
 
 export function reinstateProvider(ports: AppPorts, providerId: string): Promise<Stored<Provider>> {
@@ -166,7 +181,7 @@ async function decide(
   providerId: string,
   change: (p: Stored<Provider>, now: Date) => Changes<Provider>,
   detailType: 'ProviderApproved' | 'ProviderRejected' | 'ProviderSuspended' | 'ProviderReinstated',
-  opts: { reason?: string; rebalance?: string },
+  opts: { reason?: string; rebalance?: string; settleProvider?: boolean },
 ): Promise<Stored<Provider>> {
   const markets = opts.rebalance ? await marketsOf(ports, providerId) : [];
   const written = await retryOnStale(async () => {
@@ -182,7 +197,12 @@ async function decide(
         ...(opts.reason ? { reason: opts.reason } : {}),
       }),
       ...markets.map((st) =>
-        makeEvent('MarketRebalanceRequested', `provider:${w.id}:${st}`, w.version, { serviceType: st, occurredAt: w.updatedAt, reason: opts.rebalance! }),
+        makeEvent('MarketRebalanceRequested', `provider:${w.id}:${st}`, w.version, {
+          serviceType: st,
+          occurredAt: w.updatedAt,
+          reason: opts.rebalance!,
+          ...(opts.settleProvider ? { providerId: w.id } : {}),
+        }),
       ),
     ]);
   }, { attempts: ATTEMPTS });

@@ -107,7 +107,7 @@ describe('a round that read the parties before a suspension', () => {
     const proposed = await m.currentMatch(needId);
     expect(proposed).toMatchObject({ status: 'PROPOSED', providerId: m.providerId });
     expect(await m.used()).toBe(1);
-    await m.app.drain();
+    // Approved before the suspension's round request is delivered (which would cancel it: the test below).
 
     const published = m.app.publisher.published.length;
     const approve = await m.app.call('POST', `/v1/matches/${proposed.id}/approve`, { as: m.op });
@@ -133,6 +133,24 @@ describe('a round that read the parties before a suspension', () => {
     const again = await m.app.call('POST', `/v1/matches/${proposed.id}/approve`, { as: m.op });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/CANCELLED/);
+  });
+
+  it("is also undone without anyone approving for a suspended provider: the suspension's round request reaches the market after the round", async () => {
+    const m = await market();
+    const needId = await m.post();
+    await racingRound(m, async () => {
+      expect((await m.app.call('POST', `/v1/providers/${m.providerId}/suspend`, { as: m.op, body: { reason: '投诉核查中' } })).status).toBe(200);
+    });
+    const proposed = await m.currentMatch(needId);
+    expect(proposed.status).toBe('PROPOSED');
+    // The provider's write carried a MarketRebalanceRequested naming it for each of its markets; the FIFO
+    // queue delivers it after the round in flight, and its follow-up cancels the late proposal.
+    await m.app.drain();
+    const after = await m.getMatch(proposed.id);
+    expect(after.status).toBe('CANCELLED');
+    expect(after.history.at(-1)).toMatchObject({ status: 'CANCELLED', by: 'system', reason: 'provider suspended: 投诉核查中' });
+    expect(await m.used()).toBe(0);
+    expect((await m.app.call('GET', `/v1/needs/${needId}`, { as: m.sme })).body.status).toBe('WAITING');
   });
 
   it("writes its match after the SME's suspension scanned, then finds the need changed at its lock: the proposal is taken back before anyone hears of it", async () => {
