@@ -14,11 +14,17 @@
  * payload limit is 10 MB; Lambda's synchronous request payload limit, 6 MB,
  * binds first), which the contract does not ask for.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { TierRegisterEntry } from '#domain/registers.ts';
 import { batchGetItems, getItem, writeIf, type Item, type StoreContext } from './core.ts';
 import { importFileKey, importKey, importLockKey, registerEntryKey, usccKey } from './keys.ts';
+
+/**
+ * node:zlib, loaded on first use: only the register functions read or write
+ * files, and loading it at import cost every other function's cold start ~3 ms.
+ */
+let zlib: Promise<typeof import('node:zlib')> | undefined;
+const zlibOnce = () => (zlib ??= import('node:zlib'));
 
 /** Below the 400 KB item limit with room for the keys. */
 const PART_BYTES = 350 * 1024;
@@ -29,7 +35,7 @@ export interface RegisterEntry extends TierRegisterEntry {
 }
 
 export async function putImportFile(ctx: StoreContext, importId: string, bytes: Uint8Array): Promise<{ parts: number; bytes: number }> {
-  const gz = gzipSync(bytes);
+  const gz = (await zlibOnce()).gzipSync(bytes);
   const parts = Math.max(1, Math.ceil(gz.byteLength / PART_BYTES));
   for (let i = 0; i < parts; i++) {
     // Plain puts: writing the same part again (a retried request) writes the same bytes.
@@ -61,7 +67,7 @@ export async function readImportFile(ctx: StoreContext, importId: string, parts:
     start = res.LastEvaluatedKey;
   } while (start);
   if (chunks.length !== parts) throw new Error(`import ${importId}: ${chunks.length} of ${parts} file parts found`);
-  return gunzipSync(Buffer.concat(chunks));
+  return (await zlibOnce()).gunzipSync(Buffer.concat(chunks));
 }
 
 export interface ImportLock {

@@ -119,6 +119,11 @@ describe('Lambda bundles', () => {
     for (const fn of all()) expect(of(fn).externals.filter((e) => /^(node:)?http2$/.test(e)), fn).toEqual([]);
   });
 
+  it('load node:zlib only when a register file is read or written, never at init', () => {
+    for (const fn of all()) expect(/from\s*"(node:)?zlib"/.test(of(fn).code), fn).toBe(false);
+    for (const fn of ['registers', 'importer'] as const) expect(/import\("node:zlib"\)/.test(of(fn).code), fn).toBe(true);
+  });
+
   it('bundle the AWS SDK: nothing is left to the runtime but Node built-ins', () => {
     for (const fn of all()) {
       expect(of(fn).externals.filter((e) => !isBuiltin(e)), fn).toEqual([]);
