@@ -81,7 +81,7 @@ const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [
     /module init/,
-    'With the SDK bundled (and three unused SDK dependencies replaced), init is mostly compiling the bundle (about half, growing with its size), loading the source maps (~20-30 ms) and building the zod schemas at module scope (~10-25 ms); measured on Node 20 on a shared 2-core machine, nodejs22.x arm64 in Lambda not measured. Closing it: lazily built schemas, or no source maps at init.',
+    "Counted in instructions (valgrind, `npx tsx bench/bundles.ts --quick --instructions`, ~2.45M per ms on a quiet machine), a function with the table imports in ~175-210M: Node built-ins the SDK needs ~43M (node:https 29M, node:crypto 14M: every request uses them, so deferring them only moves the cost to the first request), the DynamoDB client ~55M to import and ~12M to construct (no unused protocol left to stub: the SDK's schema-based serde and tree-shaking already drop them), the document client's marshalling ~10M, Powertools Logger ~10M, our code and its remaining schemas the rest; the notifier adds SESv2 (~36M, 48 KB of operation schemas esbuild cannot drop). Done in this pass: no source maps at init (-20%; stack traces mapped on the first error), schemas built on first use (-14 to -36M), each HTTP function building only its own routes, config without zod, middy replaced by a few lines, zlib on first use. public and marketTrigger (no SDK) are under 60 ms. Closing it for the rest would take a lighter DynamoDB client than the AWS SDK's, or the Lambda runtime's own copy of node:https already loaded (not measurable here: Node 20 in a fresh process, nodejs22.x arm64 in Lambda).",
   ],
   [
     /2M pairs/,
