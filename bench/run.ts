@@ -209,7 +209,7 @@ function e2eTables(r: E2eResult): Table[] {
     notes: [
       `posted ${r.posted} (failed ${r.failedPosts}${r.failedPosts ? `: ${Object.entries(r.failedByStatus).map(([k, v]) => `${v}x ${k}`).join(', ')}` : ''}) at ${r.achievedRate}/s achieved (max lag behind schedule ${r.maxSendLagMs} ms); proposed ${r.proposed}, verified PROPOSED by GET ${r.verifiedProposed}; ${r.rounds.count} rounds`,
       `${r.setup.markets.length} markets x ${r.setup.offeringsPerMarket} offerings (capacity ${r.setup.capacityPerOffering}/month each), ${r.setup.smes} SMEs; POSTs carry an Idempotency-Key`,
-      'PROPOSED = the matcher publishing MatchProposed, right after writing the match (observed in process, no polling).',
+      'PROPOSED = the matcher publishing MatchProposed, right after locking the need to the match it wrote (observed in process, no polling).',
       '"minus the round delay" is negative for needs that joined a round an earlier need had scheduled; "round due" = oldest trigger of the round accepted + round delay, so "PROPOSED - round due" is the processing the delay does not explain.',
       `Processes: ${r.setup.processes.bench}; ${r.setup.processes.dynalite}.`,
       `CPU per need posted: ${r.cpuMsPerNeed} ms in the runtime's process${r.dynaliteCpuMsPerNeed !== null ? `, ${r.dynaliteCpuMsPerNeed} ms in dynalite's` : ''}; load average ${r.loadAverage.start} -> ${r.loadAverage.end} on ${r.loadAverage.cpus} CPUs.`,
