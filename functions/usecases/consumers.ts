@@ -61,6 +61,8 @@ export async function handleMarketBatch(ports: AppPorts, event: SQSEvent): Promi
     [...groups.values()].map(async (records) => {
       const done: SQSRecord[] = [];
       let market: ServiceTypeId | undefined;
+      // Needs that ended: the round looks for a claim an unfinished proposal of theirs left.
+      const ended: string[] = [];
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
         let e: AppEvent;
@@ -73,6 +75,7 @@ export async function handleMarketBatch(ports: AppPorts, event: SQSEvent): Promi
         }
         try {
           await followUp(ports, e);
+          if (e.detailType === 'NeedWithdrawn' || e.detailType === 'NeedExpired') ended.push((e.detail as NeedDetail).needId);
           market = marketOf(e) ?? market;
           done.push(r);
         } catch (err) {
@@ -83,7 +86,7 @@ export async function handleMarketBatch(ports: AppPorts, event: SQSEvent): Promi
       }
       if (!market || done.length === 0) return;
       try {
-        await runMarketRound(ports, market);
+        await runMarketRound(ports, market, ended);
       } catch (err) {
         ports.logger.error('market round failed', { serviceType: market, error: (err as Error).message });
         failures.push(...done.map((x) => x.messageId));

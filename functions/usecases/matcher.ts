@@ -101,7 +101,12 @@ export interface RoundResult {
  * windows, a need of a later window cannot take a unit an earlier window
  * already gave. With the default 5,000 a market rarely has two windows.
  */
-export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId): Promise<RoundResult> {
+export async function runMarketRound(
+  ports: AppPorts,
+  serviceType: ServiceTypeId,
+  /** Needs of this market that ended since its last round (their NeedWithdrawn/NeedExpired in this batch). */
+  ended: readonly string[] = [],
+): Promise<RoundResult> {
   const { store, config, clock, logger } = ports;
   const now = clock.now();
   // Reads that do not depend on each other go out together: a round is a chain of store calls, each a round trip.
@@ -122,6 +127,7 @@ export async function runMarketRound(ports: AppPorts, serviceType: ServiceTypeId
   if (windowRead.status === 'rejected') throw windowRead.reason;
   if (termsRead.status === 'rejected') throw termsRead.reason;
   const window = windowRead.value;
+  await dropStaleAttempts(ports, [...window.needs, ...(ended.length > 0 ? (await store.batchGet('need', ended)).values() : [])], termsRead.value.claimedBy, periodOf(now));
 
   const proposedNeeds = new Set<string>();
   const result = await matchWindow(ports, serviceType, window.needs, allOfferings, termsRead.value, now, proposedNeeds);
@@ -379,6 +385,31 @@ async function matchWindow(
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return result;
+}
+
+/** How many earlier versions of a need are looked at for a claim an unfinished proposal left (see dropStaleAttempts). */
+const STALE_VERSIONS = 5;
+
+/**
+ * Claims left by proposals that stopped before their lock and can no longer
+ * be finished: held under the match id of an earlier version of a need that
+ * still waits (its SME's facts were refreshed since) or has ended (withdrawn,
+ * expired). Each is given back, its match (if written, still PROPOSED and
+ * never locked to) taken back with it. A claim whose match is in any other
+ * state belongs to that match's lifecycle and is left alone.
+ */
+async function dropStaleAttempts(ports: AppPorts, needs: Iterable<Stored<Need>>, claimedBy: ReadonlyMap<string, string>, period: string): Promise<void> {
+  if (claimedBy.size === 0) return;
+  for (const n of needs) {
+    for (let v = n.version - 1; v >= Math.max(1, n.version - STALE_VERSIONS); v--) {
+      const id = proposalId({ id: n.id, version: v });
+      const offeringId = claimedBy.get(id);
+      if (!offeringId) continue;
+      const m = await ports.store.get('match', id, true);
+      if (!m) await ports.store.releaseCapacity(offeringId, period, id);
+      else if (m.status === 'PROPOSED' && n.currentMatchId !== id) await withdrawProposal(ports, m);
+    }
+  }
 }
 
 /** The match a need's next proposal writes: fixed by the need and the version the round saw, so a rerun names the same match. */

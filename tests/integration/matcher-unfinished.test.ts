@@ -11,7 +11,7 @@ import type { Store } from '#functions/store/store.ts';
 import { proposalId, runMarketRound } from '#functions/usecases/matcher.ts';
 import { testApp } from '#tests/support/app.ts';
 import { BASE_TIME } from '#tests/support/factories.ts';
-import { marketViolations, matchesOfNeeds, seedNeed, seedOffering } from '#tests/support/market.ts';
+import { marketViolations, matchesOfNeeds, seedNeed, seedOffering, writeNeedOnly } from '#tests/support/market.ts';
 
 const PERIOD = BASE_TIME.slice(0, 7);
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -88,6 +88,38 @@ describe('a proposal a round left unfinished', () => {
       expect(await usedOf(app, offerings.map((o) => o.id))).toBe(1);
     });
   }
+
+  it("stopped after its claim, then its need's version moved (its SME's facts refreshed): the next round gives that claim back and proposes afresh", async () => {
+    const app = await testApp({ NOW: BASE_TIME });
+    const { offerings, need } = await twoOfferingsOneNeed(app);
+    await expect(runMarketRound({ ...app.ports, store: dyingAt(app.ports.store, 'match') }, 'energy-audit')).rejects.toThrow(/killed/);
+    const stale = proposalId(need);
+    // A refresh of the need (as an SME verification writes it): the stale attempt's id is no longer the need's next.
+    const refreshed = await writeNeedOnly(app.ports.store, need.id, { sme: { ...need.sme, weakFoundation: !need.sme.weakFoundation } });
+    expect(proposalId(refreshed)).not.toBe(stale);
+
+    expect((await runMarketRound(app.ports, 'energy-audit')).proposed).toBe(1);
+    const claims = (await Promise.all(offerings.map(async (o) => (await app.ports.store.getCapacity(o.id, PERIOD))?.claims ?? []))).flat();
+    expect(claims).toEqual([proposalId(refreshed)]);
+    expect(await usedOf(app, offerings.map((o) => o.id))).toBe(1);
+    expect((await app.ports.store.get('need', need.id, true))!).toMatchObject({ status: 'PROPOSED', currentMatchId: proposalId(refreshed) });
+  });
+
+  it('stopped after writing its match, then its need was withdrawn: the round the withdrawal triggers takes the proposal back and gives its unit back', async () => {
+    const app = await testApp({ NOW: BASE_TIME });
+    const { offerings, need } = await twoOfferingsOneNeed(app);
+    await expect(runMarketRound({ ...app.ports, store: dyingAt(app.ports.store, 'lock') }, 'energy-audit')).rejects.toThrow(/killed/);
+    const id = proposalId(need);
+    expect((await app.ports.store.get('match', id, true))!.status).toBe('PROPOSED');
+
+    const res = await app.call('POST', `/v1/needs/${need.id}/withdraw`, { as: { role: 'sme', sub: need.ownerSub } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await app.drain();
+
+    expect((await app.ports.store.get('match', id, true))!.status).toBe('CANCELLED');
+    expect(await usedOf(app, offerings.map((o) => o.id))).toBe(0);
+    expect(await marketViolations(app.ports.store, [need.id], offerings, PERIOD)).toEqual([]);
+  });
 
   it('is finished on the offering it claimed, even where a fresh round could now choose another', async () => {
     const app = await testApp({ NOW: BASE_TIME });
