@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from 'zod/mini';
 import { Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#domain/errors.ts';
 import type { Caller, HttpHandler } from '../ports.ts';
+import { errorLanguage } from './error-language.ts';
 import { errorResponse } from './errors.ts';
 import { csvOf, CSV_CONTENT_TYPE, wantsCsv } from './csv.ts';
 import { callerFromClaims } from './identity.ts';
@@ -299,7 +300,7 @@ function withEdge(dispatch: (event: Event) => Promise<Result>, logger: Logger): 
       });
       return await Promise.race([dispatch(event), timedOut]);
     } catch (error) {
-      const { statusCode, body } = errorResponse(error);
+      const { statusCode, body } = errorResponse(error, errorLanguage(event.headers?.['accept-language']));
       if (statusCode >= 500) logger.error('request failed', error as Error);
       else logger.info('request refused', { statusCode, code: body.error.code });
       return json(statusCode, body);

@@ -4,14 +4,17 @@
  * else is a 500 with a fixed message, logged in full but never shown.
  */
 import { isAppError } from '#domain/errors.ts';
+import { inChinese } from './error-language.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: { path: string; message: string }[] };
 }
 
-export function errorResponse(err: unknown): { statusCode: number; body: ErrorBody } {
+/** `lang`: the caller's (error-language.ts); a refusal's message and details are then in Chinese where a rule knows them. */
+export function errorResponse(err: unknown, lang: 'zh' | 'en' = 'en'): { statusCode: number; body: ErrorBody } {
   if (isAppError(err)) {
-    return { statusCode: err.statusCode, body: { error: { code: err.code, message: err.message, details: err.details } } };
+    const { message, details } = lang === 'zh' ? inChinese(err) : err;
+    return { statusCode: err.statusCode, body: { error: { code: err.code, message, details } } };
   }
   return {
     statusCode: 500,

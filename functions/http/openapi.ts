@@ -41,13 +41,17 @@ const COMPONENTS: Record<ComponentName | 'Error' | 'MarketRow' | 'Contact', Json
     },
   }),
   OpenApiDocument: { type: 'object', description: 'this document' },
-  Error: obj({
-    error: obj({
-      code: { type: 'string', enum: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'DUPLICATE', 'PAYLOAD_TOO_LARGE', 'QUOTA_EXCEEDED', 'INTERNAL'] },
-      message: str,
-      details: { type: 'array', items: obj({ path: str, message: str }) },
+  Error: {
+    ...obj({
+      error: obj({
+        code: { type: 'string', enum: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'DUPLICATE', 'PAYLOAD_TOO_LARGE', 'QUOTA_EXCEEDED', 'INTERNAL'] },
+        message: str,
+        details: { type: 'array', items: obj({ path: str, message: str }) },
+      }),
     }),
-  }),
+    description:
+      "An addition to the contract: a caller whose Accept-Language names Chinese first (the console sends its own language) reads `message` and `details[].message` of a refusal in Chinese, with the same code, status and paths; the English wording stays the contract's for everyone else (a wildcard `*` alone counts as no preference). A 409's own message names states in the API's terms and stays English.",
+  },
   Provider: obj(
     { id: str, ownerSub: str, name: str, kind: str, regions: { type: 'array', items: str }, languages: { type: 'array', items: str }, certifications: { type: 'array', items: str }, description: str, contact: ref('Contact'), rating: { type: ['number', 'null'] }, ratingCount: int, createdAt: time, updatedAt: time },
     ['id', 'ownerSub', 'name', 'kind', 'regions', 'languages', 'certifications', 'rating', 'ratingCount', 'createdAt', 'updatedAt'],

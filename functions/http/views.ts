@@ -9,6 +9,7 @@ import type { Page, Stored } from '../ports.ts';
 import { statusOf } from '#domain/credentials.ts';
 import type { RegisterImport } from '#domain/imports.ts';
 import { voucherStatus, type LedgerTotals, type Programme, type Voucher } from '#domain/vouchers.ts';
+import { rowErrorsInChinese } from './error-language.ts';
 
 /** A provider with its onboarding status; a legacy record without one shows APPROVED (domain/credentials.ts). */
 export function providerView(p: Stored<Provider>) {
@@ -16,9 +17,10 @@ export function providerView(p: Stored<Provider>) {
   return { ...rest, status: statusOf(p) };
 }
 /** An import's progress: the lock, file layout and next row are bookkeeping. */
-export function importView(i: Stored<RegisterImport>) {
+/** Row errors are stored as the rules wrote them (English) and worded for the reader here. */
+export function importView(i: Stored<RegisterImport>, lang: 'zh' | 'en' = 'en') {
   const { pendingEvents: _pe, version: _v, nextRow: _n, fileParts: _fp, fingerprint: _f, ownerSub: _o, ...rest } = i;
-  return rest;
+  return lang === 'zh' ? { ...rest, errors: rowErrorsInChinese(rest.errors) } : rest;
 }
 export function offeringView(o: Stored<Offering>) {
   const { pendingEvents: _pe, version: _v, ownerSub: _o, ...rest } = o;

@@ -129,6 +129,8 @@ describe("the operator's console in a browser", () => {
     expect(await errorRows.count()).toBe(1);
     expect(await errorRows.first().locator('th').innerText()).toBe('4');
     expect(await errorRows.first().locator('td').first().innerText()).toBe('tier');
+    // The server words the row's error in the console's language.
+    expect(await errorRows.first().locator('td').nth(1).innerText()).toBe('不是已知的取值：您是否想输入 "LITTLE_GIANT"？');
     expectCleanPages(await captureEverywhere(page, 'operator-imports', () => errorsTable.waitFor()));
 
     const imp = await stack.api<{ status: string; total: number; accepted: number; rejected: number }>(OPERATOR, 'GET', `/v1/imports/${importId}`);

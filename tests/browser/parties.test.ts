@@ -191,11 +191,11 @@ describe('the SME and provider console in a browser', () => {
     await page.getByRole('button', { name: '创建企业档案' }).click();
     await page.getByText('格式不正确：应为 18 位数字或大写字母').waitFor();
     expect(await usccField.getAttribute('aria-invalid')).toBe('true');
-    // The right shape, a wrong check character: the server says which rule failed, next to the field.
+    // The right shape, a wrong check character: the server says which rule failed, next to the field, in the console's language.
     await usccField.fill(wrongCheck);
     await page.getByRole('button', { name: '创建企业档案' }).click();
     const problem = page.locator('#sme-uscc-error');
-    await problem.getByText(/check character \(position 18\) should be/).waitFor();
+    await problem.getByText(`校验码（第 18 位）应为 "${uscc[17]}"，实际为 "${wrongCheck[17]}"`).waitFor();
     expect(await problem.innerText()).toMatch(/^填写的内容有误/);
     expect((await stack.api<{ items: unknown[] }>(OPERATOR, 'GET', '/v1/smes?limit=100')).items.some((s) => (s as { uscc?: string }).uscc === wrongCheck)).toBe(false);
     expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);
@@ -264,9 +264,9 @@ describe('the SME and provider console in a browser', () => {
     await offeringForm.getByLabel('最低价（元，选填）').fill('5000');
     await offeringForm.getByLabel('最高价（元，选填）').fill('1000');
     await offeringForm.getByRole('button', { name: '发布服务' }).click();
-    // The server's word, each next to its field, and nothing written.
-    await page.locator(`#new-offering-${providerId}-regions-error`).getByText('an offering that is not remote must serve at least one province').waitFor();
-    await page.locator(`#new-offering-${providerId}-priceMin-error`).getByText('priceMin must not exceed priceMax').waitFor();
+    // The server's word, in the console's language, each next to its field, and nothing written.
+    await page.locator(`#new-offering-${providerId}-regions-error`).getByText('非远程服务须至少覆盖一个省份').waitFor();
+    await page.locator(`#new-offering-${providerId}-priceMin-error`).getByText('priceMin 不得高于 priceMax').waitFor();
     expect(await offeringForm.getByLabel('最低价（元，选填）').getAttribute('aria-invalid')).toBe('true');
     expect(await regionsGroup.getAttribute('aria-describedby')).toContain(`new-offering-${providerId}-regions-error`);
     expect((await listed()).items).toEqual([]);
@@ -324,7 +324,7 @@ describe('the SME and provider console in a browser', () => {
     await form.getByLabel('电子邮箱').fill('zhao@example.cn');
     await form.getByRole('button', { name: '保存修改' }).click();
     const phoneError = page.locator(`#sme-edit-${smeId}-contact-phone-error`);
-    await phoneError.getByText(/must be an E\.164 number/).waitFor();
+    await phoneError.getByText(/^须为 E\.164 号码/).waitFor();
     expect(await form.getByLabel('电话').getAttribute('aria-invalid')).toBe('true');
     expect((await stack.api<{ contact?: { name: string } }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact?.name).not.toBe('赵会计');
     expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);

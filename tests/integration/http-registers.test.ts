@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
+import { translate } from '#functions/http/error-language.ts';
 import { expectError, smeBody, startHttpEnv, type ApiResponse, type HttpEnv, type Token } from '#tests/support/http.ts';
 
 let env: HttpEnv;
@@ -66,6 +67,12 @@ describe('tier register', () => {
     // Spreadsheet rows: the header is row 1.
     expect(byRow).toEqual({ 4: 'uscc', 6: 'tier', 7: 'validUntil', 8: 'uscc' });
     expect(done.body.errors.find((e: { row: number }) => e.row === 6).message).toMatch(/LITTLE_GIANT/);
+
+    // The console's operator reads the same errors in Chinese (functions/http/error-language.ts).
+    const zh = await env.api('GET', `/v1/imports/${r.body.importId}`, { token: op.token, headers: { 'accept-language': 'zh-CN' } });
+    expect(zh.body.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual(done.body.errors.map((e: { row: number; field: string }) => [e.row, e.field]));
+    zh.body.errors.forEach((e: { message: string }, i: number) => expect(e.message).toBe(translate(done.body.errors[i].message)));
+    expect(zh.body.errors.find((e: { row: number }) => e.row === 8).message).toBe('同一统一社会信用代码已出现在第 2 行');
   });
 
   it('re-importing the same file answers the same import and writes nothing', async () => {

@@ -1,4 +1,5 @@
 /** The routes of the `registers` Lambda (declared as described in ../route-decl.ts): register imports, operators only. */
+import * as z from 'zod/mini';
 import { MAX_REGISTER_BYTES } from '#domain/registers.ts';
 import { ImportParams, route } from '../route-decl.ts';
 
@@ -27,7 +28,14 @@ export const registersRoutes = {
   getImport: route({
     method: 'GET', path: '/v1/imports/{importId}', group: 'registers', roles: ['operator'], status: 200, response: 'Import',
     summary: "An import's progress and row errors",
-    description: 'Operators (any operator may follow any import).',
+    description: 'Operators (any operator may follow any import). Row errors are worded in Chinese when Accept-Language names Chinese first, as refusals are (see Error).',
     params: ImportParams,
+    headers: {
+      acceptLanguage: {
+        name: 'Accept-Language',
+        schema: z.optional(z.string()),
+        description: 'An addition: Chinese first (zh, zh-CN, ...) words the row errors in Chinese; anything else, or a wildcard alone, in English.',
+      },
+    },
   }),
 };

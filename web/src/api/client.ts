@@ -44,6 +44,8 @@ export interface ApiOptions {
   onUnauthenticated?: () => void;
   /** @default '' (same origin); a function when it is known only after start (config.json's apiBase). */
   baseUrl?: string | (() => string);
+  /** Sent as Accept-Language: the language the server words its error messages in (zh or en). */
+  language?: () => string;
 }
 
 function parseError(status: number, body: unknown): ApiError {
@@ -61,6 +63,8 @@ export function createApi(opts: ApiOptions): Api {
   const base = opts.baseUrl ?? '';
   async function send(method: string, path: string, body: unknown, extra: Record<string, string>): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    const language = opts.language?.();
+    if (language) headers['accept-language'] = language;
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
     // A file (a register CSV) with its own content type goes as it is, byte for byte; everything else is JSON.
