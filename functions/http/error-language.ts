@@ -11,12 +11,13 @@
  * being half translated. tests/unit/error-language.test.ts produces the
  * messages from the real sources and holds every one of them to a rule.
  *
- * Only details and the request-level headline are translated: a 409's
- * message names records and states in the API's own terms, and the console
- * titles every error by its code in its own language already.
+ * The states a 409 names are worded as the console names them, with the
+ * API's code beside (`为“已批准，待双方确认”（APPROVED）`), so the page and
+ * the refusal agree and a developer still finds the state.
  */
 import { acceptedLanguages } from '#domain/language.ts';
 import type { ErrorDetail } from '#domain/errors.ts';
+import { MATCH_STATUS_ZH, NEED_STATUS_ZH, PROVIDER_STATUS_ZH } from '#domain/status-names.ts';
 
 type Rule = readonly [RegExp, (...groups: string[]) => string];
 
@@ -48,6 +49,31 @@ const FORMAT: Record<string, string> = {
 };
 const PART: Record<string, string> = { body: '请求体', query: '查询参数', path: '路径参数', header: '请求头' };
 const type = (t: string) => TYPE[t] ?? t;
+
+// The console's own names of states (domain/status-names.ts), so a 409 and the page name a state alike.
+const MATCH_STATUS: Record<string, string> = MATCH_STATUS_ZH;
+const NEED_STATUS: Record<string, string> = NEED_STATUS_ZH;
+const PROVIDER_STATUS: Record<string, string> = PROVIDER_STATUS_ZH;
+const VERB: Record<string, string> = {
+  approve: '批准',
+  reject: '驳回',
+  accept: '接受',
+  decline: '拒绝',
+  deliver: '标记交付',
+  confirm: '确认',
+  dispute: '提出异议',
+  resolveCompleted: '裁定为完成',
+  resolveCancelled: '裁定为取消',
+  expire: '使其过期',
+  cancel: '取消',
+  withdraw: '撤回',
+  propose: '推荐',
+  reopen: '重新等待',
+  fulfil: '完成',
+};
+const ACTOR: Record<string, string> = { sme: '企业', provider: '服务机构', operator: '运营人员', system: '系统' };
+const verb = (cmd: string) => VERB[cmd] ?? cmd;
+const actor = (by: string) => ACTOR[by] ?? by;
 
 /** `"a", "b" or "c"` → `"a"、"b" 或 "c"`. */
 const list = (s: string) => s.replace(/", "/g, '"、"').replace(/" or "/g, '" 或 "');
@@ -169,6 +195,49 @@ function table(): Rule[] {
     [/^not well-formed Unicode \(lone surrogate\)$/, () => 'Unicode 格式错误（孤立代理项）'],
     [/^must be empty$/, () => '须为空'],
     [/^not a cursor this list issued$/, () => '不是本列表签发的游标'],
+    // 409s: a command the record's state or its parties' standing refuses (domain/lifecycle.ts, credentials.ts, vouchers.ts, use cases)
+    [/^cannot (\w+) a need that is (\w+)$/, (cmd, st) => `无法${verb(cmd)}：该需求当前${NEED_STATUS[st] ? `为“${NEED_STATUS[st]}”` : `为 ${st}`}（${st}）`],
+    [/^cannot (\w+) a match that is (\w+)$/, (cmd, st) => `无法${verb(cmd)}：该匹配当前${MATCH_STATUS[st] ? `为“${MATCH_STATUS[st]}”` : `为 ${st}`}（${st}）`],
+    [/^the (\w+) cannot (\w+) a match \(only the (.+) can\)$/, (by, cmd, who) => `${actor(by)}不能${verb(cmd)}匹配（只有${who.split(' or the ').map(actor).join('或')}可以）`],
+    [/^the (\w+) has already accepted this match$/, (by) => `${actor(by)}已接受过该匹配`],
+    [/^cannot (\w+) this match: (.+), so the match is cancelled$/, (cmd, fault) => `无法${verb(cmd)}：${translate(fault) ?? fault}，该匹配已取消`],
+    [/^the SME of this match is suspended$/, () => '该匹配的企业已被暂停'],
+    [/^the provider of this match is suspended$/, () => '该匹配的服务机构已被暂停'],
+    [/^the provider of this match is not approved \(or its designation lapsed\)$/, () => '该匹配的服务机构未获批准（或其资质已失效）'],
+    [/^cannot (approve|reject) a provider that is (\w+)$/, (cmd, st) => `无法${verb(cmd)}：该服务机构当前${PROVIDER_STATUS[st] ? `为“${PROVIDER_STATUS[st]}”` : `为 ${st}`}（${st}）`],
+    [
+      /^a (\S+) needs a valid (\S+) certification to be approved \(none on file is valid on (\S+)\)$/,
+      (kind, cert, day) => `${kind} 须持有有效的 ${cert} 证书方可获批（已登记的证书在 ${day} 均无效）`,
+    ],
+    [/^feedback was already given for this match$/, () => '该匹配已评价过'],
+    [/^feedback is given after completion; the match is (\w+)$/, (st) => `服务完成后方可评价；该匹配当前为“${MATCH_STATUS[st] ?? st}”（${st}）`],
+    [/^this SME is suspended by an operator and cannot post needs \((.*)\)$/, (why) => `该企业已被运营人员暂停，不能发布需求（${why}）`],
+    [/^the SME is already suspended \(since (.+)\)$/, (at) => `该企业已被暂停（自 ${at} 起）`],
+    [/^the SME is not suspended$/, () => '该企业未被暂停'],
+    [/^provider (\S+) is already suspended$/, (id) => `服务机构 ${id} 已被暂停`],
+    [/^provider (\S+) is not suspended$/, (id) => `服务机构 ${id} 未被暂停`],
+    [/^the programme has ended$/, () => '该服务券项目已结束'],
+    [/^the programme budget is exhausted$/, () => '该服务券项目的预算已用完'],
+    [/^the SME already holds an unexpired voucher of this programme$/, () => '该企业已持有本项目未过期的服务券'],
+    [/^a voucher of this programme is being issued to the SME; retry shortly$/, () => '正在向该企业发放本项目的服务券，请稍后重试'],
+    [/^the SME is not eligible: (.+)$/, (why) => `该企业不符合条件：${translate(why) ?? why}`],
+    [/^the programme does not cover (\S+)$/, (p) => `该项目不覆盖 ${p}`],
+    [/^the programme is for verified tiers (.+)$/, (t) => `该项目仅面向已核实的梯度类别 ${t}`],
+    [/^the programme is for verified size classes (.+)$/, (c) => `该项目仅面向已核实的企业规模 ${c}`],
+    [/^the voucher is attached to another open need$/, () => '该服务券已用于另一条未结需求'],
+    [/^the voucher belongs to another SME$/, () => '该服务券属于其他企业'],
+    [/^the voucher has expired$/, () => '该服务券已过期'],
+    [/^the voucher does not cover (\S+)$/, (x) => `该服务券不适用于 ${x}`],
+    [/^a profile with USCC (\S+) is already registered on the platform$/, (u) => `统一社会信用代码 ${u} 已在平台登记`],
+    [
+      /^this Idempotency-Key was already used for another request on this path \(same caller, same path, another body\); use a new key for a new request$/,
+      () => '此 Idempotency-Key 已用于本路径的另一个请求（同一调用方、同一路径、不同请求体）；新请求请使用新的 key',
+    ],
+    // 413 and 429 headlines
+    [/^a register file may be at most (\d+) bytes \(5 MiB\)$/, (n) => `名录文件最大 ${n} 字节（5 MiB）`],
+    [/^the body exceeds (\d+) bytes$/, (n) => `请求体超过 ${n} 字节`],
+    [/^quota exceeded: (.+)$/, (m) => `已达上限：${translate(m) ?? m}`],
+    [/^an import of yours is still running: wait for it to finish$/, () => '您的另一个导入仍在运行，请等待其完成'],
     // Headlines of 400s
     [/^the request (body|query|path|header) is invalid$/, (part) => `${PART[part]}无效`],
     [/^the (\S+) header is invalid$/, (h) => `请求头 ${h} 无效`],

@@ -50,7 +50,7 @@ const COMPONENTS: Record<ComponentName | 'Error' | 'MarketRow' | 'Contact', Json
       }),
     }),
     description:
-      "An addition to the contract: a caller whose Accept-Language names Chinese first (the console sends its own language) reads `message` and `details[].message` of a refusal in Chinese, with the same code, status and paths; the English wording stays the contract's for everyone else (a wildcard `*` alone counts as no preference). A 409's own message names states in the API's terms and stays English.",
+      "An addition to the contract: a caller whose Accept-Language names Chinese first (the console sends its own language) reads `message` and `details[].message` of a refusal (400, 409, 413, 429) in Chinese, with the same code, status and paths; a 409 names the state as the console does, with its code beside. The English wording stays the contract's for everyone else (a wildcard `*` alone counts as no preference).",
   },
   Provider: obj(
     { id: str, ownerSub: str, name: str, kind: str, regions: { type: 'array', items: str }, languages: { type: 'array', items: str }, certifications: { type: 'array', items: str }, description: str, contact: ref('Contact'), rating: { type: ['number', 'null'] }, ratingCount: int, createdAt: time, updatedAt: time },

@@ -134,12 +134,25 @@ describe('what stays English', () => {
       expect(res.body.error).toEqual({ code: 'VALIDATION_FAILED', message: 'the body is not valid JSON', details: [{ path: 'body', message: 'malformed JSON' }] });
     }
   });
+});
 
-  it("a conflict's message names states in the API's terms and is not translated", async () => {
+describe('a 409 in the caller language, naming the state as the console does', () => {
+  it('a need withdrawn twice', async () => {
     const need = await env.api('POST', `/v1/smes/${smeId}/needs`, { token: owner.token, body: needBody({ serviceType: 'legal-aid' }) });
     await env.api('POST', `/v1/needs/${need.body.id}/withdraw`, { token: owner.token });
-    const again = await env.api('POST', `/v1/needs/${need.body.id}/withdraw`, { token: owner.token, headers: { 'accept-language': ZH } });
-    expect(again.status, again.text).toBe(409);
-    expect(again.body.error.message).toMatch(/^cannot withdraw a need that is WITHDRAWN$/);
+    const en = await env.api('POST', `/v1/needs/${need.body.id}/withdraw`, { token: owner.token });
+    const zh = await env.api('POST', `/v1/needs/${need.body.id}/withdraw`, { token: owner.token, headers: { 'accept-language': ZH } });
+    expect([en.status, zh.status]).toEqual([409, 409]);
+    expect(en.body.error.message).toBe('cannot withdraw a need that is WITHDRAWN');
+    expect(zh.body.error).toEqual({ code: 'CONFLICT', message: '无法撤回：该需求当前为“已撤回”（WITHDRAWN）', details: [] });
+  });
+
+  it('a provider approved twice', async () => {
+    const operator = await env.token('operator');
+    const p = await env.api('POST', '/v1/providers', { token: providerOwner.token, body: providerBody() });
+    expect((await env.api('POST', `/v1/providers/${p.body.id}/approve`, { token: operator.token })).status).toBe(200);
+    const zh = await env.api('POST', `/v1/providers/${p.body.id}/approve`, { token: operator.token, headers: { 'accept-language': ZH } });
+    expect(zh.status, zh.text).toBe(409);
+    expect(zh.body.error.message).toBe('无法批准：该服务机构当前为“已通过审核”（APPROVED）');
   });
 });

@@ -12,6 +12,10 @@ import { CreateNeedBody, CreateOfferingBody, CreateProviderBody, CreateSmeBody, 
 import { makeUscc, parseUscc } from '#domain/uscc.ts';
 import { CreateProgrammeBody } from '#domain/vouchers.ts';
 import { openRegister, type RegisterKind } from '#domain/registers.ts';
+import { applyMatchCommand, nextNeedStatus, type MatchCommand } from '#domain/lifecycle.ts';
+import { assertApprovable, nextProviderStatus } from '#domain/credentials.ts';
+import { ineligibility, voucherUnfitFor, type Voucher } from '#domain/vouchers.ts';
+import { MATCH_STATUSES, NEED_STATUSES, type Actor } from '#domain/model.ts';
 import { errorLanguage, translate } from '#functions/http/error-language.ts';
 import { errorResponse } from '#functions/http/errors.ts';
 import { needSlots, offeringSlots, providerSlots } from '#functions/usecases/quotas.ts';
@@ -194,6 +198,89 @@ describe('a register file and its row errors read in Chinese', () => {
   });
 });
 
+/** The message of the Conflict `act` throws. */
+function conflictOf(act: () => unknown): string {
+  try {
+    act();
+  } catch (e) {
+    if (e instanceof Conflict) return e.message;
+    throw e;
+  }
+  throw new Error('no conflict');
+}
+
+describe('a 409 from the state machines reads in Chinese, naming the state as the console does', () => {
+  it('every refused need move', () => {
+    for (const from of NEED_STATUSES) {
+      for (const t of ['propose', 'reopen', 'confirm', 'fulfil', 'withdraw', 'expire'] as const) {
+        let refused: string | undefined;
+        try {
+          nextNeedStatus(from, t);
+        } catch (e) {
+          if (!(e instanceof Conflict)) throw e;
+          refused = e.message;
+        }
+        if (refused !== undefined) expect(translate(refused), refused).toMatch(new RegExp(`^无法\\S+：该需求当前为“[^”]+”（${from}）$`));
+      }
+    }
+    expect(translate(conflictOf(() => nextNeedStatus('WITHDRAWN', 'withdraw')))).toBe('无法撤回：该需求当前为“已撤回”（WITHDRAWN）');
+  });
+
+  it('every refused match command, by the wrong party or in the wrong state', () => {
+    const commands: MatchCommand[] = ['approve', 'reject', 'accept', 'decline', 'deliver', 'confirm', 'dispute', 'resolveCompleted', 'resolveCancelled', 'expire', 'cancel'];
+    const actors: Actor[] = ['sme', 'provider', 'operator', 'system'];
+    let seen = 0;
+    for (const status of MATCH_STATUSES) {
+      for (const cmd of commands) {
+        for (const by of actors) {
+          for (const accepted of [false, true]) {
+            let refused: string | undefined;
+            try {
+              applyMatchCommand({ status, smeAccepted: accepted, providerAccepted: accepted }, cmd, by);
+            } catch (e) {
+              if (!(e instanceof Conflict)) throw e;
+              refused = e.message;
+            }
+            if (refused === undefined) continue;
+            const zh = translate(refused);
+            expect(zh, refused).toMatch(HAN);
+            expect(zh, refused).not.toMatch(/\b(cannot|match|only|the)\b/);
+            seen++;
+          }
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(100);
+    expect(translate(conflictOf(() => applyMatchCommand({ status: 'APPROVED', smeAccepted: false, providerAccepted: false }, 'approve', 'operator')))).toBe(
+      '无法批准：该匹配当前为“已批准，待双方确认”（APPROVED）',
+    );
+    expect(translate(conflictOf(() => applyMatchCommand({ status: 'PROPOSED', smeAccepted: false, providerAccepted: false }, 'approve', 'sme')))).toBe(
+      '企业不能批准匹配（只有运营人员可以）',
+    );
+  });
+
+  it('onboarding, vouchers and standing', () => {
+    const messages = [
+      conflictOf(() => nextProviderStatus('APPROVED', 'APPROVED')),
+      conflictOf(() => nextProviderStatus('REJECTED', 'REJECTED')),
+      conflictOf(() => assertApprovable({ kind: 'IP_PROTECTION_CENTRE', certifications: [], status: 'PENDING' } as never, new Date('2026-12-01T00:00:00Z'))),
+      `the SME is not eligible: ${ineligibility({ provinces: ['CN-GZ'], eligibility: {} }, { province: 'CN-SC' })}`,
+      `the SME is not eligible: ${ineligibility({ provinces: [], eligibility: { tiers: ['LITTLE_GIANT'] } }, { province: 'CN-SC' })}`,
+      `the SME is not eligible: ${ineligibility({ provinces: [], eligibility: { sizeClasses: ['MICRO'] } }, { province: 'CN-SC' })}`,
+    ];
+    const voucher = { smeId: 'sm_1', validUntil: '2030-01-01', status: 'ISSUED', serviceTypes: ['legal-aid'], provinces: ['CN-SC'] } as unknown as Voucher;
+    for (const need of [
+      { smeId: 'sm_2', serviceType: 'legal-aid', province: 'CN-SC' },
+      { smeId: 'sm_1', serviceType: 'energy-audit', province: 'CN-SC' },
+      { smeId: 'sm_1', serviceType: 'legal-aid', province: 'CN-GZ' },
+    ] as const) {
+      messages.push(voucherUnfitFor(voucher, need, '2026-12-01T00:00:00Z')!);
+    }
+    messages.push(voucherUnfitFor(voucher, { smeId: 'sm_1', serviceType: 'legal-aid', province: 'CN-SC' }, '2031-01-01T00:00:00Z')!);
+    for (const m of messages) expectRendered(m);
+  });
+});
+
 describe('the answer', () => {
   it('is Chinese when Accept-Language puts Chinese first, English otherwise or without one', () => {
     expect(errorLanguage('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
@@ -218,8 +305,8 @@ describe('the answer', () => {
   });
 
   it('leaves a message no rule knows in English rather than half translated', () => {
-    const err = new Conflict('cannot approve a provider that is REJECTED');
-    expect(errorResponse(err, 'zh').body.error.message).toBe('cannot approve a provider that is REJECTED');
+    const err = new Conflict('the voucher kept changing; the event will be retried');
+    expect(errorResponse(err, 'zh').body.error.message).toBe('the voucher kept changing; the event will be retried');
     expect(translate('must be 18 characters, got 17 and more')).toBeUndefined();
   });
 

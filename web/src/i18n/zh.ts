@@ -3,6 +3,13 @@
  * en.ts is typed against it, so a key missing there (or misspelt) does not compile.
  * Placeholders are {name}; t() fills them.
  */
+import { MATCH_STATUS_ZH, NEED_STATUS_ZH, PROVIDER_STATUS_ZH } from '#domain/status-names.ts';
+
+/** `{ A: x }` as `{ 'prefix.A': x }`, keys kept literal so en.ts stays typed against them. */
+function prefixed<P extends string, T extends Record<string, string>>(prefix: P, names: T): { [K in keyof T & string as `${P}.${K}`]: T[K] } {
+  return Object.fromEntries(Object.entries(names).map(([k, v]) => [`${prefix}.${k}`, v])) as { [K in keyof T & string as `${P}.${K}`]: T[K] };
+}
+
 export const zh = {
   'app.title': '中小企业公共服务对接平台',
   'app.skip': '跳到主要内容',
@@ -55,23 +62,9 @@ export const zh = {
   'error.unknown': '请求未成功（{status}）。',
   'error.detail': '{path}：{message}',
 
-  'matchStatus.PROPOSED': '待审核',
-  'matchStatus.APPROVED': '已批准，待双方确认',
-  'matchStatus.REJECTED': '已驳回',
-  'matchStatus.CONFIRMED': '双方已确认',
-  'matchStatus.DECLINED': '已拒绝',
-  'matchStatus.COMPLETED': '已完成',
-  'matchStatus.EXPIRED': '已过期',
-  'matchStatus.CANCELLED': '已取消',
-  'matchStatus.DELIVERED': '已交付，待企业确认',
-  'matchStatus.DISPUTED': '有异议，待平台处理',
+  ...prefixed('matchStatus', MATCH_STATUS_ZH),
 
-  'needStatus.WAITING': '等待匹配',
-  'needStatus.PROPOSED': '已推荐，待审核',
-  'needStatus.MATCHED': '已匹配',
-  'needStatus.FULFILLED': '已完成',
-  'needStatus.WITHDRAWN': '已撤回',
-  'needStatus.EXPIRED': '已过期',
+  ...prefixed('needStatus', NEED_STATUS_ZH),
 
   'offeringStatus.ACTIVE': '正常接单',
   'offeringStatus.PAUSED': '已暂停',
@@ -294,9 +287,7 @@ export const zh = {
   'providerProfile.valid': '有效',
   'providerProfile.expired': '已过期',
   'providerProfile.undated': '未注明有效期',
-  'providerStatus.PENDING': '待平台审核',
-  'providerStatus.APPROVED': '已通过审核',
-  'providerStatus.REJECTED': '未通过审核',
+  ...prefixed('providerStatus', PROVIDER_STATUS_ZH),
   'certType.CMA': '检验检测机构资质认定（CMA）',
   'certType.CNAS': 'CNAS 认可',
   'certType.ISO_CERTIFICATION_BODY': '认证机构批准书',
