@@ -7,15 +7,12 @@
  * or critical axe-core finding, nothing wider than a 390 px phone, and
  * screenshots in zh and en at desktop and phone width.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { captureEverywhere, openPage, type WatchedPage } from './support/browser.ts';
+import { useConsoleSuite } from './support/suite.ts';
 
-let stack: ConsoleStack;
-let browser: Browser;
-let current: WatchedPage | undefined;
-const checks: PageCheck[] = [];
+const suite = useConsoleSuite();
+const { expectCleanPages, ownerOf } = suite;
 
 const OPERATOR = 'demo-operator';
 const SME = 'demo-sme-hb-innovative';
@@ -34,29 +31,11 @@ interface MatchLite {
   status: string;
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-  // The demo's needs have had their matcher rounds: the review queue has proposals.
-  await stack.runtime.bus.idle();
-});
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const ownerOf = (sub: string) => demoOwner(stack, sub);
-
 /** Opens the console signed out and signs in as the demo person named `name` by clicking them. */
 async function signIn(sub: string): Promise<WatchedPage> {
-  current = await openPage(browser);
+  const current = await suite.open();
   const { page } = current;
-  await page.goto(stack.url + '/');
+  await page.goto(suite.stack.url + '/');
   await page.waitForURL('**/sign-in');
   const name = sub === OPERATOR ? '平台运营人员' : ownerOf(sub).name;
   await page.getByRole('button', { name }).first().click();
@@ -64,29 +43,27 @@ async function signIn(sub: string): Promise<WatchedPage> {
   return current;
 }
 
-const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
-
 describe('the console in a browser', () => {
   it('serves a first page usable within the time budget, and lists the demo people by role', async () => {
     // From navigation start to the sign-in list rendered (the page's own mark), in a fresh context each
     // time; the best of three, as the machine is shared and one slow load says more about it than about us.
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const probe = await openPage(browser);
-      await probe.page.goto(stack.url + '/');
+      const probe = await openPage(suite.browser);
+      await probe.page.goto(suite.stack.url + '/');
       await probe.page.getByRole('heading', { name: '平台运营人员', level: 2 }).waitFor();
       times.push((await probe.page.evaluate(`performance.getEntriesByName('console-usable')[0]?.startTime ?? -1`)) as number);
       expect(probe.errors).toEqual([]);
       await probe.close();
     }
     const usableMs = Math.min(...times);
-    console.info(`first page usable after ${times.map(Math.round).join(', ')} ms (script ${(stack.build.scriptBytes / 1024).toFixed(1)} KB)`);
+    console.info(`first page usable after ${times.map(Math.round).join(', ')} ms (script ${(suite.stack.build.scriptBytes / 1024).toFixed(1)} KB)`);
     expect(usableMs).toBeGreaterThan(0);
     expect(usableMs).toBeLessThan(USABLE_BUDGET_MS);
 
-    current = await openPage(browser);
+    const current = await suite.open();
     const { page, errors } = current;
-    await page.goto(stack.url + '/');
+    await page.goto(suite.stack.url + '/');
     await page.waitForURL('**/sign-in');
     for (const sub of [SME, PROVIDER]) await page.getByRole('button', { name: ownerOf(sub).name }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -124,7 +101,7 @@ describe('the console in a browser', () => {
     await first.getByRole('button', { name: '批准' }).click();
     await page.getByRole('status').filter({ hasText: `已批准：${smeName}` }).waitFor();
     expect(await cards.count()).toBe(before - 1);
-    const approved = await stack.api<MatchLite>(OPERATOR, 'GET', `/v1/matches/${matchId}`);
+    const approved = await suite.stack.api<MatchLite>(OPERATOR, 'GET', `/v1/matches/${matchId}`);
     expect(approved.status).toBe('APPROVED');
 
     await page.getByRole('link', { name: '供需分析' }).click();
@@ -157,7 +134,7 @@ describe('the console in a browser', () => {
     expectCleanPages(await captureEverywhere(page, 'sme-new-need', () => page.locator('#need-service-type').waitFor()));
 
     const smeId = ownerOf(SME).ids[0]!;
-    const needsBefore = (await stack.api<{ items: unknown[] }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`)).items.length;
+    const needsBefore = (await suite.stack.api<{ items: unknown[] }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`)).items.length;
     await serviceType.selectOption('cloud-migration');
     // Only spaces: the browser's `required` lets it through, the API refuses it (400) and nothing is written.
     await page.getByLabel('需求描述').fill('   ');
@@ -165,7 +142,7 @@ describe('the console in a browser', () => {
     const alert = page.getByRole('alert');
     await alert.getByText('填写的内容有误，请检查后重试。').waitFor();
     expect(await alert.innerText()).toMatch(/description：/);
-    expect((await stack.api<{ items: unknown[] }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`)).items).toHaveLength(needsBefore);
+    expect((await suite.stack.api<{ items: unknown[] }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`)).items).toHaveLength(needsBefore);
     // The browser reports the refused request itself; that one line is expected.
     const refused = errors.splice(0).filter((e) => !/status of 400/.test(e));
     expect(refused).toEqual([]);
@@ -177,13 +154,13 @@ describe('the console in a browser', () => {
     await page.getByRole('status').filter({ hasText: '需求已发布，平台正在为您匹配。' }).waitFor();
 
     // The matcher proposes; an operator approves (arranged through the API).
-    await stack.runtime.bus.idle();
-    const needs = await stack.api<{ items: Array<{ id: string; description: string }> }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`);
+    await suite.stack.runtime.bus.idle();
+    const needs = await suite.stack.api<{ items: Array<{ id: string; description: string }> }>(SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`);
     const need = needs.items.find((n) => n.description === description)!;
-    const proposals = await stack.api<{ items: MatchLite[] }>(SME, 'GET', `/v1/needs/${need.id}/matches`);
+    const proposals = await suite.stack.api<{ items: MatchLite[] }>(SME, 'GET', `/v1/needs/${need.id}/matches`);
     const match = proposals.items.find((m) => m.status === 'PROPOSED')!;
     expect(match).toBeDefined();
-    await stack.api(OPERATOR, 'POST', `/v1/matches/${match.id}/approve`);
+    await suite.stack.api(OPERATOR, 'POST', `/v1/matches/${match.id}/approve`);
 
     await page.getByRole('link', { name: '匹配结果' }).click();
     await page.waitForURL('**/sme/matches');
@@ -193,7 +170,7 @@ describe('the console in a browser', () => {
     await card.getByRole('button', { name: '接受' }).click();
     await page.getByRole('status').filter({ hasText: '已接受该匹配。' }).waitFor();
     await card.getByText('您已接受，等待对方确认').waitFor();
-    const after = await stack.api<MatchLite & { smeAccepted: boolean }>(SME, 'GET', `/v1/matches/${match.id}`);
+    const after = await suite.stack.api<MatchLite & { smeAccepted: boolean }>(SME, 'GET', `/v1/matches/${match.id}`);
     expect(after.smeAccepted).toBe(true);
 
     await page.getByRole('link', { name: '消息' }).click();
@@ -207,10 +184,10 @@ describe('the console in a browser', () => {
   it('lets a provider change an offering’s capacity, pause and resume it, and accept an approved match', async () => {
     const providerId = ownerOf(PROVIDER).ids[0]!;
     // Arranged: one of this provider's proposals approved by an operator (the operator test may have done it).
-    const queue = await stack.api<{ items: MatchLite[] }>(OPERATOR, 'GET', `/v1/providers/${providerId}/matches?limit=100`);
+    const queue = await suite.stack.api<{ items: MatchLite[] }>(OPERATOR, 'GET', `/v1/providers/${providerId}/matches?limit=100`);
     const match = queue.items.find((m) => m.status === 'PROPOSED' || m.status === 'APPROVED');
     expect(match).toBeDefined();
-    if (match!.status === 'PROPOSED') await stack.api(OPERATOR, 'POST', `/v1/matches/${match!.id}/approve`);
+    if (match!.status === 'PROPOSED') await suite.stack.api(OPERATOR, 'POST', `/v1/matches/${match!.id}/approve`);
 
     const { page, errors } = await signIn(PROVIDER);
     await page.waitForURL('**/provider/offerings');
@@ -226,7 +203,7 @@ describe('the console in a browser', () => {
     await offering.getByText('已暂停', { exact: true }).waitFor();
     await offering.getByRole('button', { name: '恢复接单' }).click();
     await offering.getByText('正常接单', { exact: true }).waitFor();
-    const offerings = await stack.api<{ items: Array<{ title: string; capacityPerMonth: number; status: string }> }>(
+    const offerings = await suite.stack.api<{ items: Array<{ title: string; capacityPerMonth: number; status: string }> }>(
       PROVIDER,
       'GET',
       `/v1/providers/${providerId}/offerings`,
@@ -240,16 +217,12 @@ describe('the console in a browser', () => {
     expectCleanPages(await captureEverywhere(page, 'provider-matches', () => card.waitFor()));
     await card.getByRole('button', { name: '接受' }).click();
     await page.getByRole('status').filter({ hasText: '已接受该匹配。' }).waitFor();
-    const after = await stack.api<MatchLite & { providerAccepted: boolean }>(PROVIDER, 'GET', `/v1/matches/${match!.id}`);
+    const after = await suite.stack.api<MatchLite & { providerAccepted: boolean }>(PROVIDER, 'GET', `/v1/matches/${match!.id}`);
     expect(after.providerAccepted).toBe(true);
     expect(errors).toEqual([]);
   });
 
   it('captured every page in both languages at both widths', () => {
-    const pages = new Set(checks.map((c) => c.name));
-    expect(pages).toEqual(
-      new Set(['sign-in', 'operator-review', 'operator-markets', 'sme-profile', 'sme-new-need', 'sme-matches', 'sme-inbox', 'provider-offerings', 'provider-matches']),
-    );
-    expect(checks).toHaveLength(pages.size * 4);
+    suite.expectCaptured(['sign-in', 'operator-review', 'operator-markets', 'sme-profile', 'sme-new-need', 'sme-matches', 'sme-inbox', 'provider-offerings', 'provider-matches']);
   });
 });

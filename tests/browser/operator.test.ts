@@ -8,17 +8,14 @@
  * page: no console errors, no serious or critical axe-core finding, nothing
  * wider than a 390 px phone, screenshots in zh and en at both widths.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
 import { zh } from '#web/src/i18n/zh.ts';
-import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { captureEverywhere, type WatchedPage } from './support/browser.ts';
+import { useConsoleSuite } from './support/suite.ts';
 
-let stack: ConsoleStack;
-let browser: Browser;
-let current: WatchedPage | undefined;
-const checks: PageCheck[] = [];
+const suite = useConsoleSuite();
+const { expectCleanPages, ownerOf } = suite;
 
 const OPERATOR = 'demo-operator';
 const PROVIDER = 'demo-provider-sn-certification';
@@ -27,29 +24,11 @@ const SME_XIAN = 'demo-sme-sn-small';
 
 const dayInDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-  // The demo's needs have had their matcher rounds: waiting needs carry their reasons.
-  await stack.runtime.bus.idle();
-});
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const ownerOf = (sub: string) => demoOwner(stack, sub);
-
 /** Signs in as the demo operator and opens one of the operator's pages from the navigation. */
 async function openAsOperator(navLabel: string, path: string): Promise<WatchedPage> {
-  current = await openPage(browser);
+  const current = await suite.open();
   const { page } = current;
-  await page.goto(stack.url + '/');
+  await page.goto(suite.stack.url + '/');
   await page.waitForURL('**/sign-in');
   await page.getByRole('button', { name: '平台运营人员' }).first().click();
   await page.waitForURL('**/operator/review');
@@ -58,13 +37,11 @@ async function openAsOperator(navLabel: string, path: string): Promise<WatchedPa
   return current;
 }
 
-const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
-
 describe("the operator's console in a browser", () => {
   it('approves a provider from the onboarding queue, its expired certification marked', async () => {
     // Arranged: a provider registers (PENDING), with one certification valid and one expired.
     const name = '陕西秦创检测认证有限公司 Shaanxi Qinchuang Testing';
-    const created = await stack.api<{ id: string; status: string }>(PROVIDER, 'POST', '/v1/providers', {
+    const created = await suite.stack.api<{ id: string; status: string }>(PROVIDER, 'POST', '/v1/providers', {
       name,
       kind: 'CERTIFICATION_BODY',
       regions: ['CN-SN', 'CN-GS'],
@@ -93,7 +70,7 @@ describe("the operator's console in a browser", () => {
     await card.getByRole('button', { name: '批准入驻' }).click();
     await page.getByRole('status').filter({ hasText: `已批准入驻：${name}` }).waitFor();
     await card.waitFor({ state: 'detached' });
-    const after = await stack.api<{ status: string }>(OPERATOR, 'GET', `/v1/providers/${created.id}`);
+    const after = await suite.stack.api<{ status: string }>(OPERATOR, 'GET', `/v1/providers/${created.id}`);
     expect(after.status).toBe('APPROVED');
     expect(errors).toEqual([]);
   });
@@ -133,14 +110,14 @@ describe("the operator's console in a browser", () => {
     expect(await errorRows.first().locator('td').nth(1).innerText()).toBe('不是已知的取值：您是否想输入 "LITTLE_GIANT"？');
     expectCleanPages(await captureEverywhere(page, 'operator-imports', () => errorsTable.waitFor()));
 
-    const imp = await stack.api<{ status: string; total: number; accepted: number; rejected: number }>(OPERATOR, 'GET', `/v1/imports/${importId}`);
+    const imp = await suite.stack.api<{ status: string; total: number; accepted: number; rejected: number }>(OPERATOR, 'GET', `/v1/imports/${importId}`);
     expect(imp).toMatchObject({ status: 'DONE', total: 3, accepted: 2, rejected: 1 });
     expect(errors).toEqual([]);
   });
 
   it("shows a waiting need's reasons in words, filtered by market", async () => {
     // Arranged (read): a waiting need of the demo with the reasons its last round found.
-    const waiting = await stack.api<{ items: Array<{ id: string; serviceType: string; waiting?: { reasons: Array<{ code: string; count?: number }> } }> }>(
+    const waiting = await suite.stack.api<{ items: Array<{ id: string; serviceType: string; waiting?: { reasons: Array<{ code: string; count?: number }> } }> }>(
       OPERATOR,
       'GET',
       '/v1/needs?status=WAITING&limit=100',
@@ -183,7 +160,7 @@ describe("the operator's console in a browser", () => {
     const held = page.locator(`main article[aria-labelledby="held-${smeId}"]`);
     await held.getByText('营业执照状态待核实').waitFor();
     await page.getByRole('heading', { name: '已暂停（1）' }).waitFor();
-    const suspended = await stack.api<{ suspended: boolean; suspension: { reason: string } | null }>(OPERATOR, 'GET', `/v1/smes/${smeId}`);
+    const suspended = await suite.stack.api<{ suspended: boolean; suspension: { reason: string } | null }>(OPERATOR, 'GET', `/v1/smes/${smeId}`);
     expect(suspended).toMatchObject({ suspended: true, suspension: { reason: '营业执照状态待核实' } });
     expectCleanPages(await captureEverywhere(page, 'operator-suspensions', () => held.waitFor()));
 
@@ -191,7 +168,7 @@ describe("the operator's console in a browser", () => {
     await page.getByRole('status').filter({ hasText: `已恢复：${sme.name}` }).waitFor();
     await held.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: '已暂停（0）' }).waitFor();
-    const reinstated = await stack.api<{ suspended: boolean }>(OPERATOR, 'GET', `/v1/smes/${smeId}`);
+    const reinstated = await suite.stack.api<{ suspended: boolean }>(OPERATOR, 'GET', `/v1/smes/${smeId}`);
     expect(reinstated.suspended).toBe(false);
     expect(errors).toEqual([]);
   });
@@ -228,15 +205,15 @@ describe("the operator's console in a browser", () => {
     await card.locator('.ledger-figures div').filter({ hasText: '可发放' }).getByText('5,000 元').waitFor();
     expectCleanPages(await captureEverywhere(page, 'operator-vouchers', () => card.waitFor()));
 
-    const programmes = await stack.api<{ items: Array<{ name: string; allocated: number; available: number }> }>(OPERATOR, 'GET', '/v1/voucher-programmes');
+    const programmes = await suite.stack.api<{ items: Array<{ name: string; allocated: number; available: number }> }>(OPERATOR, 'GET', '/v1/voucher-programmes');
     expect(programmes.items.find((p) => p.name === name)).toMatchObject({ allocated: 5000, available: 5000 });
-    const vouchers = await stack.api<{ items: Array<{ faceValue: number; status: string }> }>(OPERATOR, 'GET', `/v1/smes/${smeId}/vouchers`);
+    const vouchers = await suite.stack.api<{ items: Array<{ faceValue: number; status: string }> }>(OPERATOR, 'GET', `/v1/smes/${smeId}/vouchers`);
     expect(vouchers.items).toContainEqual(expect.objectContaining({ faceValue: 5000, status: 'ISSUED' }));
     expect(errors).toEqual([]);
   });
 
   it('opens the KPI dashboard with its charts drawn and their figures as tables', async () => {
-    const kpis = await stack.api<{ smesServed: number; centralWesternShare: number | null }>(OPERATOR, 'GET', '/v1/analytics/kpis');
+    const kpis = await suite.stack.api<{ smesServed: number; centralWesternShare: number | null }>(OPERATOR, 'GET', '/v1/analytics/kpis');
     // The demo completes one voucher-paid energy audit in Sichuan this month.
     expect(kpis.smesServed).toBeGreaterThan(0);
 
@@ -265,8 +242,6 @@ describe("the operator's console in a browser", () => {
   });
 
   it('captured every operator page in both languages at both widths', () => {
-    const pages = new Set(checks.map((c) => c.name));
-    expect(pages).toEqual(new Set(['operator-onboarding', 'operator-imports', 'operator-waiting', 'operator-suspensions', 'operator-vouchers', 'operator-kpis']));
-    expect(checks).toHaveLength(pages.size * 4);
+    suite.expectCaptured(['operator-onboarding', 'operator-imports', 'operator-waiting', 'operator-suspensions', 'operator-vouchers', 'operator-kpis']);
   });
 });

@@ -10,16 +10,14 @@
  * screenshots in zh and en at desktop and phone width.
  */
 import { promises as fs } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
-import { captureEverywhere, expectCleanPages as expectClean, launchChromium, openPage, type PageCheck, type WatchedPage } from './support/browser.ts';
-import { demoOwner, startConsoleStack, type ConsoleStack } from './support/server.ts';
+import { captureEverywhere, type WatchedPage } from './support/browser.ts';
+import { useConsoleSuite } from './support/suite.ts';
 
-let stack: ConsoleStack;
-let browser: Browser;
-let current: WatchedPage | undefined;
-const checks: PageCheck[] = [];
+const suite = useConsoleSuite();
+const { expectCleanPages, ownerOf } = suite;
 
 const OPERATOR = 'demo-operator';
 /** The demo SME whose voucher paid for an energy audit, and the provider it paid (local/demo.ts seedVouchers). */
@@ -34,30 +32,13 @@ interface MatchLite {
   feedback?: { rating: number; comment?: string };
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-  await stack.runtime.bus.idle();
-});
-
-afterEach(async () => {
-  await current?.close();
-  current = undefined;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-const owners = () => stack.runtime.demo?.owners ?? [];
-const ownerOf = (sub: string) => demoOwner(stack, sub);
+const owners = () => suite.stack.runtime.demo?.owners ?? [];
 /** The demo person who owns a profile (its id is the first they created). */
 const ownerOfProfile = (id: string) => owners().find((o) => o.ids[0] === id);
 
 async function open(): Promise<WatchedPage> {
-  await current?.close();
-  current = await openPage(browser);
-  await current.page.goto(stack.url + '/');
+  const current = await suite.open();
+  await current.page.goto(suite.stack.url + '/');
   await current.page.waitForURL('**/sign-in');
   return current;
 }
@@ -78,24 +59,22 @@ async function signInAsNew(role: '中小企业' | '服务机构'): Promise<Watch
   return w;
 }
 
-const expectCleanPages = (list: PageCheck[]) => expectClean(list, checks);
-
 const matchCard = (page: Page, id: string) => page.locator(`main article[aria-labelledby="m-${id}"]`);
-const getMatch = (id: string) => stack.api<MatchLite>(OPERATOR, 'GET', `/v1/matches/${id}`);
+const getMatch = (id: string) => suite.stack.api<MatchLite>(OPERATOR, 'GET', `/v1/matches/${id}`);
 
 describe('the SME and provider console in a browser', () => {
   it('takes a match through acceptance by both, delivery, confirmation and feedback, shows contacts once confirmed, and lets an SME dispute a delivery', async () => {
     // Two proposals between demo people, approved by an operator (arranged through the API).
-    const queue = await stack.api<{ items: MatchLite[] }>(OPERATOR, 'GET', '/v1/matches?status=PROPOSED&limit=100');
+    const queue = await suite.stack.api<{ items: MatchLite[] }>(OPERATOR, 'GET', '/v1/matches?status=PROPOSED&limit=100');
     const pairs = queue.items.filter((m) => ownerOfProfile(m.smeId) && ownerOfProfile(m.providerId));
     expect(pairs.length).toBeGreaterThanOrEqual(2);
     const [a, b] = pairs as [MatchLite, MatchLite];
-    for (const m of [a, b]) await stack.api(OPERATOR, 'POST', `/v1/matches/${m.id}/approve`);
+    for (const m of [a, b]) await suite.stack.api(OPERATOR, 'POST', `/v1/matches/${m.id}/approve`);
     const sme = ownerOfProfile(a.smeId)!;
     const provider = ownerOfProfile(a.providerId)!;
-    await stack.api(sme.sub, 'PATCH', `/v1/smes/${a.smeId}`, { contact: { name: '王经理', phone: '13812345678' } });
-    await stack.api(provider.sub, 'PATCH', `/v1/providers/${a.providerId}`, { contact: { name: '李工', email: 'li@example.cn' } });
-    await stack.runtime.bus.idle();
+    await suite.stack.api(sme.sub, 'PATCH', `/v1/smes/${a.smeId}`, { contact: { name: '王经理', phone: '13812345678' } });
+    await suite.stack.api(provider.sub, 'PATCH', `/v1/providers/${a.providerId}`, { contact: { name: '李工', email: 'li@example.cn' } });
+    await suite.stack.runtime.bus.idle();
 
     // The provider accepts in the console; no contact of the SME yet (not confirmed).
     let { page, errors } = await signIn(provider.sub);
@@ -132,9 +111,9 @@ describe('the SME and provider console in a browser', () => {
     // The second match, arranged to DELIVERED through the API, for the dispute.
     const bSme = ownerOfProfile(b.smeId)!;
     const bProvider = ownerOfProfile(b.providerId)!;
-    await stack.api(bSme.sub, 'POST', `/v1/matches/${b.id}/accept`);
-    await stack.api(bProvider.sub, 'POST', `/v1/matches/${b.id}/accept`);
-    await stack.api(bProvider.sub, 'POST', `/v1/matches/${b.id}/deliver`);
+    await suite.stack.api(bSme.sub, 'POST', `/v1/matches/${b.id}/accept`);
+    await suite.stack.api(bProvider.sub, 'POST', `/v1/matches/${b.id}/accept`);
+    await suite.stack.api(bProvider.sub, 'POST', `/v1/matches/${b.id}/deliver`);
 
     // The SME confirms the delivery, then rates it.
     ({ page, errors } = await signIn(sme.sub));
@@ -197,7 +176,7 @@ describe('the SME and provider console in a browser', () => {
     const problem = page.locator('#sme-uscc-error');
     await problem.getByText(`校验码（第 18 位）应为 "${uscc[17]}"，实际为 "${wrongCheck[17]}"`).waitFor();
     expect(await problem.innerText()).toMatch(/^填写的内容有误/);
-    expect((await stack.api<{ items: unknown[] }>(OPERATOR, 'GET', '/v1/smes?limit=100')).items.some((s) => (s as { uscc?: string }).uscc === wrongCheck)).toBe(false);
+    expect((await suite.stack.api<{ items: unknown[] }>(OPERATOR, 'GET', '/v1/smes?limit=100')).items.some((s) => (s as { uscc?: string }).uscc === wrongCheck)).toBe(false);
     expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);
 
     await usccField.fill(uscc.toLowerCase());
@@ -238,7 +217,7 @@ describe('the SME and provider console in a browser', () => {
     await card.getByText('CNAS 认可 · CNAS L12345').waitFor();
     await card.getByText('有效', { exact: true }).waitFor();
     expectCleanPages(await captureEverywhere(page, 'provider-profile-pending', () => card.waitFor()));
-    const pending = await stack.api<{ items: Array<{ name: string; status: string; certifications: unknown[] }> }>(OPERATOR, 'GET', '/v1/providers?status=PENDING&limit=100');
+    const pending = await suite.stack.api<{ items: Array<{ name: string; status: string; certifications: unknown[] }> }>(OPERATOR, 'GET', '/v1/providers?status=PENDING&limit=100');
     const created = pending.items.find((p) => p.name.startsWith('甘肃质检服务'));
     expect(created).toMatchObject({
       status: 'PENDING',
@@ -248,7 +227,7 @@ describe('the SME and provider console in a browser', () => {
 
     // Its first offering: the form is open at once on the offerings page (the organisation has none).
     const providerId = (created as unknown as { id: string }).id;
-    const listed = () => stack.api<{ items: Array<Record<string, unknown>> }>(OPERATOR, 'GET', `/v1/providers/${providerId}/offerings?limit=100`);
+    const listed = () => suite.stack.api<{ items: Array<Record<string, unknown>> }>(OPERATOR, 'GET', `/v1/providers/${providerId}/offerings?limit=100`);
     await page.getByRole('link', { name: '机构与服务' }).click();
     await page.waitForURL('**/provider/offerings');
     const offeringForm = page.locator(`form[aria-labelledby="new-offering-${providerId}"]`);
@@ -326,7 +305,7 @@ describe('the SME and provider console in a browser', () => {
     const phoneError = page.locator(`#sme-edit-${smeId}-contact-phone-error`);
     await phoneError.getByText(/^须为 E\.164 号码/).waitFor();
     expect(await form.getByLabel('电话').getAttribute('aria-invalid')).toBe('true');
-    expect((await stack.api<{ contact?: { name: string } }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact?.name).not.toBe('赵会计');
+    expect((await suite.stack.api<{ contact?: { name: string } }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact?.name).not.toBe('赵会计');
     expect(errors.splice(0).filter((e) => !/status of 400/.test(e))).toEqual([]);
     expectCleanPages(await captureEverywhere(page, 'sme-profile-edit', () => phoneError.waitFor()));
 
@@ -335,14 +314,14 @@ describe('the SME and provider console in a browser', () => {
     await page.getByRole('status').filter({ hasText: '已保存：' }).waitFor();
     await card.getByText('赵会计 · 028-87654321 · zhao@example.cn').waitFor();
     expect(await form.count()).toBe(0);
-    expect((await stack.api<{ contact?: unknown }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact).toEqual({ name: '赵会计', phone: '028-87654321', email: 'zhao@example.cn' });
+    expect((await suite.stack.api<{ contact?: unknown }>(OPERATOR, 'GET', `/v1/smes/${smeId}`)).contact).toEqual({ name: '赵会计', phone: '028-87654321', email: 'zhao@example.cn' });
     expect(errors).toEqual([]);
   });
 
   it('shows an SME its vouchers, lets it pay a new need with one, and pages a long list with "load more"', async () => {
     // The demo's voucher of this SME is spent; an operator issues it another one (arranged through the API).
     const smeId = ownerOf(VOUCHER_SME).ids[0]!;
-    const programme = await stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
+    const programme = await suite.stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
       name: '成都市中小企业节能诊断券 Chengdu energy diagnosis vouchers',
       serviceTypes: ['energy-audit', 'energy-saving-diagnosis'],
       provinces: ['CN-SC'],
@@ -350,8 +329,8 @@ describe('the SME and provider console in a browser', () => {
       faceValue: 8_000,
       validUntil: `${new Date().getUTCFullYear() + 1}-12-31`,
     });
-    const voucher = await stack.api<{ id: string; programmeName: string; balance: number; status: string }>(OPERATOR, 'POST', `/v1/voucher-programmes/${programme.id}/vouchers`, { smeId });
-    const spent = (await stack.api<{ items: Array<{ id: string; status: string }> }>(VOUCHER_SME, 'GET', `/v1/smes/${smeId}/vouchers`)).items.find((v) => v.id !== voucher.id);
+    const voucher = await suite.stack.api<{ id: string; programmeName: string; balance: number; status: string }>(OPERATOR, 'POST', `/v1/voucher-programmes/${programme.id}/vouchers`, { smeId });
+    const spent = (await suite.stack.api<{ items: Array<{ id: string; status: string }> }>(VOUCHER_SME, 'GET', `/v1/smes/${smeId}/vouchers`)).items.find((v) => v.id !== voucher.id);
     expect(spent?.status).toBe('REDEEMED');
     const { page, errors } = await signIn(VOUCHER_SME);
     await page.getByRole('link', { name: '服务券' }).click();
@@ -370,20 +349,20 @@ describe('the SME and provider console in a browser', () => {
     await page.getByLabel('需求描述').fill('Browser test: a second energy audit, paid by our voucher.');
     await page.getByRole('button', { name: '发布需求' }).click();
     await page.getByRole('status').filter({ hasText: '需求已发布，平台正在为您匹配。' }).waitFor();
-    const needs = await stack.api<{ items: Array<{ description: string; voucherId?: string }> }>(VOUCHER_SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`);
+    const needs = await suite.stack.api<{ items: Array<{ description: string; voucherId?: string }> }>(VOUCHER_SME, 'GET', `/v1/smes/${smeId}/needs?limit=100`);
     expect(needs.items.find((n) => n.description.startsWith('Browser test: a second energy audit'))?.voucherId).toBe(voucher.id);
     expect(errors).toEqual([]);
 
     // More vouchers than a page (20): the list pages, and "load more" brings the rest.
     for (let i = 1; i <= 20; i++) {
-      const p = await stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
+      const p = await suite.stack.api<{ id: string }>(OPERATOR, 'POST', '/v1/voucher-programmes', {
         name: `成都市小微企业服务券 第${i}批 Chengdu voucher batch ${i}`,
         serviceTypes: ['energy-audit'],
         budget: 1_000,
         faceValue: 100,
         validUntil: `${new Date().getUTCFullYear() + 1}-12-31`,
       });
-      await stack.api(OPERATOR, 'POST', `/v1/voucher-programmes/${p.id}/vouchers`, { smeId });
+      await suite.stack.api(OPERATOR, 'POST', `/v1/voucher-programmes/${p.id}/vouchers`, { smeId });
     }
     await page.getByRole('link', { name: '服务券' }).click();
     await page.waitForURL('**/sme/vouchers');
@@ -419,12 +398,12 @@ describe('the SME and provider console in a browser', () => {
     await edit.getByRole('button', { name: '保存修改' }).click();
     await page.getByRole('status').filter({ hasText: '已保存：' }).waitFor();
     await profile.getByText('四川省内企业能源审计与节能诊断，出具报告 Energy audits across Sichuan').waitFor();
-    const edited = await stack.api<{ description?: string; languages: string[] }>(OPERATOR, 'GET', `/v1/providers/${providerId}`);
+    const edited = await suite.stack.api<{ description?: string; languages: string[] }>(OPERATOR, 'GET', `/v1/providers/${providerId}`);
     expect(edited.description).toBe('四川省内企业能源审计与节能诊断，出具报告 Energy audits across Sichuan');
     expect(edited.languages.includes('en')).toBe(!hadEnglish);
 
     const period = new Date().toISOString().slice(0, 7);
-    const settlement = await stack.api<{ items: Array<{ voucherId: string; amount: number }>; total: number }>(
+    const settlement = await suite.stack.api<{ items: Array<{ voucherId: string; amount: number }>; total: number }>(
       VOUCHER_PROVIDER,
       'GET',
       `/v1/providers/${providerId}/settlements?period=${period}`,
@@ -453,9 +432,7 @@ describe('the SME and provider console in a browser', () => {
   });
 
   it('captured every page of this file in both languages at both widths', () => {
-    const pages = new Set(checks.map((c) => c.name));
-    expect(pages).toEqual(
-      new Set([
+    suite.expectCaptured([
         'provider-deliver',
         'sme-confirm-delivery',
         'sme-feedback',
@@ -469,8 +446,6 @@ describe('the SME and provider console in a browser', () => {
         'sme-vouchers',
         'provider-profile',
         'provider-settlements',
-      ]),
-    );
-    expect(checks).toHaveLength(pages.size * 4);
+      ]);
   });
 });
