@@ -97,10 +97,18 @@ export async function transitionMatch(
   matchId: string,
   cmd: MatchCommand,
   by: Actor,
-  opts: { reason?: string; authorize?: (m: Stored<Match>) => void; notFound?: () => Error } = {},
+  opts: {
+    reason?: string;
+    authorize?: (m: Stored<Match>) => void;
+    notFound?: () => Error;
+    /** The match as the caller has just read it, strongly consistent: the first attempt starts from it (a stale write re-reads). */
+    current?: Stored<Match>;
+  } = {},
 ): Promise<Stored<Match>> {
+  let given = opts.current;
   const next = await retryOnStale(async () => {
-    const m = await ports.store.get('match', matchId, true);
+    const m = given ?? (await ports.store.get('match', matchId, true));
+    given = undefined;
     if (!m) throw opts.notFound ? opts.notFound() : new Conflict(`match ${matchId} does not exist`);
     opts.authorize?.(m);
     const s = applyMatchCommand(m, cmd, by);

@@ -66,12 +66,18 @@ export function needSummary(n: Need): NeedSummary {
  * kind for the whole list (summaries an older version stored on the item are
  * replaced, so they cannot be stale).
  */
-export async function withContext<M extends Match>(ports: Pick<AppPorts, 'store' | 'clock'>, matches: readonly M[]): Promise<M[]> {
+export async function withContext<M extends Match>(ports: Pick<AppPorts, 'store' | 'clock'>, matches: readonly M[], known: KnownParties = {}): Promise<M[]> {
   if (matches.length === 0) return [];
   const idsOf = (id: (m: Match) => string) => [...new Set(matches.map(id))];
+  // Parties the caller has just read are not read again.
+  const read = async <K extends 'sme' | 'provider'>(kind: K, ids: string[], have: Stored<Sme | Provider> | undefined) => {
+    const found = await ports.store.batchGet(kind, ids.filter((id) => id !== have?.id));
+    if (have) found.set(have.id, have as never);
+    return found;
+  };
   const [smes, providers, offerings, needs] = await Promise.all([
-    ports.store.batchGet('sme', idsOf((m) => m.smeId)),
-    ports.store.batchGet('provider', idsOf((m) => m.providerId)),
+    read('sme', idsOf((m) => m.smeId), known.sme),
+    read('provider', idsOf((m) => m.providerId), known.provider),
     ports.store.batchGet('offering', idsOf((m) => m.offeringId)),
     ports.store.batchGet('need', idsOf((m) => m.needId)),
   ]);
@@ -114,8 +120,14 @@ export function forCaller<M extends Match>(caller: Caller, m: M): M {
 }
 
 /** One match with its context, as the caller may see it. */
-export async function presentMatch<M extends Match>(ports: Pick<AppPorts, 'store' | 'clock'>, caller: Caller, m: M): Promise<M> {
-  const [full] = await withContext(ports, [m]);
+/** Parties of the matches already in hand (a step's standing check read them). */
+export interface KnownParties {
+  sme?: Stored<Sme> | undefined;
+  provider?: Stored<Provider> | undefined;
+}
+
+export async function presentMatch<M extends Match>(ports: Pick<AppPorts, 'store' | 'clock'>, caller: Caller, m: M, known?: KnownParties): Promise<M> {
+  const [full] = await withContext(ports, [m], known);
   return forCaller(caller, full!);
 }
 

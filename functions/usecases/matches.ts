@@ -10,7 +10,7 @@
 import { standingOf } from '#domain/credentials.ts';
 import { Conflict, Forbidden, NotFound } from '#domain/errors.ts';
 import { OPEN_MATCH_STATUSES, type MatchCommand } from '#domain/lifecycle.ts';
-import type { Match, MatchStatus, ResolveBody } from '#domain/model.ts';
+import type { Match, MatchStatus, Provider, ResolveBody, Sme } from '#domain/model.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
 import { transitionMatch } from './lifecycle.ts';
 import { presentMatch, presentPage } from './match-context.ts';
@@ -55,36 +55,29 @@ async function step(ports: AppPorts, caller: Caller, moved: Promise<Stored<Match
   return presentMatch(ports, caller, await moved);
 }
 
-/**
- * Why a party of the match may not go on with it now, or undefined: the SME
- * is suspended, or the provider is suspended or not (or no longer) APPROVED
- * (its designation lapsed). Read consistently, after the match exists.
- */
-export async function partiesOutOfStanding(ports: Pick<AppPorts, 'store' | 'clock'>, m: Match): Promise<string | undefined> {
+/** The parties of a match, read strongly consistent. */
+interface Parties {
+  sme: Stored<Sme> | undefined;
+  provider: Stored<Provider> | undefined;
+}
+
+async function readParties(ports: Pick<AppPorts, 'store'>, m: Match): Promise<Parties> {
   const [sme, provider] = await Promise.all([ports.store.get('sme', m.smeId, true), ports.store.get('provider', m.providerId, true)]);
-  if (sme?.suspension) return 'the SME of this match is suspended';
-  if (!provider) return undefined;
-  const standing = standingOf(provider, ports.clock.now());
-  if (standing.providerSuspended) return 'the provider of this match is suspended';
-  if (!standing.providerApproved) return 'the provider of this match is not approved (or its designation lapsed)';
-  return undefined;
+  return { sme, provider };
 }
 
 /**
- * Cancels an open match whose parties are not in good standing, through the
- * lifecycle (capacity released, voucher hold released, MatchCancelled in the
- * outbox); answers why, or undefined when both parties may go on. A match
- * closed meanwhile by someone else is left to its own follow-up.
+ * Why a party of the match may not go on with it now, or undefined: the SME
+ * is suspended, or the provider is suspended or not (or no longer) APPROVED
+ * (its designation lapsed).
  */
-export async function cancelIfOutOfStanding(ports: AppPorts, m: Match): Promise<string | undefined> {
-  const fault = await partiesOutOfStanding(ports, m);
-  if (!fault) return undefined;
-  try {
-    await transitionMatch(ports, m.id, 'cancel', 'system', { reason: fault });
-  } catch (e) {
-    if (!(e instanceof Conflict)) throw e;
-  }
-  return fault;
+function outOfStanding({ sme, provider }: Parties, now: Date): string | undefined {
+  if (sme?.suspension) return 'the SME of this match is suspended';
+  if (!provider) return undefined;
+  const standing = standingOf(provider, now);
+  if (standing.providerSuspended) return 'the provider of this match is suspended';
+  if (!standing.providerApproved) return 'the provider of this match is not approved (or its designation lapsed)';
+  return undefined;
 }
 
 /**
@@ -96,10 +89,15 @@ export async function cancelIfOutOfStanding(ports: AppPorts, m: Match): Promise<
  * written before its scan, so this read sees every suspension whose scan
  * could have missed the match; one landing after this read is caught by that
  * scan (it finds the match open, or this step's write loses to its cancel).
- * The match is then cancelled through the usual path and the caller told 409.
+ * The match is then cancelled through the lifecycle (capacity and voucher
+ * hold released, MatchCancelled in the outbox) and the caller told 409.
+ *
+ * Each record is read once: the step starts from the match read here, and
+ * the answer's party summaries come from the standing read (tests/integration/match-step-reads.test.ts).
  */
 async function forward(
   ports: AppPorts,
+  caller: Caller,
   matchId: string,
   cmd: Extract<MatchCommand, 'approve' | 'accept'>,
   by: 'operator' | Party,
@@ -110,25 +108,31 @@ async function forward(
   // Visibility first: a stranger learns nothing of the parties' standing.
   authorize?.(m);
   // A closed match gets the state machine's own 409 below.
-  const fault = OPEN_MATCH_STATUSES.includes(m.status) ? await cancelIfOutOfStanding(ports, m) : undefined;
-  if (fault) throw new Conflict(`cannot ${cmd} this match: ${fault}, so the match is cancelled`);
-  return transitionMatch(ports, matchId, cmd, by, { ...(authorize ? { authorize } : {}), notFound });
+  const parties = OPEN_MATCH_STATUSES.includes(m.status) ? await readParties(ports, m) : undefined;
+  const fault = parties && outOfStanding(parties, ports.clock.now());
+  if (fault) {
+    try {
+      await transitionMatch(ports, m.id, 'cancel', 'system', { reason: fault, current: m });
+    } catch (e) {
+      // Closed meanwhile by someone else: left to its own follow-up.
+      if (!(e instanceof Conflict)) throw e;
+    }
+    throw new Conflict(`cannot ${cmd} this match: ${fault}, so the match is cancelled`);
+  }
+  const moved = await transitionMatch(ports, matchId, cmd, by, { ...(authorize ? { authorize } : {}), notFound, current: m });
+  return presentMatch(ports, caller, moved, parties);
 }
 
-export const approveMatch = (ports: AppPorts, caller: Caller, matchId: string) => step(ports, caller, forward(ports, matchId, 'approve', 'operator'));
+export const approveMatch = (ports: AppPorts, caller: Caller, matchId: string) => forward(ports, caller, matchId, 'approve', 'operator');
 
 export const rejectMatch = (ports: AppPorts, caller: Caller, matchId: string, reason: string) =>
   step(ports, caller, transitionMatch(ports, matchId, 'reject', 'operator', { reason, notFound }));
 
 /** By the SME or the provider of the match; CONFIRMED once both accepted. */
 export const acceptMatch = (ports: AppPorts, caller: Caller, matchId: string) =>
-  step(
-    ports,
-    caller,
-    forward(ports, matchId, 'accept', caller.role as Party, (m) => {
-      assertParty(caller, m, ['sme', 'provider']);
-    }),
-  );
+  forward(ports, caller, matchId, 'accept', caller.role as Party, (m) => {
+    assertParty(caller, m, ['sme', 'provider']);
+  });
 
 export const declineMatch = (ports: AppPorts, caller: Caller, matchId: string, reason: string | undefined) =>
   step(
