@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api/client.ts';
 import { formatDateTime, t, type MessageKey } from '../i18n/index.ts';
+import { useAction } from './action.ts';
 import { ErrorNotice } from './feedback.tsx';
 import type { MatchWithContext } from './match.tsx';
 import { ReasonAction } from './reason-action.tsx';
@@ -90,20 +91,12 @@ export function DeliveryFacts({ match: m, party }: { match: MatchWithContext; pa
 
 /** The next step of delivery the viewer may take, if any. */
 export function DeliveryActions({ api, match: m, party, onDone }: { api: Api; match: MatchWithContext; party: Party; onDone: (message: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (step: 'deliver' | 'confirm' | 'dispute' | 'feedback', done: MessageKey, body?: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const act = (step: 'deliver' | 'confirm' | 'dispute' | 'feedback', done: MessageKey, body?: unknown) =>
+    run(async () => {
       await api.post(`/v1/matches/${m.id}/${step}`, body);
       onDone(t(done));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   let step;
   if (party === 'provider' && m.status === 'CONFIRMED') {

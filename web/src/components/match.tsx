@@ -10,6 +10,7 @@ import type { Role } from '../auth/session.ts';
 import { serviceTypeNames } from '../catalog.ts';
 import { formatDateTime, formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
+import { useAction } from './action.ts';
 import { BarChart } from './chart.tsx';
 import { ErrorNotice } from './feedback.tsx';
 
@@ -137,24 +138,16 @@ export function PartyActions({
 }) {
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const accepted = role === 'sme' ? match.smeAccepted : match.providerAccepted;
   if (match.status !== 'APPROVED') return null;
   if (accepted) return <p class="muted">{t('match.youAccepted')}</p>;
 
-  const act = async (path: 'accept' | 'decline', body?: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (path: 'accept' | 'decline', body?: unknown) =>
+    run(async () => {
       await api.post(`/v1/matches/${match.id}/${path}`, body);
       onDone(t(path === 'accept' ? 'match.accepted' : 'match.declined'));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const reasonId = `decline-reason-${match.id}`;
   return (
     <div class="actions">

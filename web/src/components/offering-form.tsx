@@ -13,6 +13,7 @@ import { api } from '../api/index.ts';
 import type { OfferingView, ProviderView } from '../api/types.ts';
 import { catalog } from '../catalog.ts';
 import { locale, pick, t } from '../i18n/index.ts';
+import { useAction } from './action.ts';
 import { describedProps, FieldError, FormNotice, invalidProps } from './field-errors.tsx';
 import { ServiceTypeOptions } from './service-type-options.tsx';
 
@@ -40,16 +41,14 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
   const [markets, setMarkets] = useState<string[]>([]);
   const [sizeClasses, setSizeClasses] = useState<SizeClass[]>([]);
   const [tiers, setTiers] = useState<Tier[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success replaces the form.
+  const { busy, error, run } = useAction('onError');
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => setF({ ...f, [k]: e.currentTarget.value });
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
   const err = (field: string) => `${id}-${field}-error`;
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const priceMin = num(f.priceMin);
     const priceMax = num(f.priceMax);
     const body: CreateOfferingBody = {
@@ -68,12 +67,7 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
         ? { eligibility: { ...(sizeClasses.length ? { sizeClasses } : {}), ...(tiers.length ? { tiers } : {}) } }
         : {}),
     };
-    try {
-      onCreated(await api.post<OfferingView>(`/v1/providers/${provider.id}/offerings`, body));
-    } catch (x) {
-      setError(x);
-      setBusy(false);
-    }
+    return run(async () => onCreated(await api.post<OfferingView>(`/v1/providers/${provider.id}/offerings`, body)));
   };
 
   return (
@@ -160,23 +154,16 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
         <FieldError id={err('eligibility')} error={error} field="eligibility" />
       </fieldset>
 
-      <label for={`${id}-capacity`}>{t('offeringNew.capacity')}</label>
-      <input
+      <CountField
         id={`${id}-capacity`}
-        class="narrow"
-        type="number"
-        inputMode="numeric"
-        required
-        min={0}
-        step={1}
+        label={t('offeringNew.capacity')}
+        hint={t('offeringNew.capacityHint')}
         value={f.capacity}
         onInput={set('capacity')}
-        {...invalidProps(error, 'capacityPerMonth', err('capacityPerMonth'), `${id}-capacity-hint`)}
+        field="capacityPerMonth"
+        errorId={err('capacityPerMonth')}
+        error={error}
       />
-      <p id={`${id}-capacity-hint`} class="muted hint">
-        {t('offeringNew.capacityHint')}
-      </p>
-      <FieldError id={err('capacityPerMonth')} error={error} field="capacityPerMonth" />
 
       <fieldset class="stack">
         <legend>{t('offeringNew.price')}</legend>
@@ -194,23 +181,16 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
         </label>
       </fieldset>
 
-      <label for={`${id}-lead`}>{t('offeringNew.leadTime')}</label>
-      <input
+      <CountField
         id={`${id}-lead`}
-        class="narrow"
-        type="number"
-        inputMode="numeric"
-        required
-        min={0}
-        step={1}
+        label={t('offeringNew.leadTime')}
+        hint={t('offeringNew.leadTimeHint')}
         value={f.leadTime}
         onInput={set('leadTime')}
-        {...invalidProps(error, 'leadTimeDays', err('leadTimeDays'), `${id}-lead-hint`)}
+        field="leadTimeDays"
+        errorId={err('leadTimeDays')}
+        error={error}
       />
-      <p id={`${id}-lead-hint`} class="muted hint">
-        {t('offeringNew.leadTimeHint')}
-      </p>
-      <FieldError id={err('leadTimeDays')} error={error} field="leadTimeDays" />
 
       <div class="row">
         <button type="submit" class="button button-primary" disabled={busy}>
@@ -223,5 +203,41 @@ export function OfferingCreateForm({ provider, onCreated, onCancel }: { provider
         )}
       </div>
     </form>
+  );
+}
+
+/** A required whole number (0 or more) with its hint, and the server's message about it beside it. */
+function CountField(props: {
+  id: string;
+  label: string;
+  hint: string;
+  value: string;
+  onInput: (e: { currentTarget: { value: string } }) => void;
+  /** The body field the server names in its details. */
+  field: string;
+  errorId: string;
+  error: unknown;
+}) {
+  const hintId = `${props.id}-hint`;
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        class="narrow"
+        type="number"
+        inputMode="numeric"
+        required
+        min={0}
+        step={1}
+        value={props.value}
+        onInput={props.onInput}
+        {...invalidProps(props.error, props.field, props.errorId, hintId)}
+      />
+      <p id={hintId} class="muted hint">
+        {props.hint}
+      </p>
+      <FieldError id={props.errorId} error={props.error} field={props.field} />
+    </>
   );
 }

@@ -11,6 +11,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { Facts } from '../components/facts.tsx';
 import { ErrorNotice } from '../components/feedback.tsx';
 import { formatDateTime, t } from '../i18n/index.ts';
+import { useAction } from '../components/action.ts';
 
 /** The header row each register must start with (domain/registers.ts REGISTER_HEADERS; restated, as the domain module pulls zod). */
 const REGISTERS = {
@@ -24,24 +25,17 @@ const POLL_MS = 500;
 export function ImportsPage() {
   const [kind, setKind] = useState<RegisterPath>('tiers');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [importId, setImportId] = useState<string | null>(null);
 
   const submit = async () => {
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setImportId(null);
-    try {
+    await run(async () => {
       // The file's bytes as they are: the API checks they are UTF-8 (a GBK export is refused, not garbled).
       const started = await api.post<{ importId: string }>(`/v1/registers/${kind}`, file, { 'content-type': 'text/csv' });
       setImportId(started.importId);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,7 +4,6 @@
  * certification with its validity (an expired one counts for nothing, so it
  * is marked) — approved, or rejected with a reason shown to the provider.
  */
-import { useState } from 'preact/hooks';
 import { api } from '../api/index.ts';
 import type { Page, ProviderView } from '../api/types.ts';
 import { ErrorNotice } from '../components/feedback.tsx';
@@ -15,6 +14,7 @@ import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
 import { formatDateTime, pick, t, type MessageKey } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { WorkQueue } from '../components/work-queue.tsx';
+import { useAction } from '../components/action.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -38,22 +38,16 @@ export function OnboardingPage() {
 }
 
 function PendingProvider({ provider: p, onDone }: { provider: ProviderView; onDone: (message: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success takes the card off the queue.
+  const { busy, error, run } = useAction('onError');
   const headingId = `provider-${p.id}`;
   const day = today();
 
-  const act = async (action: 'approve' | 'reject', body?: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (action: 'approve' | 'reject', body?: unknown) =>
+    run(async () => {
       await api.post(`/v1/providers/${p.id}/${action}`, body);
       onDone(t(action === 'approve' ? 'onboarding.approved' : 'onboarding.rejected', { name: p.name }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <article class="card" aria-labelledby={headingId}>

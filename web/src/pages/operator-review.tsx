@@ -11,6 +11,7 @@ import { useResource } from '../components/resource.ts';
 import { formatNumber, t } from '../i18n/index.ts';
 import { catalog, loadCatalog } from '../catalog.ts';
 import { WorkQueue } from '../components/work-queue.tsx';
+import { useAction } from '../components/action.ts';
 
 export function ReviewPage() {
   const queue = useResource(async () => {
@@ -34,23 +35,17 @@ export function ReviewPage() {
 function ReviewCard({ match, onDone }: { match: MatchWithContext; onDone: (message: string) => void }) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success takes the card off the queue.
+  const { busy, error, run } = useAction('onError');
   const headingId = `match-${match.id}`;
   const reasonId = `reject-reason-${match.id}`;
   const who = match.sme?.name ?? match.smeId;
 
-  const act = async (path: 'approve' | 'reject', body?: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (path: 'approve' | 'reject', body?: unknown) =>
+    run(async () => {
       await api.post(`/v1/matches/${match.id}/${path}`, body);
       onDone(t(path === 'approve' ? 'review.approved' : 'review.rejected', { name: who }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <article class="card" aria-labelledby={headingId}>

@@ -13,6 +13,7 @@ import { ReasonAction } from '../components/reason-action.tsx';
 import { useResource } from '../components/resource.ts';
 import { formatDateTime, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
+import { useAction } from '../components/action.ts';
 
 /** A party as this page shows it: SMEs and providers keep their hold in differently named fields. */
 interface Party {
@@ -113,23 +114,15 @@ export function SuspensionsPage() {
 }
 
 function PartyCard({ party: p, area, onChange }: { party: Party; area: string; onChange: (p: Party, message: string) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const headingId = `${area}-${p.id}`;
 
-  const act = async (action: 'suspend' | 'reinstate', reason?: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (action: 'suspend' | 'reinstate', reason?: string) =>
+    run(async () => {
       const res = await api.post<OperatorSmeView | ProviderView>(`/v1/${p.kind}/${p.id}/${action}`, reason === undefined ? undefined : { reason });
       const next = p.kind === 'smes' ? fromSme(res as OperatorSmeView) : fromProvider(res as ProviderView);
       onChange(next, t(action === 'suspend' ? 'holds.suspendedOk' : 'holds.reinstatedOk', { name: p.name }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <article class="card" aria-labelledby={headingId}>

@@ -17,6 +17,7 @@ import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
 import type { SizeClass, Tier } from '#domain/model.ts';
 import { ServiceTypeOptions } from '../components/service-type-options.tsx';
+import { useAction } from '../components/action.ts';
 
 const SIZE_CLASSES: SizeClass[] = ['MEDIUM', 'SMALL', 'MICRO'];
 const VERIFIED_TIERS: Tier[] = ['INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'];
@@ -101,8 +102,7 @@ function ProgrammeCard({
 }) {
   const eligible = smes.filter((s) => looksEligible(p, s));
   const [smeId, setSmeId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const headingId = `programme-${p.id}`;
   const selectId = `issue-${p.id}`;
   const ended = p.validUntil < new Date().toISOString().slice(0, 10);
@@ -110,18 +110,12 @@ function ProgrammeCard({
   const issue = async () => {
     const sme = smes.find((s) => s.id === smeId);
     if (!sme) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post(`/v1/voucher-programmes/${p.id}/vouchers`, { smeId });
       // The ledger as the API now keeps it (held and redeemed are summed from the vouchers).
       onIssued(await api.get<ProgrammeView>(`/v1/voucher-programmes/${p.id}`), sme.name);
       setSmeId('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const eligibility = [
@@ -191,8 +185,7 @@ function Ledger({ programme: p }: { programme: ProgrammeView }) {
 }
 
 function NewProgrammeForm({ onCreated }: { onCreated: (p: ProgrammeView) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (form: HTMLFormElement) => {
     const f = form.elements as unknown as Record<string, HTMLInputElement & HTMLSelectElement>;
@@ -210,16 +203,10 @@ function NewProgrammeForm({ onCreated }: { onCreated: (p: ProgrammeView) => void
         : {}),
       validUntil: f['programme-valid-until']!.value,
     };
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onCreated(await api.post<ProgrammeView>('/v1/voucher-programmes', body));
       form.reset();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

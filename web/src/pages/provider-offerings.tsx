@@ -14,6 +14,7 @@ import { formatNumber, pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
+import { useAction } from '../components/action.ts';
 
 export const thisPeriod = () => new Date().toISOString().slice(0, 7);
 
@@ -103,25 +104,17 @@ function OfferingCard({ offering: initial, onSaved }: { offering: OfferingView; 
   const period = thisPeriod();
   const capacity = useResource(() => api.get<CapacityView>(`/v1/offerings/${offering.id}/capacity?period=${period}`), [offering.id, offering.capacityPerMonth]);
   const [draft, setDraft] = useState(String(initial.capacityPerMonth));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const headingId = `o-${offering.id}`;
   const inputId = `cap-${offering.id}`;
 
-  const patch = async (body: { capacityPerMonth?: number; status?: 'ACTIVE' | 'PAUSED' }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const patch = (body: { capacityPerMonth?: number; status?: 'ACTIVE' | 'PAUSED' }) =>
+    run(async () => {
       const updated = await api.patch<OfferingView>(`/v1/offerings/${offering.id}`, body);
       setOffering(updated);
       setDraft(String(updated.capacityPerMonth));
       onSaved(t('offering.saved', { title: updated.title }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="offering" aria-labelledby={headingId}>

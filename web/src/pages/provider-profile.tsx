@@ -25,6 +25,7 @@ import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { loadOwnProviders } from './provider-offerings.tsx';
 import { EditToggle } from '../components/edit-toggle.tsx';
+import { useAction } from '../components/action.ts';
 
 // Spelt out, not imported: a value import of domain/credentials.ts would bring zod into the bundle.
 const CERT_TYPES: readonly CertificationType[] = ['CMA', 'CNAS', 'ISO_CERTIFICATION_BODY', 'CNIPA_DESIGNATION', 'MIIT_DESIGN_CENTRE', 'OTHER'];
@@ -169,19 +170,18 @@ function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
   const [contact, setContact] = useState(emptyContact);
   const [shapeError, setShapeError] = useState(false);
   const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success replaces the form with the new profile.
+  const { busy, error, run, setError } = useAction('onError');
   const toggle = (list: string[], set: (l: string[]) => void, v: string, on: boolean) => set(on ? [...list, v] : list.filter((x) => x !== v));
   const setCert = (i: number, c: Partial<Certification>) => setCerts(certs.map((x, j) => (j === i ? { ...x, ...c } : x)));
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     setError(null);
     const uscc = normaliseUscc(f.uscc);
     setShapeError(uscc !== '' && !usccShapeOk(uscc));
     setMissing(regions.length === 0 || languages.length === 0);
     if ((uscc !== '' && !usccShapeOk(uscc)) || regions.length === 0 || languages.length === 0) return;
-    setBusy(true);
     const body: CreateProviderBody = {
       name: f.name.trim(),
       kind: f.kind as CreateProviderBody['kind'],
@@ -192,13 +192,10 @@ function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
       ...(uscc ? { uscc } : {}),
       ...contactBody(contact),
     };
-    try {
+    return run(async () => {
       await api.post('/v1/providers', body);
       onCreated();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -297,8 +294,8 @@ function ProviderEditForm({ provider: p, onSaved, onCancel }: { provider: Provid
   const [f, setF] = useState({ name: p.name, description: p.description ?? '' });
   const [languages, setLanguages] = useState<string[]>(p.languages);
   const [contact, setContact] = useState(contactDraftOf(p.contact));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success closes the form.
+  const { busy, error, run } = useAction('onError');
   const sameLanguages = languages.length === p.languages.length && languages.every((l) => p.languages.includes(l));
   // Only what changed (a PATCH of nothing is a 400). A description can be replaced, not removed: the API has no way to.
   const body: PatchProviderBody = {
@@ -311,16 +308,9 @@ function ProviderEditForm({ provider: p, onSaved, onCancel }: { provider: Provid
   // Languages the form does not list (a register import's) stay as they are, shown checked.
   const choices = [...LANGUAGES, ...p.languages.filter((l) => !LANGUAGES.includes(l))];
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await api.patch<ProviderView>(`/v1/providers/${p.id}`, body));
-    } catch (x) {
-      setError(x);
-      setBusy(false);
-    }
+    return run(async () => onSaved(await api.patch<ProviderView>(`/v1/providers/${p.id}`, body)));
   };
 
   return (

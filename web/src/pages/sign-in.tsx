@@ -12,6 +12,7 @@ import { ROLES, type Role } from '../auth/session.ts';
 import { ErrorNotice, Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
+import { useAction } from '../components/action.ts';
 
 const GROUP_TITLE: Record<Role, MessageKey> = { operator: 'signIn.operators', sme: 'signIn.smes', provider: 'signIn.providers' };
 
@@ -48,25 +49,18 @@ function HostedSignIn({ settings }: { settings: CognitoSettings }) {
 
 function LocalSignIn() {
   const users = useResource(() => listDemoUsers(api), []);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  // The shell sees the new session and moves to the role's home page.
+  const { busy, error, run } = useAction('onError');
 
   useEffect(() => {
     // Measured by the browser tests: when the first page can be used.
     if (users.state === 'ready') performance.mark('console-usable');
   }, [users.state]);
 
-  const go = async (who: { role: Role; sub: string; name?: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const go = (who: { role: Role; sub: string; name?: string }) =>
+    run(async () => {
       await signInAs(api, who);
-      // The shell sees the new session and moves to the role's home page.
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="sign-in">

@@ -9,6 +9,7 @@ import type { CreateSmeBody, SizeClass, Tier } from '#domain/model.ts';
 import { api } from '../api/index.ts';
 import { ContactFields, contactBody, emptyContact, FormError, normaliseUscc, usccProblem, usccShapeOk, UsccField } from '../components/profile-form.tsx';
 import { pick, t } from '../i18n/index.ts';
+import { useAction } from '../components/action.ts';
 
 // Spelt out, not imported: a value import of domain/model.ts would bring zod into the bundle.
 const SIZE_CLASSES: readonly SizeClass[] = ['MEDIUM', 'SMALL', 'MICRO'];
@@ -18,16 +19,15 @@ export function SmeCreateForm({ onCreated }: { onCreated: () => void }) {
   const [f, setF] = useState({ name: '', uscc: '', province: '', city: '', industry: '', sizeClass: 'SMALL', tier: 'NONE', weak: false });
   const [contact, setContact] = useState(emptyContact);
   const [shapeError, setShapeError] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success replaces the form with the new profile.
+  const { busy, error, run, setError } = useAction('onError');
   const set = (k: keyof typeof f) => (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) => setF({ ...f, [k]: e.currentTarget.value });
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     setError(null);
     if (!usccShapeOk(f.uscc)) return setShapeError(true);
     setShapeError(false);
-    setBusy(true);
     const body: CreateSmeBody = {
       name: f.name.trim(),
       uscc: normaliseUscc(f.uscc),
@@ -38,13 +38,10 @@ export function SmeCreateForm({ onCreated }: { onCreated: () => void }) {
       weakFoundation: f.weak,
       ...contactBody(contact),
     };
-    try {
+    return run(async () => {
       await api.post('/v1/smes', body);
       onCreated();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (

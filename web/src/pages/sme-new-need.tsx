@@ -17,6 +17,7 @@ import { followLink } from '../router.ts';
 import { loadOwnSmes } from './sme-profile.tsx';
 import { loadVouchers, yuan } from './sme-vouchers.tsx';
 import { ServiceTypeOptions } from '../components/service-type-options.tsx';
+import { useAction } from '../components/action.ts';
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -33,8 +34,7 @@ export function NewNeedPage() {
   const [remoteOk, setRemoteOk] = useState(true);
   const [budget, setBudget] = useState('');
   const [deadline, setDeadline] = useState(inDays(30));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [posted, setPosted] = useState<NeedView | null>(null);
 
   return (
@@ -60,10 +60,8 @@ export function NewNeedPage() {
             (v) => v.smeId === chosenSme && v.status === 'ISSUED' && v.serviceTypes.includes(serviceType as never) && (!v.provinces.length || v.provinces.includes(province)),
           );
           const voucher = usable.some((v) => v.id === voucherId) ? voucherId : '';
-          const submit = async (e: Event) => {
+          const submit = (e: Event) => {
             e.preventDefault();
-            setBusy(true);
-            setError(null);
             const body: CreateNeedBody = {
               serviceType: serviceType as CreateNeedBody['serviceType'],
               description: description.trim(),
@@ -72,13 +70,7 @@ export function NewNeedPage() {
               ...(budget.trim() !== '' ? { budgetMax: Number(budget) } : {}),
               ...(voucher ? { voucherId: voucher } : {}),
             };
-            try {
-              setPosted(await api.post<NeedView>(`/v1/smes/${chosenSme}/needs`, body, { 'idempotency-key': idempotencyKey }));
-            } catch (err) {
-              setError(err);
-            } finally {
-              setBusy(false);
-            }
+            return run(async () => setPosted(await api.post<NeedView>(`/v1/smes/${chosenSme}/needs`, body, { 'idempotency-key': idempotencyKey })));
           };
           return (
             <form class="card stack" onSubmit={(e) => void submit(e)}>

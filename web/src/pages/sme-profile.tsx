@@ -20,6 +20,7 @@ import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
 import { SmeCreateForm } from './sme-create.tsx';
 import { EditToggle } from '../components/edit-toggle.tsx';
+import { useAction } from '../components/action.ts';
 
 export async function loadOwnSmes(): Promise<OwnSmeView[]> {
   return (await api.get<Page<OwnSmeView>>('/v1/smes?limit=100')).items;
@@ -175,8 +176,8 @@ function SmeEditForm({ sme, onSaved, onCancel }: { sme: OwnSmeView; onSaved: (s:
   const id = `sme-edit-${sme.id}`;
   const [f, setF] = useState({ name: sme.name, industry: sme.industry, city: sme.region.city ?? '' });
   const [contact, setContact] = useState(contactDraftOf(sme.contact));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // Its success closes the form.
+  const { busy, error, run } = useAction('onError');
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => setF({ ...f, [k]: e.currentTarget.value });
   // Only what changed: a PATCH of nothing is a 400, and an unchanged field is no change to announce.
   const body: PatchSmeBody = {
@@ -187,16 +188,9 @@ function SmeEditForm({ sme, onSaved, onCancel }: { sme: OwnSmeView; onSaved: (s:
   };
   const changed = Object.keys(body).length > 0;
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await api.patch<OwnSmeView>(`/v1/smes/${sme.id}`, body));
-    } catch (x) {
-      setError(x);
-      setBusy(false);
-    }
+    return run(async () => onSaved(await api.patch<OwnSmeView>(`/v1/smes/${sme.id}`, body)));
   };
 
   return (
