@@ -24,7 +24,7 @@ import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
 import { formatNumber, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { loadOwnProviders } from './provider-offerings.tsx';
-import { EditToggle } from '../components/edit-toggle.tsx';
+import { EditToggle, useProfileEditing } from '../components/edit-toggle.tsx';
 import { useAction } from '../components/action.ts';
 
 // Spelt out, not imported: a value import of domain/credentials.ts would bring zod into the bundle.
@@ -34,35 +34,20 @@ const today = () => new Date().toISOString().slice(0, 10);
 export function ProviderProfilePage() {
   const data = useResource(() => Promise.all([loadOwnProviders(), loadCatalog()]).then(([p]) => p), []);
   const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const edit = useProfileEditing(() => data.reload());
   void catalog.value;
   return (
     <section>
       <h1>{t('providerProfile.title')}</h1>
-      <StatusMessage message={status} />
+      <StatusMessage message={edit.status} />
       <Loaded resource={data}>
         {(list) => (
           <>
             {list.length === 0 && <p class="notice">{t('provider.none')}</p>}
             {list.map((p) => (
               <ProviderCard key={p.id} provider={p}>
-                <EditToggle
-                  open={editing === p.id}
-                  onOpen={() => {
-                    setStatus(null);
-                    setEditing(p.id);
-                  }}
-                >
-                  <ProviderEditForm
-                    provider={p}
-                    onSaved={(saved) => {
-                      setEditing(null);
-                      setStatus(t('profileEdit.saved', { name: saved.name }));
-                      data.reload();
-                    }}
-                    onCancel={() => setEditing(null)}
-                  />
+                <EditToggle open={edit.isOpen(p.id)} onOpen={() => edit.open(p.id)}>
+                  <ProviderEditForm provider={p} onSaved={edit.saved} onCancel={edit.cancel} />
                 </EditToggle>
               </ProviderCard>
             ))}

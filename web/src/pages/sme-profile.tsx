@@ -19,7 +19,7 @@ import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
 import { SmeCreateForm } from './sme-create.tsx';
-import { EditToggle } from '../components/edit-toggle.tsx';
+import { EditToggle, useProfileEditing } from '../components/edit-toggle.tsx';
 import { useAction } from '../components/action.ts';
 
 export async function loadOwnSmes(): Promise<OwnSmeView[]> {
@@ -46,15 +46,14 @@ export function SmeProfilePage() {
     const [smes] = await Promise.all([loadOwnSmes(), loadCatalog()]);
     return Promise.all(smes.map(async (sme) => ({ sme, needs: (await api.get<Page<NeedView>>(`/v1/smes/${sme.id}/needs?limit=100`)).items })));
   }, []);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const edit = useProfileEditing(() => data.reload());
   void catalog.value;
   const declared = (verified: boolean) => <span class="muted"> · {t(verified ? 'sme.verified' : 'sme.declared')}</span>;
 
   return (
     <section>
       <h1>{t('sme.title')}</h1>
-      <StatusMessage message={status} />
+      <StatusMessage message={edit.status} />
       <Loaded resource={data}>
         {(list) =>
           list.length === 0 ? (
@@ -113,22 +112,8 @@ export function SmeProfilePage() {
                     </>
                   )}
                 </dl>
-                <EditToggle
-                  open={editing === sme.id}
-                  onOpen={() => {
-                    setStatus(null);
-                    setEditing(sme.id);
-                  }}
-                >
-                  <SmeEditForm
-                    sme={sme}
-                    onSaved={(saved) => {
-                      setEditing(null);
-                      setStatus(t('profileEdit.saved', { name: saved.name }));
-                      data.reload();
-                    }}
-                    onCancel={() => setEditing(null)}
-                  />
+                <EditToggle open={edit.isOpen(sme.id)} onOpen={() => edit.open(sme.id)}>
+                  <SmeEditForm sme={sme} onSaved={edit.saved} onCancel={edit.cancel} />
                 </EditToggle>
                 <div class="card-head">
                   <h3>{t('sme.needs')}</h3>
