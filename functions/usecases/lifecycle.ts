@@ -106,14 +106,17 @@ export async function transitionMatch(
   } = {},
 ): Promise<Stored<Match>> {
   let given = opts.current;
+  // Read for its deadline as the match is confirmed, strongly consistent: the confirmation's move of the need starts from it.
+  let need: Stored<Need> | undefined;
   const next = await retryOnStale(async () => {
     const m = given ?? (await ports.store.get('match', matchId, true));
     given = undefined;
     if (!m) throw opts.notFound ? opts.notFound() : new Conflict(`match ${matchId} does not exist`);
     opts.authorize?.(m);
     const s = applyMatchCommand(m, cmd, by);
-    // Delivery is due by the need's deadline: matches written before summaries existed read it from the need.
-    const needDeadline = s.status === 'CONFIRMED' ? (m.need?.deadline ?? (await ports.store.get('need', m.needId))?.deadline) : undefined;
+    // Delivery is due by the end of the need's deadline day.
+    need = s.status === 'CONFIRMED' ? await ports.store.get('need', m.needId, true) : undefined;
+    const needDeadline = need?.deadline;
     return ports.store.update(
       'match',
       m,
@@ -133,7 +136,7 @@ export async function transitionMatch(
       (written) => [matchEvent(written, matchEventType(s.entry), opts.reason)],
     );
   }, { attempts: ATTEMPTS });
-  await settleMatch(ports, next);
+  await settleMatch(ports, next, need);
   await publishStored(ports, { kind: 'match', id: next.id }, next.pendingEvents ?? [], next.version);
   return { ...next, pendingEvents: [] };
 }
@@ -205,7 +208,8 @@ export async function fireDeliveryAlert(ports: AppPorts, matchId: string): Promi
  * released match and reopen its need (excluding the offering after a reject
  * or decline); mark the need MATCHED on confirmation and FULFILLED on completion.
  */
-export async function settleMatch(ports: AppPorts, m: Match): Promise<void> {
+/** `need`: the match's need as just read strongly consistent, if at hand (its update starts from it). */
+export async function settleMatch(ports: AppPorts, m: Match, need?: Stored<Need>): Promise<void> {
   if (RELEASING_STATUSES.includes(m.status)) {
     await ports.store.releaseCapacity(m.offeringId, m.period, m.id);
   }
@@ -232,7 +236,7 @@ export async function settleMatch(ports: AppPorts, m: Match): Promise<void> {
       return { status: 'FULFILLED', recheckAt: undefined };
     }
     return undefined;
-  });
+  }, undefined, need);
 }
 
 function needTargetFor(status: MatchStatus): 'reopen' | 'confirm' | 'fulfil' | undefined {
@@ -252,9 +256,13 @@ export async function updateNeed(
   needId: string,
   change: (n: Stored<Need>) => Changes<Need> | undefined,
   events: (next: Need) => AppEvent[] = () => [],
+  /** The need as the caller has just read it, strongly consistent: the first attempt starts from it (a stale write re-reads). */
+  current?: Stored<Need>,
 ): Promise<Stored<Need> | undefined> {
+  let given = current?.id === needId ? current : undefined;
   const outcome = await retryOnStale(async () => {
-    const n = await ports.store.get('need', needId, true);
+    const n = given ?? (await ports.store.get('need', needId, true));
+    given = undefined;
     if (!n) return undefined;
     const patch = change(n);
     if (!patch) return { need: n, written: false };
