@@ -26,6 +26,7 @@ import {
   type SmeSummary,
 } from '#domain/model.ts';
 import type { AppPorts, Caller, Page, Stored } from '#functions/ports.ts';
+import type { Entities } from '#functions/store/store.ts';
 
 /** `tier` is the verified tier as of `now` (the one the plan's priority counts), not the declared one. */
 export function smeSummary(s: Sme, now: Date): SmeSummary {
@@ -70,9 +71,9 @@ export async function withContext<M extends Match>(ports: Pick<AppPorts, 'store'
   if (matches.length === 0) return [];
   const idsOf = (id: (m: Match) => string) => [...new Set(matches.map(id))];
   // Parties the caller has just read are not read again.
-  const read = async <K extends 'sme' | 'provider'>(kind: K, ids: string[], have: Stored<Sme | Provider> | undefined) => {
+  const read = async <K extends 'sme' | 'provider'>(kind: K, ids: string[], have: Stored<Entities[K]> | undefined) => {
     const found = await ports.store.batchGet(kind, ids.filter((id) => id !== have?.id));
-    if (have) found.set(have.id, have as never);
+    if (have) found.set(have.id, have);
     return found;
   };
   const [smes, providers, offerings, needs] = await Promise.all([
