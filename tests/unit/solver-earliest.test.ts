@@ -106,4 +106,42 @@ describe('unit moves on a flow network', () => {
       { numRuns: 300 },
     );
   });
+
+  it('proves a start that serves every need maximal, with potentials that fix only the wait arcs', () => {
+    // Two needs, two offerings with room to spare: the start serves both
+    // and leaves an exit open, so only the "no one waits" proof applies.
+    const edges: [number, number][] = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+    ];
+    const net = network(2, [2, 2], edges);
+    const start = new Int32Array(net.cap.length);
+    start[0] = 1; // need 0 → offering 0
+    start[2] = 1; // need 1 → offering 1
+    start[edges.length + 2] = 1; // offering 0 → sink
+    start[edges.length + 3] = 1; // offering 1 → sink
+    const { flow, potential } = mostServed(net, net.cost, start.slice());
+    expect([...flow]).toEqual([...start]);
+    const reduced = (a: number) => net.cost[a]! + potential[net.tail[a]!]! - potential[net.head[a]!]!;
+    // Wait arcs leave the face (positive reduced cost, no flow); every other arc stays on it.
+    for (let a = 0; a < net.cap.length; a++) expect(reduced(a)).toBe(a >= edges.length && a < edges.length + 2 ? 1 : 0);
+  });
+
+  it('still searches when the start leaves a need waiting that could be served', () => {
+    const edges: [number, number][] = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+    ];
+    const net = network(2, [1, 1], edges);
+    // Need 1 takes offering 0 and need 0 waits: a search moves need 1 over.
+    const start = new Int32Array(net.cap.length);
+    start[1] = 1;
+    start[edges.length] = 1;
+    start[edges.length + 2] = 1;
+    const { flow } = mostServed(net, net.cost, start);
+    expect(flow[edges.length]).toBe(0);
+    expect(flow[edges.length + 1]).toBe(0);
+  });
 });
