@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeUscc } from '#domain/uscc.ts';
 import { zh } from '#web/src/i18n/zh.ts';
-import { captureEverywhere, type WatchedPage } from './support/browser.ts';
+import { captureEverywhere, PHONE, type WatchedPage } from './support/browser.ts';
 import { useConsoleSuite } from './support/suite.ts';
 
 const suite = useConsoleSuite();
@@ -109,6 +109,11 @@ describe("the operator's console in a browser", () => {
     // The server words the row's error in the console's language.
     expect(await errorRows.first().locator('td').nth(1).innerText()).toBe('不是已知的取值：您是否想输入 "LITTLE_GIANT"？');
     expectCleanPages(await captureEverywhere(page, 'operator-imports', () => errorsTable.waitFor()));
+    // On a phone the refusal's wording wraps beside its row and field instead of scrolling off to the side.
+    await page.setViewportSize(PHONE);
+    const tableBox = progress.getByRole('region', { name: '有误的行及原因' });
+    expect(await tableBox.evaluate((box) => box.scrollWidth - box.clientWidth)).toBe(0);
+    expect(await errorRows.first().locator('td').nth(1).isVisible()).toBe(true);
 
     const imp = await suite.stack.api<{ status: string; total: number; accepted: number; rejected: number }>(OPERATOR, 'GET', `/v1/imports/${importId}`);
     expect(imp).toMatchObject({ status: 'DONE', total: 3, accepted: 2, rejected: 1 });

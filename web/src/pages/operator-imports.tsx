@@ -131,6 +131,7 @@ function ImportProgress({ importId }: { importId: string }) {
             caption={t('imports.errorsCaption')}
             columns={[t('imports.row'), t('imports.field'), t('imports.message')]}
             rows={imp.errors.map((e, i) => ({ key: `${e.row}-${i}`, head: e.row, cells: [e.field ?? '–', <span class="cell-text">{e.message}</span>] }))}
+            prose
           />
           {imp.errorCount > imp.errors.length && <p class="muted">{t('imports.moreErrors', { count: imp.errorCount - imp.errors.length })}</p>}
         </>
