@@ -245,8 +245,9 @@ class Residual {
    * Tries to prove the current flow optimal before ε reaches 1: integer
    * potentials from the prices (rounded to cost units), then lowered
    * wherever a residual arc prices negative, label-correcting, until none
-   * does. That succeeds exactly when the flow is optimal (no negative
-   * residual cycle), and the potentials are then its certificate. Tried
+   * does. It can only end when the flow is optimal (around a negative
+   * residual cycle the labels would fall for ever), and the potentials are
+   * then its certificate. Tried
    * once ε is below α cost units: an ε-optimal flow is then often optimal
    * already (on the bench markets at 200k and 2M pairs, at ε ≈ 7 units,
    * saving five phases; at ε ≈ 119 units it was not). A try that fails
