@@ -62,6 +62,7 @@ import { solveByAuction } from './solver/assignment.ts';
 import { mostServed, placeEarliest } from './solver/earliest.ts';
 import { servedFlowByAuction, solveFaceByAuction, type LayeredNetwork } from './solver/face.ts';
 import { minCostFlow, type FlowSolution } from './solver/mcf.ts';
+import { ArrayPool } from './solver/pool.ts';
 import { prepare, type Problem } from './solver/prepare.ts';
 import type { SolverInput, SolverResult } from './solver/types.ts';
 
@@ -79,7 +80,7 @@ export {
 /** The flow network of a problem, its arcs laid out in fixed ranges. */
 type Network = LayeredNetwork;
 
-function buildNetwork(p: Problem): Network {
+function buildNetwork(p: Problem, pool: ArrayPool): Network {
   const { n, m, start, eOff, capEff, provOf, softCap } = p;
   const P = p.providerIds.length;
   const E = eOff.length;
@@ -89,9 +90,9 @@ function buildNetwork(p: Problem): Network {
   const softArcs = offeringArcs + m;
   const overflowArcs = softArcs + P;
   const A = overflowArcs + P;
-  const tail = new Int32Array(A);
-  const head = new Int32Array(A);
-  const cap = new Int32Array(A);
+  const tail = pool.int32(A);
+  const head = pool.int32(A);
+  const cap = pool.int32(A);
   for (let i = 0; i < n; i++) {
     for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
       tail[e] = i;
@@ -120,7 +121,7 @@ function buildNetwork(p: Problem): Network {
   const supply = new Int32Array(sink + 1);
   supply.fill(1, 0, n);
   supply[sink] = -n;
-  return { nodes: sink + 1, tail, head, cap, cost: new Float64Array(A), supply, waits, offeringArcs, softArcs, overflowArcs };
+  return { nodes: sink + 1, tail, head, cap, cost: pool.float64(A), supply, waits, offeringArcs, softArcs, overflowArcs };
 }
 
 /**
@@ -143,40 +144,62 @@ function fixOffFace(net: Network, flow: Int32Array, potential: Float64Array, fix
 }
 
 /** Edge (index into the problem's CSR) chosen for each need, or -1. */
-function solveProblem(p: Problem): Int32Array {
+function solveProblem(p: Problem, pool: ArrayPool): Int32Array {
   if (p.eOff.length === 0) return new Int32Array(p.n).fill(-1);
-  let capped = false;
-  for (let j = 0; j < p.m && !capped; j++) capped = p.provOf[j]! >= 0;
-  return p.servedFirst || capped ? solveByFlow(p) : solveByAuction(p);
+  return flowPath(p.servedFirst, p.provOf) ? solveByFlow(p, pool) : solveByAuction(p, pool);
 }
 
-function solveByFlow(p: Problem): Int32Array {
+function flowPath(servedFirst: boolean, provOf: ArrayLike<number>): boolean {
+  if (servedFirst) return true;
+  for (let j = 0; j < provOf.length; j++) if (provOf[j]! >= 0) return true;
+  return false;
+}
+
+/**
+ * Bytes for a solve's pool's first block: its large arrays at their peak,
+ * per arc of the network (≈ edges + needs + offerings + 2 · providers).
+ * The problem (20) and network (24) stay all along; the flow path then
+ * holds the served-most auction's scratch (~20, given back), the residual
+ * network (48) and the flow (4); the auction path ~36 in all. The flow's
+ * figure has room for the scratch not fitting the residual arrays exactly
+ * (measured at 2M pairs: 96 fell 0.4 MB short). Too small a guess costs a
+ * second block, never a wrong answer; reading the input's lengths before
+ * `prepare` checks them is safe for the same reason.
+ */
+function expectedBytes(input: SolverInput): number {
+  const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
+  const arcs = len(input?.edges) + len(input?.needs) + len(input?.offerings) + 2 * len(input?.providers);
+  return (input?.servedFirst === true || len(input?.providers) > 0 ? 112 : 60) * arcs;
+}
+
+function solveByFlow(p: Problem, pool: ArrayPool): Int32Array {
   const { n } = p;
-  const net = buildNetwork(p);
+  const net = buildNetwork(p, pool);
   const face = { ...net, sink: net.nodes - 1, needs: n };
-  const fixed = new Int32Array(net.cap.length);
+  const fixed = pool.int32(net.cap.length);
   const cost = net.cost;
 
   let total = 0;
   for (let j = 0; j < p.m; j++) total += p.capEff[j]!;
-  let best = p.servedFirst && total <= n ? solveShortMarket(p, net, fixed) : null;
+  let best = p.servedFirst && total <= n ? solveShortMarket(p, net, fixed, pool) : null;
   if (best === null) {
     if (p.servedFirst) {
       for (let i = 0; i < n; i++) cost[net.waits + i] = 1;
-      const most = mostServed(face, cost, servedFlowByAuction(net, p));
+      const most = mostServed(face, cost, servedFlowByAuction(net, p, pool));
       fixOffFace(net, most.flow, most.potential, fixed);
+      pool.release(most.flow);
       cost.fill(0);
     }
     weightedCosts(p, net);
     // On the served-most face the providers' loads are often all fixed:
     // then the auction solves the rest, certified, and the flow is only
     // the fallback.
-    best = (p.servedFirst ? solveFaceByAuction(net, p, true) : null) ?? minCostFlow(net, true);
+    best = (p.servedFirst ? solveFaceByAuction(net, p, true, pool) : null) ?? minCostFlow(net, true, pool);
   }
   fixOffFace(net, best.flow, best.potential!, fixed);
   // The flow left on the face's arcs is optimal there; move the earliest
   // needs in.
-  placeEarliest(face, best.flow);
+  placeEarliest(face, best.flow, pool);
 
   const chosen = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -207,7 +230,7 @@ function weightedCosts(p: Problem, net: Network): void {
  * every slot); otherwise the network is restored and the general path
  * runs. Saves the separate maximum flow (~0.7 s of CPU at 2M pairs).
  */
-function solveShortMarket(p: Problem, net: Network, fixed: Int32Array): FlowSolution | null {
+function solveShortMarket(p: Problem, net: Network, fixed: Int32Array, pool: ArrayPool): FlowSolution | null {
   const { cap, supply, head, tail } = net;
   const sink = net.nodes - 1;
   const savedCap = cap.slice(net.offeringArcs);
@@ -220,7 +243,7 @@ function solveShortMarket(p: Problem, net: Network, fixed: Int32Array): FlowSolu
     cap[a] = 0;
   }
   weightedCosts(p, net);
-  const best = solveFaceByAuction(net, p, false);
+  const best = solveFaceByAuction(net, p, false, pool);
   if (best !== null) return best;
   cap.set(savedCap, net.offeringArcs);
   supply.set(savedSupply);
@@ -254,8 +277,11 @@ function toResult(p: Problem, chosen: Int32Array): SolverResult {
  * SolverInputError on structurally invalid input.
  */
 export function solveAssignment(input: SolverInput): SolverResult {
-  const p = prepare(input);
-  return toResult(p, solveProblem(p));
+  // One pool per solve: its large arrays in one block, each step's scratch
+  // the next one's (solver/pool.ts).
+  const pool = new ArrayPool(expectedBytes(input));
+  const p = prepare(input, pool);
+  return toResult(p, solveProblem(p, pool));
 }
 
 /**

@@ -16,6 +16,7 @@
  */
 import { auction, STAYS_UNPLACED, weightSchedule, type AuctionResult, type Market } from './auction.ts';
 import { placeEarliest } from './earliest.ts';
+import type { ArrayPool } from './pool.ts';
 import type { Problem } from './prepare.ts';
 
 /** Dual prices in weight units: u per need, P per offering. */
@@ -237,14 +238,14 @@ export function optimalAssignment(mk: Omit<Market, 'scale'>): Duals & { held: In
  * Edge (index into the problem's CSR) chosen for each need, or -1, for a
  * problem without provider caps or servedFirst.
  */
-export function solveByAuction(p: Problem): Int32Array {
+export function solveByAuction(p: Problem, pool: ArrayPool): Int32Array {
   const { n, m, start, eOff, units, capEff } = p;
   const E = eOff.length;
   const chosen = new Int32Array(n).fill(-1);
   if (E === 0) return chosen;
 
   // Phase 1: the optimum itself.
-  const { held, u, P } = optimalAssignment({ n, m, start, eOff, units, capEff, scratch: p.scratch });
+  const { held, u, P } = optimalAssignment({ n, m, start, eOff, units, capEff, scratch: p.scratch, pool });
 
   // Phase 2: among the optimal assignments, place the earliest needs, on
   // the optimal face: tight edges only (u_i + P_j = w_ij), needs with
@@ -262,11 +263,11 @@ export function solveByAuction(p: Problem): Int32Array {
   const waits = tight;
   const offArcs = tight + n;
   const A = offArcs + m;
-  const tail = new Int32Array(A);
-  const head = new Int32Array(A);
-  const cap = new Int32Array(A).fill(1, 0, tight);
-  const flow = new Int32Array(A);
-  const edgeOf = new Int32Array(tight); // CSR edge of each tight arc
+  const tail = pool.int32(A);
+  const head = pool.int32(A);
+  const cap = pool.int32(A).fill(1, 0, tight);
+  const flow = pool.int32(A);
+  const edgeOf = pool.int32(tight); // CSR edge of each tight arc
   for (let i = 0, a = 0; i < n; i++) {
     const j0 = held[i]!;
     for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
@@ -291,7 +292,7 @@ export function solveByAuction(p: Problem): Int32Array {
     head[offArcs + j] = sink;
     cap[offArcs + j] = capEff[j]!;
   }
-  placeEarliest({ nodes: sink + 1, sink, needs: n, tail, head, cap }, flow);
+  placeEarliest({ nodes: sink + 1, sink, needs: n, tail, head, cap }, flow, pool);
   for (let a = 0; a < tight; a++) if (flow[a] === 1) chosen[tail[a]!] = edgeOf[a]!;
   return chosen;
 }

@@ -27,6 +27,7 @@
  * The tie-break (earliest needs among the optimal assignments) is not the
  * auction's job: see assignment.ts and earliest.ts.
  */
+import type { ArrayPool } from './pool.ts';
 
 // ------------------------------------------------------------------ auction
 
@@ -47,6 +48,8 @@ export interface Market {
   capEff: Int32Array;
   /** Int32Array of at least E entries the auction may use (saves an allocation). */
   scratch?: Int32Array;
+  /** Where its edge-sized scratch comes from and goes back to (pool.ts). */
+  pool?: ArrayPool;
 }
 
 export interface AuctionResult {
@@ -136,6 +139,7 @@ export function auction(mk: Market, schedule: Schedule, stop?: (eps: number, res
     factor *= schedule.growth;
     sp = a.recheck(eps);
   }
+  mk.pool?.release(a.inValue, a.inNeed); // inNeed: ignored when it is the caller's scratch
   return result();
 }
 
@@ -205,8 +209,8 @@ class Auction {
     const inStart = new Int32Array(m + 1);
     for (let e = 0; e < E; e++) inStart[eOff[e]! + 1]!++;
     for (let j = 0; j < m; j++) inStart[j + 1]! += inStart[j]!;
-    const inNeed = mk.scratch ? mk.scratch.subarray(0, E) : new Int32Array(E);
-    const inValue = new Float64Array(E);
+    const inNeed = mk.scratch ? mk.scratch.subarray(0, E) : mk.pool ? mk.pool.int32(E) : new Int32Array(E);
+    const inValue = mk.pool ? mk.pool.float64(E) : new Float64Array(E);
     const fill = inStart.slice(0, m);
     for (let i = 0; i < n; i++) {
       for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {

@@ -36,6 +36,7 @@
  * failure in it (a move changes the residual network under the failures
  * before it); otherwise another round runs. At 2M pairs two rounds.
  */
+import type { ArrayPool } from './pool.ts';
 
 /** A flow network of forward arcs; arcs of capacity 0 are absent. */
 export interface UnitNetwork {
@@ -57,7 +58,7 @@ interface Adjacency {
   waitOf: Int32Array;
 }
 
-function adjacency(net: UnitNetwork): Adjacency {
+function adjacency(net: UnitNetwork, pool?: ArrayPool): Adjacency {
   const { nodes, sink, needs: n, tail, head, cap } = net;
   const A = cap.length;
   const first = new Int32Array(nodes + 1);
@@ -71,7 +72,7 @@ function adjacency(net: UnitNetwork): Adjacency {
     if (w === sink && v < n) waitOf[v] = a;
   }
   for (let v = 0; v < nodes; v++) first[v + 1]! += first[v]!;
-  const adj = new Int32Array(first[nodes]!);
+  const adj = pool ? pool.int32(first[nodes]!) : new Int32Array(first[nodes]!);
   const fill = first.slice(0, nodes);
   for (let a = 0; a < A; a++) {
     if (cap[a]! <= 0) continue;
@@ -176,8 +177,10 @@ function improve(net: UnitNetwork, g: Adjacency, flow: Int32Array, swaps: boolea
  * Places the earliest needs on the optimal face: `flow`, a feasible (hence
  * optimal) flow on it, is updated in place.
  */
-export function placeEarliest(net: UnitNetwork, flow: Int32Array): void {
-  improve(net, adjacency(net), flow, true);
+export function placeEarliest(net: UnitNetwork, flow: Int32Array, pool?: ArrayPool): void {
+  const g = adjacency(net, pool);
+  improve(net, g, flow, true);
+  pool?.release(g.adj);
 }
 
 /**

@@ -43,6 +43,7 @@
  */
 import { optimalAssignment } from './assignment.ts';
 import type { FlowProblem, FlowSolution } from './mcf.ts';
+import { ArrayPool } from './pool.ts';
 
 /** The matcher's flow network: arcs laid out in fixed ranges. */
 export interface LayeredNetwork extends FlowProblem {
@@ -69,12 +70,14 @@ const AUCTION_LIMIT = 2 ** 50;
  * breadth-first searches alone ~1.1 s of CPU; this, with the proof, ~0.5 s
  * (all-equal weights are certified after the auction's first phase).
  */
-export function servedFlowByAuction(net: LayeredNetwork, p: BipartiteProblem): Int32Array {
+export function servedFlowByAuction(net: LayeredNetwork, p: BipartiteProblem, pool = new ArrayPool()): Int32Array {
   const { n, m, start, eOff, capEff } = p;
   const { cap, waits, offeringArcs, softArcs, overflowArcs } = net;
   const sink = net.nodes - 1;
-  const { held } = optimalAssignment({ n, m, start, eOff, units: new Float64Array(eOff.length).fill(1), capEff, scratch: p.scratch });
-  const flow = new Int32Array(cap.length);
+  const units = pool.float64(eOff.length).fill(1);
+  const { held } = optimalAssignment({ n, m, start, eOff, units, capEff, scratch: p.scratch, pool });
+  pool.release(units);
+  const flow = pool.int32(cap.length);
   for (let i = 0; i < n; i++) {
     const j = held[i]!;
     if (j < 0) {
@@ -143,13 +146,13 @@ interface Reduction {
  * are accounted for, or no attempt is certified. `retry`: try the large
  * bonus too (see the file comment) before giving up.
  */
-export function solveFaceByAuction(net: LayeredNetwork, csr: ProblemEdges, retry: boolean): FlowSolution | null {
+export function solveFaceByAuction(net: LayeredNetwork, csr: ProblemEdges, retry: boolean, pool = new ArrayPool()): FlowSolution | null {
   const { n, m } = csr;
   const red = reduce(net, csr, n, m);
   if (red === null) return null;
   for (const bonus of retry ? [1, red.maxUnits + 1] : [1]) {
     if ((red.maxUnits + 2 * bonus) * (red.n2 + m + 2) > AUCTION_LIMIT) return null;
-    const solution = attempt(net, n, m, red, bonus);
+    const solution = attempt(net, n, m, red, bonus, pool);
     if (solution !== null) return solution;
   }
   return null;
@@ -226,22 +229,23 @@ function reduce(net: LayeredNetwork, csr: ProblemEdges, n: number, m: number): R
   return { index, n2, room, mustFill, forced, start, eOff, weight, arcOf, maxUnits };
 }
 
-function attempt(net: LayeredNetwork, n: number, m: number, red: Reduction, bonus: number): FlowSolution | null {
+function attempt(net: LayeredNetwork, n: number, m: number, red: Reduction, bonus: number, pool: ArrayPool): FlowSolution | null {
   const { tail, head, cap, cost, supply, waits, offeringArcs, softArcs, overflowArcs } = net;
   const { index, n2, room, mustFill, forced, start, eOff, weight, arcOf } = red;
   const P = overflowArcs - softArcs;
   const sink = net.nodes - 1;
   const E = waits;
-  const units = new Float64Array(weight.length);
+  const units = pool.float64(weight.length);
   for (let r = 0, i = 0; r < n2; r++) {
     while (index[i] !== r) i++;
     const b = forced[i]! * bonus;
     for (let q = start[r]!; q < start[r + 1]!; q++) units[q] = weight[q]! + b + mustFill[eOff[q]!]! * bonus;
   }
-  const { held, u, P: price } = optimalAssignment({ n: n2, m, start, eOff, units, capEff: room });
+  const { held, u, P: price } = optimalAssignment({ n: n2, m, start, eOff, units, capEff: room, pool });
+  pool.release(units);
 
   // The flow on the network: fixed arcs keep 0 (fixOffFace holds their flow).
-  const flow = new Int32Array(cap.length);
+  const flow = pool.int32(cap.length);
   const inflow = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     const r = index[i]!;
@@ -285,7 +289,9 @@ function attempt(net: LayeredNetwork, n: number, m: number, red: Reduction, bonu
   }
   for (let v = 0; v < net.nodes; v++) if (pi[v] === -Infinity) pi[v] = 0;
 
-  return certified(net, flow, pi) ? { flow, potential: pi } : null;
+  if (certified(net, flow, pi)) return { flow, potential: pi };
+  pool.release(flow);
+  return null;
 }
 
 /**

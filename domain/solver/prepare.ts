@@ -5,6 +5,7 @@
  * penalties as integers at the solver's resolution. Everything downstream
  * works on this form, so the result does not depend on the input order.
  */
+import type { ArrayPool } from './pool.ts';
 import { SolverInputError, type SolverEdge, type SolverInput } from './types.ts';
 
 /** Weights are compared at this resolution (unless coarsened, see `weightScale`). */
@@ -52,7 +53,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-export function prepare(input: SolverInput): Problem {
+export function prepare(input: SolverInput, pool?: ArrayPool): Problem {
   if (input === null || typeof input !== 'object') throw new SolverInputError('input must be an object');
   const { needs, offerings, edges } = input;
   const providers = input.providers ?? [];
@@ -152,7 +153,7 @@ export function prepare(input: SolverInput): Problem {
   const start = new Int32Array(n + 1);
   // Offering (canonical index) of each input edge, or -1 if it is unusable.
   // Reused afterwards as solver scratch.
-  const edgeOff = new Int32Array(Math.max(1, total));
+  const edgeOff = pool ? pool.int32(Math.max(1, total)) : new Int32Array(Math.max(1, total));
   // Edges usually arrive grouped by need: runs of the same need id keep the
   // need lookups (and the second pass's) to one per run.
   let runAt = new Int32Array(n + 2);
@@ -212,9 +213,9 @@ export function prepare(input: SolverInput): Problem {
   // Flow nodes: needs, offerings, providers and the sink.
   const scale = weightScale(Math.max(maxW, maxPenalty), n + m + P + 1);
   const slots = start[n]!;
-  const eOff = new Int32Array(slots);
-  const units = new Float64Array(slots);
-  const source = new Int32Array(slots); // input index of the edge (its weight)
+  const eOff = pool ? pool.int32(slots) : new Int32Array(slots);
+  const units = pool ? pool.float64(slots) : new Float64Array(slots);
+  const source = pool ? pool.int32(slots) : new Int32Array(slots); // input index of the edge (its weight)
   const fill = start.slice(0, n + 1);
   for (let r = 0; r < runs; r++) {
     let p = fill[runRank[r]!]!;

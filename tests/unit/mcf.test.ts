@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { minCostFlow, type FlowProblem } from '#domain/solver/mcf.ts';
+import { ArrayPool, poolArraysFrom } from '#domain/solver/pool.ts';
 
 /**
  * Reference: successive shortest paths with Bellman–Ford (negative costs
@@ -107,22 +108,43 @@ const network = fc
     };
   });
 
+/** The optimal cost and exact potentials of `minCostFlow(p, true, pool)`, checked against the reference. */
+function expectOptimal(p: FlowProblem, pool?: ArrayPool): void {
+  const copy = { ...p, cap: p.cap.slice(), cost: p.cost.slice(), supply: p.supply.slice() };
+  const { flow, potential } = minCostFlow(p, true, pool);
+  let total = 0;
+  for (let a = 0; a < flow.length; a++) total += flow[a]! * p.cost[a]!;
+  expect(total).toBe(referenceCost(copy));
+  for (let a = 0; a < flow.length; a++) {
+    const rc = p.cost[a]! + potential![p.tail[a]!]! - potential![p.head[a]!]!;
+    if (flow[a]! < p.cap[a]!) expect(rc).toBeGreaterThanOrEqual(0);
+    if (flow[a]! > 0) expect(rc).toBeLessThanOrEqual(0);
+  }
+}
+
 describe('minCostFlow', () => {
   it('finds the optimal cost, with potentials that price no residual arc negative', () => {
     fc.assert(
-      fc.property(network, (p) => {
-        const copy = { ...p, cap: p.cap.slice(), cost: p.cost.slice(), supply: p.supply.slice() };
-        const { flow, potential } = minCostFlow(p, true);
-        let total = 0;
-        for (let a = 0; a < flow.length; a++) total += flow[a]! * p.cost[a]!;
-        expect(total).toBe(referenceCost(copy));
-        for (let a = 0; a < flow.length; a++) {
-          const rc = p.cost[a]! + potential![p.tail[a]!]! - potential![p.head[a]!]!;
-          if (flow[a]! < p.cap[a]!) expect(rc).toBeGreaterThanOrEqual(0);
-          if (flow[a]! > 0) expect(rc).toBeLessThanOrEqual(0);
-        }
-      }),
+      fc.property(network, (p) => expectOptimal(p)),
       { numRuns: 500 },
     );
+  });
+
+  it('stays optimal on memory earlier flows wrote and gave back to the pool', () => {
+    // Every array from one shared pool (solver/pool.ts): each flow runs on
+    // the residual arrays the one before released, dirty until zeroed.
+    const restore = poolArraysFrom(0);
+    try {
+      const pool = new ArrayPool();
+      fc.assert(
+        fc.property(network, (p) => {
+          expectOptimal(p, pool);
+        }),
+        { numRuns: 300 },
+      );
+      expect(pool.reservedBytes).toBeGreaterThan(0);
+    } finally {
+      restore();
+    }
   });
 });

@@ -10,8 +10,23 @@ import {
   type SolverProvider,
   type SolverResult,
 } from '#domain/solver.ts';
+import { poolArraysFrom } from '#domain/solver/pool.ts';
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * Runs `check` with every array the solver draws from its pool taken from
+ * it, however small (solver/pool.ts): the test instances are small, and
+ * this is how they exercise the pool's reuse between the solver's steps.
+ */
+function withEveryArrayPooled(check: () => void): void {
+  const restore = poolArraysFrom(0);
+  try {
+    check();
+  } finally {
+    restore();
+  }
+}
 
 const day = (d: number) => new Date(Date.UTC(2026, 9, 1 + d)).toISOString();
 
@@ -277,6 +292,29 @@ describe('solveAssignment optimality', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('stays exact with every array drawn from the pool and reused between steps', () => {
+    withEveryArrayPooled(() => {
+      fc.assert(
+        fc.property(tinyMarket, (input) => {
+          const result = solveAssignment(input);
+          expectFeasible(input, result);
+          const best = oracle(input);
+          expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
+          expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        }),
+        { numRuns: 200 },
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+          const input = mediumMarket(seed, (r) => 0.25 + r() * 124.75);
+          const lp = highsSolve(toLp(input, (e) => e.weight).lp);
+          expect(Math.abs(solveAssignment(input).objective - lp.objective)).toBeLessThanOrEqual(1e-6 * input.needs.length + 1e-9);
+        }),
+        { numRuns: 10 },
+      );
+    });
   });
 
   it('matches the HiGHS LP optimum on medium markets', () => {
@@ -611,6 +649,33 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('stays exact with every array drawn from the pool and reused between steps (caps, servedFirst, short capacity)', () => {
+    withEveryArrayPooled(() => {
+      fc.assert(
+        fc.property(fc.oneof(tinyCapped, tinyCapped.map(shortOf)), (input) => {
+          const result = solveAssignment(input);
+          expectFeasible(input, result);
+          const best = oracle(input);
+          if (input.servedFirst) expect(result.served).toBe(best.served);
+          expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
+          expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        }),
+        { numRuns: 300 },
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), fc.boolean(), (seed, servedFirst, short) => {
+          const market = cappedMarket(seed, (r) => 0.25 + r() * 124.75, (r) => r() * 60, servedFirst);
+          const input = short ? shortOf(market) : market;
+          const result = solveAssignment(input);
+          const h = highsOptimum(input);
+          if (input.servedFirst) expect(result.served).toBe(h.served);
+          expect(Math.abs(result.objective - h.objective)).toBeLessThanOrEqual(1e-6 * input.needs.length + 1e-6);
+        }),
+        { numRuns: 12 },
+      );
+    });
   });
 
   it.each([
