@@ -25,7 +25,8 @@
  * fewer. Then ~2.7 → ~2.3 s: global updates scan only the arcs whose
  * partner can be residual (see `unitArcs`) and floor by a multiplication,
  * and the residual arrays come from the solve's pool (pool.ts), one fewer
- * of them. What is left is mostly the phases at ε ≈ 0.5 and 0.03 weight
+ * of them; and a displaced need bids as in the auction (see `bid`): ~4%.
+ * What is left is mostly the phases at ε ≈ 0.5 and 0.03 weight
  * units, where the soft caps' penalty (5) shows: each displaced need
  * displaces another, because nearly every provider sits at its cap.
  * α = 4, 8, 32 or 64, and global updates twice or half as often, measured
@@ -404,6 +405,10 @@ class Residual {
 
   private discharge(v: number, eps: number): void {
     const { first, nres, rHead, rCap, rCost, price, excess, current } = this;
+    if (excess[v] === 1 && this.unitArcs[v]) {
+      this.bid(v, eps);
+      return;
+    }
     while (excess[v]! > 0) {
       const pv = price[v]!;
       const end = first[v]! + nres[v]!;
@@ -440,6 +445,43 @@ class Residual {
         return;
       }
     }
+  }
+
+  /**
+   * Discharges a node holding one unit whose arcs all have capacity 1 (a
+   * need, displaced), as the assignment auction bids: the unit goes along
+   * the best arc, and the price falls to the second best's level − ε, not
+   * just below the best's. That keeps ε-optimality: the best arc is full
+   * afterwards, its reverse costs at least ε, every other arc at least −ε.
+   * The need then pays the gap at once instead of by one relabel per
+   * displacement (measured on a saved 2M-pair network: 7% fewer pushes,
+   * 8% fewer arc scans, ~4% less time, six runs of six).
+   */
+  private bid(v: number, eps: number): void {
+    const { first, nres, rHead, rCost, price, excess, current } = this;
+    const end = first[v]! + nres[v]!;
+    let best = -Infinity;
+    let second = -Infinity;
+    let at = -1;
+    for (let b = first[v]!; b < end; b++) {
+      const x = price[rHead[b]!]! - rCost[b]!;
+      if (x > best) {
+        second = best;
+        best = x;
+        at = b;
+      } else if (x > second) second = x;
+    }
+    if (at < 0) throw new InfeasibleFlow();
+    // Prices only fall: an admissible best arc above the second leaves the price as it is.
+    const target = (second === -Infinity ? best : second) - eps;
+    if (target < price[v]!) price[v] = target;
+    this.relabels += end - first[v]!;
+    const w = rHead[at]!;
+    excess[v] = 0;
+    excess[w]! += 1;
+    this.move(v, at, 1);
+    current[v] = first[v]!; // arcs at the second best's level are admissible now
+    if (excess[w]! > 0 && this.isActive[w] === 0) this.enqueue(w);
   }
 
   /**
