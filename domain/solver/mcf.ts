@@ -146,6 +146,10 @@ class Residual {
   readonly bNext: Int32Array;
   readonly bPrev: Int32Array;
   readonly scanned: Uint8Array;
+  // Feasibility check scratch, made on first use (on the bench networks
+  // every global update reaches every excess, and the check never ran).
+  private reached: Uint8Array | null = null;
+  private queue: Int32Array | null = null;
   /**
    * Nodes all of whose arcs have capacity 1 (the needs). Such an arc is
    * either full or empty, so the arcs whose partner is residual are exactly
@@ -553,6 +557,10 @@ class Residual {
       }
       if (toReach === 0) break;
     }
+    // Excess left unreached is either farther than the buckets go or cut
+    // off from every deficit; the second means no feasible flow, and
+    // without this check the prices would fall for ever.
+    if (toReach > 0) this.checkFeasible();
     // Nodes not scanned are at least `level` away (Dijkstra order), so
     // lowering them by `level` keeps every arc ε-optimal.
     const top = Math.min(level, limit);
@@ -561,6 +569,39 @@ class Residual {
       if (d > 0) price[v]! -= eps * d;
       current[v] = first[v]!;
     }
+  }
+
+  /**
+   * Throws InfeasibleFlow when some node with excess has no residual path
+   * to any node with a deficit: its excess can then never be placed (a
+   * feasible flow would route it along such a path). Breadth-first,
+   * backwards from the deficits, costs ignored; run only when a global
+   * update leaves excess unreached.
+   */
+  private checkFeasible(): void {
+    const { N, first, nres, unitArcs, rHead, rRev, rCap, excess } = this;
+    const reached = (this.reached ??= new Uint8Array(N));
+    const queue = (this.queue ??= new Int32Array(N));
+    reached.fill(0);
+    let size = 0;
+    for (let v = 0; v < N; v++) {
+      if (excess[v]! < 0) {
+        reached[v] = 1;
+        queue[size++] = v;
+      }
+    }
+    for (let head = 0; head < size; head++) {
+      const v = queue[head]!;
+      const residualEnd = first[v]! + nres[v]!;
+      for (let a = unitArcs[v] ? residualEnd : first[v]!, end = first[v + 1]!; a < end; a++) {
+        if (a < residualEnd && rCap[rRev[a]!] === 0) continue;
+        const u = rHead[a]!;
+        if (reached[u]) continue;
+        reached[u] = 1;
+        queue[size++] = u;
+      }
+    }
+    for (let v = 0; v < N; v++) if (excess[v]! > 0 && !reached[v]) throw new InfeasibleFlow();
   }
 
   /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minCostFlow, type FlowProblem } from '#domain/solver/mcf.ts';
+import { InfeasibleFlow, minCostFlow, type FlowProblem } from '#domain/solver/mcf.ts';
 import { ArrayPool, poolArraysFrom } from '#domain/solver/pool.ts';
 
 /**
@@ -122,12 +122,64 @@ function expectOptimal(p: FlowProblem, pool?: ArrayPool): void {
   }
 }
 
+/** The network without its wait arcs (need → sink at cost 0): every need must then be placed, which may be impossible. */
+function withoutWaits(p: FlowProblem): FlowProblem {
+  const sink = p.nodes - 1;
+  const keep = [...p.tail.keys()].filter((a) => !(p.supply[p.tail[a]!] === 1 && p.head[a] === sink && p.cost[a] === 0));
+  return {
+    ...p,
+    tail: Int32Array.from(keep, (a) => p.tail[a]!),
+    head: Int32Array.from(keep, (a) => p.head[a]!),
+    cap: Int32Array.from(keep, (a) => p.cap[a]!),
+    cost: Float64Array.from(keep, (a) => p.cost[a]!),
+  };
+}
+
 describe('minCostFlow', () => {
   it('finds the optimal cost, with potentials that price no residual arc negative', () => {
     fc.assert(
       fc.property(network, (p) => expectOptimal(p)),
       { numRuns: 500 },
     );
+  });
+
+  it('throws InfeasibleFlow, instead of lowering prices for ever, when the supplies cannot all be placed', () => {
+    // Two needs, one slot: the second unit has nowhere to go.
+    const oneSlot: FlowProblem = {
+      nodes: 4,
+      tail: Int32Array.from([0, 1, 2]),
+      head: Int32Array.from([2, 2, 3]),
+      cap: Int32Array.from([1, 1, 1]),
+      cost: Float64Array.from([-5, -3, 0]),
+      supply: Int32Array.from([1, 1, 0, -2]),
+    };
+    expect(() => minCostFlow(oneSlot, true)).toThrow(InfeasibleFlow);
+    // Three needs, two offerings, one provider passing two of their units
+    // (soft cap 1, overflow 1): every need reaches the sink, but only two fit.
+    const bottleneck: FlowProblem = {
+      nodes: 7,
+      tail: Int32Array.from([0, 1, 1, 2, 3, 4, 5, 5]),
+      head: Int32Array.from([3, 3, 4, 4, 5, 5, 6, 6]),
+      cap: Int32Array.from([1, 1, 1, 1, 2, 2, 1, 1]),
+      cost: Float64Array.from([-4, -2, -3, -1, 0, 0, 0, 7]),
+      supply: Int32Array.from([1, 1, 1, 0, 0, 0, -3]),
+    };
+    expect(() => minCostFlow(bottleneck, true)).toThrow(InfeasibleFlow);
+  });
+
+  it('without wait arcs, finds the optimum when every need can be placed and throws InfeasibleFlow when not', () => {
+    let infeasible = 0;
+    fc.assert(
+      fc.property(network.map(withoutWaits), (p) => {
+        const copy = { ...p, cap: p.cap.slice(), cost: p.cost.slice(), supply: p.supply.slice() };
+        if (referenceCost(copy) === null) {
+          infeasible++;
+          expect(() => minCostFlow(p, true)).toThrow(InfeasibleFlow);
+        } else expectOptimal(p);
+      }),
+      { numRuns: 500 },
+    );
+    expect(infeasible).toBeGreaterThan(0);
   });
 
   it('stays optimal on memory earlier flows wrote and gave back to the pool', () => {
