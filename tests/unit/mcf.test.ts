@@ -62,51 +62,54 @@ function referenceCost(p: FlowProblem): number | null {
  * −weight with weights from a few values so that ties and near-ties are
  * common; a provider passes its soft cap free and the rest at a penalty.
  */
-const network = fc
-  .record({
-    n: fc.integer({ min: 1, max: 12 }),
-    caps: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 6 }),
-    providers: fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 30 })), { maxLength: 2 }),
-    scale: fc.constantFrom(1, 7, 1000, 123457),
-  })
-  .chain(({ n, caps, providers, scale }) =>
-    fc.record({
-      n: fc.constant(n),
-      caps: fc.constant(caps),
-      // Provider of each offering: an index into providers, or none.
-      owner: fc.array(fc.integer({ min: -1, max: providers.length - 1 }), { minLength: caps.length, maxLength: caps.length }),
-      providers: fc.constant(providers),
-      edges: fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(caps.length - 1), fc.integer({ min: 1, max: 40 })), {
-        maxLength: 30,
-        selector: ([i, j]) => `${i}:${j}`,
+function networkScaled(scales: fc.Arbitrary<number>): fc.Arbitrary<FlowProblem> {
+  return fc
+    .record({
+      n: fc.integer({ min: 1, max: 12 }),
+      caps: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 6 }),
+      providers: fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 30 })), { maxLength: 2 }),
+      scale: scales,
+    })
+    .chain(({ n, caps, providers, scale }) =>
+      fc.record({
+        n: fc.constant(n),
+        caps: fc.constant(caps),
+        // Provider of each offering: an index into providers, or none.
+        owner: fc.array(fc.integer({ min: -1, max: providers.length - 1 }), { minLength: caps.length, maxLength: caps.length }),
+        providers: fc.constant(providers),
+        edges: fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(caps.length - 1), fc.integer({ min: 1, max: 40 })), {
+          maxLength: 30,
+          selector: ([i, j]) => `${i}:${j}`,
+        }),
+        scale: fc.constant(scale),
       }),
-      scale: fc.constant(scale),
-    }),
-  )
-  .map(({ n, caps, owner, providers, edges, scale }): FlowProblem => {
-    const m = caps.length;
-    const P = providers.length;
-    const sink = n + m + P;
-    const arcs: [number, number, number, number][] = []; // tail, head, capacity, cost
-    for (const [i, j, w] of edges) arcs.push([i, n + j, 1, -w * scale]);
-    for (let i = 0; i < n; i++) arcs.push([i, sink, 1, 0]);
-    caps.forEach((c, j) => arcs.push([n + j, owner[j]! >= 0 ? n + m + owner[j]! : sink, c, 0]));
-    providers.forEach(([soft, penalty], k) => {
-      arcs.push([n + m + k, sink, soft, 0]);
-      arcs.push([n + m + k, sink, n, penalty * scale]);
+    )
+    .map(({ n, caps, owner, providers, edges, scale }): FlowProblem => {
+      const m = caps.length;
+      const P = providers.length;
+      const sink = n + m + P;
+      const arcs: [number, number, number, number][] = []; // tail, head, capacity, cost
+      for (const [i, j, w] of edges) arcs.push([i, n + j, 1, -w * scale]);
+      for (let i = 0; i < n; i++) arcs.push([i, sink, 1, 0]);
+      caps.forEach((c, j) => arcs.push([n + j, owner[j]! >= 0 ? n + m + owner[j]! : sink, c, 0]));
+      providers.forEach(([soft, penalty], k) => {
+        arcs.push([n + m + k, sink, soft, 0]);
+        arcs.push([n + m + k, sink, n, penalty * scale]);
+      });
+      const supply = new Int32Array(sink + 1);
+      supply.fill(1, 0, n);
+      supply[sink] = -n;
+      return {
+        nodes: sink + 1,
+        tail: Int32Array.from(arcs, (x) => x[0]),
+        head: Int32Array.from(arcs, (x) => x[1]),
+        cap: Int32Array.from(arcs, (x) => x[2]),
+        cost: Float64Array.from(arcs, (x) => x[3]),
+        supply,
+      };
     });
-    const supply = new Int32Array(sink + 1);
-    supply.fill(1, 0, n);
-    supply[sink] = -n;
-    return {
-      nodes: sink + 1,
-      tail: Int32Array.from(arcs, (x) => x[0]),
-      head: Int32Array.from(arcs, (x) => x[1]),
-      cap: Int32Array.from(arcs, (x) => x[2]),
-      cost: Float64Array.from(arcs, (x) => x[3]),
-      supply,
-    };
-  });
+}
+const network = networkScaled(fc.constantFrom(1, 7, 1000, 123457));
 
 /** The optimal cost and exact potentials of `minCostFlow(p, true, pool)`, checked against the reference. */
 function expectOptimal(p: FlowProblem, pool?: ArrayPool): void {
@@ -140,6 +143,13 @@ describe('minCostFlow', () => {
     fc.assert(
       fc.property(network, (p) => expectOptimal(p)),
       { numRuns: 500 },
+    );
+  });
+
+  it('stays exact with costs beyond 32 bits (the residual network then keeps them as doubles)', () => {
+    fc.assert(
+      fc.property(networkScaled(fc.constantFrom(2 ** 31 + 11, 3e9)), (p) => expectOptimal(p)),
+      { numRuns: 200 },
     );
   });
 
