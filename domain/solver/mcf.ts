@@ -92,10 +92,16 @@ export function minCostFlow(problem: FlowProblem, wantPotentials: boolean, pool 
   const net = new Residual(problem, pool);
   try {
     const early = net.solve();
-    const flow = net.flows(pool);
-    return { flow, potential: wantPotentials ? (early ?? net.exactPotentials()) : null };
+    net.checkBalanced();
+    const potential = wantPotentials ? (early ?? net.exactPotentials()) : null;
+    // Reading the flow takes only `orig` and `rCap`: the rest goes back
+    // first, so the flow's array reuses that memory instead of faulting in
+    // fresh pages (~3 ms per MB on the bench machine; 8.5 MB at 2M pairs).
+    pool.release(net.rHead, net.rRev, net.rCost);
+    return { flow: net.flows(pool), potential };
   } finally {
-    // Thrown or not: a caller that catches InfeasibleFlow goes on with the same pool.
+    // Thrown or not: a caller that catches InfeasibleFlow goes on with the
+    // same pool. Arrays already given back are ignored.
     pool.release(net.rHead, net.rRev, net.rCap, net.orig, net.rCost);
   }
 }
@@ -316,8 +322,12 @@ class Residual {
     return pi;
   }
 
-  flows(pool: ArrayPool): Int32Array {
+  /** Throws InfeasibleFlow unless every supply and demand is met. */
+  checkBalanced(): void {
     for (let v = 0; v < this.N; v++) if (this.excess[v] !== 0) throw new InfeasibleFlow();
+  }
+
+  flows(pool: ArrayPool): Int32Array {
     const flow = pool.int32(this.arcs);
     // A forward arc's flow is its reverse arc's residual capacity.
     for (let x = 0; x < this.orig.length; x++) if ((this.orig[x]! & 1) === 1) flow[this.orig[x]! >> 1] = this.rCap[x]!;
