@@ -278,10 +278,25 @@ function solveEveryNeedServed(p: Problem, net: Network, total: number, pool: Arr
   if (total < candidates) return null;
   for (let i = 0; i < p.n; i++) if (p.start[i + 1]! > p.start[i]!) net.cap[net.waits + i] = 0;
   weightedCosts(p, net);
+  const byAuction = solveFaceByAuction(net, p, true, pool);
+  if (byAuction !== null) return byAuction;
+  // Only the flow reads the weights now (as the network's costs), and no
+  // one the scratch: their memory goes to the flow's residual network
+  // instead of fresh pages (24 MB at 2M pairs; faulting memory in costs
+  // ~3 ms per MB on the bench machine). A fallback takes them again.
+  const edges = p.units.length;
+  const scratch = p.scratch.length;
+  pool.release(p.units, p.scratch);
+  // Empty until then, so that a stray read fails instead of reading the flow's data.
+  p.units = new Float64Array(0);
+  p.scratch = new Int32Array(0);
   try {
-    return solveFaceByAuction(net, p, true, pool) ?? minCostFlow(net, true, pool);
+    return minCostFlow(net, true, pool);
   } catch (error) {
     if (!(error instanceof InfeasibleFlow)) throw error;
+    p.units = pool.float64(edges);
+    for (let e = 0; e < edges; e++) p.units[e] = -net.cost[e]!;
+    p.scratch = pool.int32(scratch);
     for (let i = 0; i < p.n; i++) net.cap[net.waits + i] = 1;
     net.cost.fill(0);
     return null;

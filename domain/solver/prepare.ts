@@ -213,8 +213,10 @@ export function prepare(input: SolverInput, pool?: ArrayPool): Problem {
   // Flow nodes: needs, offerings, providers and the sink.
   const scale = weightScale(Math.max(maxW, maxPenalty), n + m + P + 1);
   const slots = start[n]!;
-  const eOff = pool ? pool.int32(slots) : new Int32Array(slots);
+  // `units` right after `edgeOff` in the pool: a caller that gives both
+  // back frees one segment (domain/solver.ts).
   const units = pool ? pool.float64(slots) : new Float64Array(slots);
+  const eOff = pool ? pool.int32(slots) : new Int32Array(slots);
   const source = pool ? pool.int32(slots) : new Int32Array(slots); // input index of the edge (its weight)
   const fill = start.slice(0, n + 1);
   for (let r = 0; r < runs; r++) {
@@ -314,9 +316,11 @@ export function prepare(input: SolverInput, pool?: ArrayPool): Problem {
     penalty,
     servedFirst: input.servedFirst === true,
     start,
-    eOff: eOff.subarray(0, E),
-    units: units.subarray(0, E),
-    source: source.subarray(0, E),
+    // Whole arrays unless duplicates were merged: a caller can then give
+    // them back to the pool (domain/solver.ts).
+    eOff: fit(eOff, E),
+    units: fit(units, E),
+    source: fit(source, E),
     scratch: edgeOff,
   };
 }
@@ -352,6 +356,10 @@ function rankByPosted(time: Float64Array, tie: (a: number, b: number) => number)
     a = b;
   }
   return order;
+}
+
+function fit<T extends Int32Array | Float64Array>(array: T, length: number): T {
+  return (array.length === length ? array : array.subarray(0, length)) as T;
 }
 
 function gcd(a: number, b: number): number {
