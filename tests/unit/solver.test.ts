@@ -688,42 +688,42 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     );
   });
 
+  // k needs can only use X (c < k slots); b ≥ k − c others can use Y and
+  // Z (b slots each), so the slots outnumber the needs, yet at most
+  // c + b are served: the guess always fails here and the general path
+  // must give the oracle's answer.
+  const crowded = fc
+    .record({
+      k: fc.integer({ min: 2, max: 4 }),
+      c: fc.integer({ min: 1, max: 3 }),
+      extra: fc.integer({ min: 0, max: 1 }),
+      days: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 8, maxLength: 8 }),
+      cents: fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 12, maxLength: 12 }),
+      owned: fc.boolean(),
+      softCap: fc.integer({ min: 0, max: 2 }),
+      penalty: fc.integer({ min: 0, max: 300 }),
+    })
+    .filter(({ k, c }) => c < k)
+    .map(({ k, c, extra, days, cents, owned, softCap, penalty }): SolverInput => {
+      const b = k - c + extra;
+      const needs = Array.from({ length: k + b }, (_, i) => ({ id: `n${i}`, postedAt: day(days[i]!) }));
+      let w = 0;
+      const edges = needs.flatMap((n, i) =>
+        i < k ? [{ need: n.id, offering: 'X', weight: cents[w++]! / 100 }] : ['Y', 'Z'].map((o) => ({ need: n.id, offering: o, weight: cents[w++]! / 100 })),
+      );
+      return {
+        needs,
+        offerings: [
+          { id: 'X', capacity: c },
+          { id: 'Y', capacity: b, ...(owned ? { provider: 'p' } : {}) },
+          { id: 'Z', capacity: b, ...(owned ? { provider: 'p' } : {}) },
+        ],
+        providers: owned ? [{ id: 'p', softCap, penalty: penalty / 100 }] : [],
+        edges,
+        servedFirst: true,
+      };
+    });
   it('matches the exhaustive optimum where slots outnumber needs but a crowd shares too few (served first)', () => {
-    // k needs can only use X (c < k slots); b ≥ k − c others can use Y and
-    // Z (b slots each), so the slots outnumber the needs, yet at most
-    // c + b are served: the guess always fails here and the general path
-    // must give the oracle's answer.
-    const crowded = fc
-      .record({
-        k: fc.integer({ min: 2, max: 4 }),
-        c: fc.integer({ min: 1, max: 3 }),
-        extra: fc.integer({ min: 0, max: 1 }),
-        days: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 8, maxLength: 8 }),
-        cents: fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 12, maxLength: 12 }),
-        owned: fc.boolean(),
-        softCap: fc.integer({ min: 0, max: 2 }),
-        penalty: fc.integer({ min: 0, max: 300 }),
-      })
-      .filter(({ k, c }) => c < k)
-      .map(({ k, c, extra, days, cents, owned, softCap, penalty }): SolverInput => {
-        const b = k - c + extra;
-        const needs = Array.from({ length: k + b }, (_, i) => ({ id: `n${i}`, postedAt: day(days[i]!) }));
-        let w = 0;
-        const edges = needs.flatMap((n, i) =>
-          i < k ? [{ need: n.id, offering: 'X', weight: cents[w++]! / 100 }] : ['Y', 'Z'].map((o) => ({ need: n.id, offering: o, weight: cents[w++]! / 100 })),
-        );
-        return {
-          needs,
-          offerings: [
-            { id: 'X', capacity: c },
-            { id: 'Y', capacity: b, ...(owned ? { provider: 'p' } : {}) },
-            { id: 'Z', capacity: b, ...(owned ? { provider: 'p' } : {}) },
-          ],
-          providers: owned ? [{ id: 'p', softCap, penalty: penalty / 100 }] : [],
-          edges,
-          servedFirst: true,
-        };
-      });
     fc.assert(
       fc.property(crowded, (input) => {
         const [slots, candidates] = slotsAndCandidates(input);
@@ -769,10 +769,10 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     expect(result.assignments.find((a) => a.need === 'b')?.offering).toBe('X');
   });
 
-  it('stays exact with every array drawn from the pool and reused between steps (caps, servedFirst, short or ample capacity)', () => {
+  it('stays exact with every array drawn from the pool and reused between steps (caps, servedFirst, short, ample or crowded capacity)', () => {
     withEveryArrayPooled(() => {
       fc.assert(
-        fc.property(fc.oneof(tinyCapped, tinyCapped.map(shortOf), tinyCapped.map(ampleOf)), (input) => {
+        fc.property(fc.oneof(tinyCapped, tinyCapped.map(shortOf), tinyCapped.map(ampleOf), crowded), (input) => {
           const result = solveAssignment(input);
           expectFeasible(input, result);
           const best = oracle(input);
