@@ -40,9 +40,10 @@
  * (domain/solver/face.ts, earliest.ts), with exact potentials from residual
  * reachability. Two guesses skip it where they hold, each proved by the
  * solve it enables: with no more slots than needs, that every slot fills;
- * with at least as many, that every need is served. The tie-break (3) is a sequence of single-unit moves on the
- * optimal face (earliest.ts). The objective (2): without provider caps the
- * bipartite ε-scaling auction with an early optimality certificate
+ * with at least as many, that every need is served. The tie-break (3) is
+ * a sequence of single-unit moves on the optimal face (earliest.ts). The
+ * objective (2): without provider caps the bipartite ε-scaling auction
+ * with an early optimality certificate
  * (domain/solver/assignment.ts, auction.ts); with them, the same auction
  * wherever the served-most face fixes every provider's load (short
  * capacity: every slot filled), certified on the flow network (face.ts);

@@ -28,11 +28,13 @@
  * of them; and a displaced need bids as in the auction (see `bid`): ~4%.
  * Costs kept unscaled in 32 bits (see `rCost`) save 17 MB at 2M pairs;
  * needs repriced at each phase's start (see `priceSources`) and a global
- * update without its scanned marks: ~2.3 → ~2.1 s. What is left is mostly the phases at ε ≈ 0.5 and 0.03 weight
- * units, where the soft caps' penalty (5) shows: each displaced need
- * displaces another, because nearly every provider sits at its cap.
- * α = 4, 8, 32 or 64, and global updates twice or half as often, measured
- * no better.
+ * update without its scanned marks: ~8% less. What is left is mostly the
+ * phases at ε ≈ 0.5 and 0.03 weight units, where the soft caps' penalty
+ * (5) shows: each displaced need displaces another, because nearly every
+ * provider sits at its cap. Measured no better: α = 4, 8, 32 or 64;
+ * global updates twice or half as often, or cut short after a share of the
+ * arcs (faster on one market, slower on another); setting far-behind arcs
+ * aside (moving them cost more than the scans it saved).
  *
  * Exactness: costs are multiplied by σ > number of nodes, and the last
  * phase runs at ε = 1, i.e. ε < 1/σ in the original units: an ε-optimal
