@@ -141,6 +141,21 @@ function oracle(input: SolverInput): { served: number; cents: number; placed: st
 
 const placedNeeds = (r: SolverResult) => r.assignments.map((a) => a.need).sort();
 
+/**
+ * The solver's answer on a tiny market is the exhaustive oracle's: feasible,
+ * the most served when asked, the optimum, the same placed needs. Returns
+ * the oracle's answer.
+ */
+function expectOracleAnswer(input: SolverInput): ReturnType<typeof oracle> {
+  const result = solveAssignment(input);
+  expectFeasible(input, result);
+  const best = oracle(input);
+  if (input.servedFirst) expect(result.served).toBe(best.served);
+  expect(Math.round(result.objective * 100) + 0).toBe(best.cents); // + 0: a float sum of exactly nothing may be -0
+  expect(placedNeeds(result)).toEqual([...best.placed].sort());
+  return best;
+}
+
 /** Pseudo-random generator for the medium instances (fast-check picks the seed). */
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -284,11 +299,7 @@ describe('solveAssignment optimality', () => {
   it('matches the exhaustive optimum and places the earliest needs among optimal assignments', () => {
     fc.assert(
       fc.property(tinyMarket, (input) => {
-        const result = solveAssignment(input);
-        expectFeasible(input, result);
-        const best = oracle(input);
-        expect(Math.round(result.objective * 100) + 0).toBe(best.cents); // + 0: a float sum of exactly nothing may be -0
-        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        expectOracleAnswer(input);
       }),
       { numRuns: 400 },
     );
@@ -298,11 +309,7 @@ describe('solveAssignment optimality', () => {
     withEveryArrayPooled(() => {
       fc.assert(
         fc.property(tinyMarket, (input) => {
-          const result = solveAssignment(input);
-          expectFeasible(input, result);
-          const best = oracle(input);
-          expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
-          expect(placedNeeds(result)).toEqual([...best.placed].sort());
+          expectOracleAnswer(input);
         }),
         { numRuns: 200 },
       );
@@ -611,12 +618,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
   it('matches the exhaustive optimum (most served first when asked) and places the earliest needs', () => {
     fc.assert(
       fc.property(tinyCapped, (input) => {
-        const result = solveAssignment(input);
-        expectFeasible(input, result);
-        const best = oracle(input);
-        if (input.servedFirst) expect(result.served).toBe(best.served);
-        expect(Math.round(result.objective * 100) + 0).toBe(best.cents); // + 0: a float sum of exactly nothing may be -0
-        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        expectOracleAnswer(input);
       }),
       { numRuns: 400 },
     );
@@ -640,12 +642,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     // the oracle's answer.
     fc.assert(
       fc.property(tinyCapped.map(shortOf), (input) => {
-        const result = solveAssignment(input);
-        expectFeasible(input, result);
-        const best = oracle(input);
-        expect(result.served).toBe(best.served);
-        expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
-        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        expectOracleAnswer(input);
       }),
       { numRuns: 400 },
     );
@@ -677,12 +674,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
       fc.property(tinyCapped.map(ampleOf), (input) => {
         const [slots, candidates] = slotsAndCandidates(input);
         fc.pre(candidates > 0 && slots >= candidates);
-        const result = solveAssignment(input);
-        expectFeasible(input, result);
-        const best = oracle(input);
-        expect(result.served).toBe(best.served);
-        expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
-        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        expectOracleAnswer(input);
       }),
       { numRuns: 400 },
     );
@@ -728,13 +720,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
       fc.property(crowded, (input) => {
         const [slots, candidates] = slotsAndCandidates(input);
         expect(slots).toBeGreaterThanOrEqual(candidates);
-        const result = solveAssignment(input);
-        expectFeasible(input, result);
-        const best = oracle(input);
-        expect(result.served).toBe(best.served);
-        expect(best.served).toBeLessThan(candidates);
-        expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
-        expect(placedNeeds(result)).toEqual([...best.placed].sort());
+        expect(expectOracleAnswer(input).served).toBeLessThan(candidates);
       }),
       { numRuns: 200 },
     );
@@ -773,12 +759,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     withEveryArrayPooled(() => {
       fc.assert(
         fc.property(fc.oneof(tinyCapped, tinyCapped.map(shortOf), tinyCapped.map(ampleOf), crowded), (input) => {
-          const result = solveAssignment(input);
-          expectFeasible(input, result);
-          const best = oracle(input);
-          if (input.servedFirst) expect(result.served).toBe(best.served);
-          expect(Math.round(result.objective * 100) + 0).toBe(best.cents);
-          expect(placedNeeds(result)).toEqual([...best.placed].sort());
+          expectOracleAnswer(input);
         }),
         { numRuns: 300 },
       );
