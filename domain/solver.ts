@@ -163,13 +163,15 @@ function flowPath(servedFirst: boolean, provOf: ArrayLike<number>): boolean {
 /**
  * Bytes for a solve's pool's first block: its large arrays at their peak,
  * per arc of the network (≈ edges + needs + offerings + 2 · providers).
- * The problem (20) and network (24) stay all along; the flow path then
- * holds the served-most auction's scratch (~20, given back), the residual
- * network (48) and the flow (4); the auction path ~36 in all. The flow's
- * figure has room for the scratch not fitting the residual arrays exactly
- * (measured at 2M pairs: 96 fell 0.4 MB short). Too small a guess costs a
- * second block, never a wrong answer; reading the input's lengths before
- * `prepare` checks them is safe for the same reason.
+ * The problem (20) and network (24) stay all along, the residual network
+ * takes 40 more, and steps give memory back to the next. Measured peaks at
+ * 2M pairs: 69 where every need is served (the problem's weights lent to
+ * the flow), 92 where that guess fails and the general path runs, 62 on
+ * the auction path (capped family). The flow path's 112 leaves room for
+ * other shapes; memory reserved but never written is not faulted in. Too
+ * small a guess costs a second block, never a wrong answer; reading the
+ * input's lengths before `prepare` checks them is safe for the same
+ * reason.
  */
 function expectedBytes(input: SolverInput): number {
   const len = (x: unknown): number => (Array.isArray(x) ? x.length : 0);
