@@ -20,7 +20,7 @@
  * after four measures. (1) Each node's residual arcs
  * sit first in its range (an offering's relabel scanned its ~200 arcs;
  * now the ~20 that carry flow): −35%. (2) Last-in-first-out discharges:
- * −20%. (3) Starting one phase below the textbook ε (see `solve`): −35%.
+ * −20%. (3) Starting below the textbook ε (see `solve`): −35%.
  * (4) Stopping once the flow is proved optimal (see below): four or five
  * phases fewer. Then ~2.7 → ~2.3 s: global updates scan only the arcs whose
  * partner can be residual (see `unitArcs`) and floor by a multiplication,
@@ -28,13 +28,17 @@
  * of them; and a displaced need bids as in the auction (see `bid`): ~4%.
  * Costs kept unscaled in 32 bits (see `rCost`) save 17 MB at 2M pairs;
  * needs repriced at each phase's start (see `priceSources`) and a global
- * update without its scanned marks: ~8% less. What is left is mostly the
- * phases at ε ≈ 0.5 and 0.03 weight units, where the soft caps' penalty
- * (5) shows: each displaced need displaces another, because nearly every
- * provider sits at its cap. Measured no better: α = 4, 8, 32 or 64;
+ * update without its scanned marks: ~8% less. Starting lower still (the
+ * largest cost / 4α² instead of / α², see `solve`): ~35% less, ~1.4 s.
+ * What is left is mostly the second phase, at ε ≈ 0.008 weight units,
+ * where the soft caps' penalty (5) shows: each displaced need displaces
+ * another, because nearly every provider sits at its cap. Measured no
+ * better: α = 4, 8, 32 or 64;
  * global updates twice or half as often, or cut short after a share of the
  * arcs (faster on one market, slower on another); setting far-behind arcs
- * aside (moving them cost more than the scans it saved).
+ * aside (moving them cost more than the scans it saved); offerings and
+ * providers repriced to their second-best arc when the best fills, as a
+ * displaced need bids (as many relabels, more discharges).
  *
  * Exactness: costs are multiplied by σ > number of nodes, and the last
  * phase runs at ε = 1, i.e. ε < 1/σ in the original units: an ε-optimal
@@ -45,8 +49,8 @@
  * phases stop earlier: once ε is below α cost units, integer potentials
  * that price no residual arc negative are sought from the prices (see
  * `certifiedPotentials`); found, they prove the flow optimal by the same
- * rule. On the bench markets the first try succeeds at 200k pairs, five
- * phases early; at 2M pairs the second does, four phases early.
+ * rule. On the bench markets the first try succeeds, at ε ≈ 2 cost units:
+ * four phases early at 200k pairs, five at 2M.
  *
  * All numbers are integers held in doubles; callers keep |cost| · σ · 8
  * below 2^53 (the prices' drift stays within a few times the cost range).
@@ -77,6 +81,9 @@ export interface FlowSolution {
 
 /** Price-scaling factor per phase: the ε of one phase over the next. */
 const ALPHA = 16;
+
+/** The first phase's ε is the largest cost over this (see `Residual.solve`). */
+const START = 4 * ALPHA * ALPHA;
 
 /** The problem has no feasible flow (a caller's bug: the matcher always has one). */
 export class InfeasibleFlow extends Error {
@@ -259,13 +266,20 @@ class Residual {
    * time here. At ε that coarse (~8 weight units on the bench markets) the
    * first phase places every need by weight alone, blind to anything
    * smaller, the soft caps' penalty included, and the next phase spends
-   * most of the solve undoing it. Starting one phase lower, from the
-   * sources' own best prices (see `priceSources`), measured 30–40% faster
-   * at 200k and 2M pairs (bench surplus family); two phases lower was
-   * slower at 2M.
+   * most of the solve undoing it. One phase lower (the largest cost / α²),
+   * from the sources' own best prices (see `priceSources`), measured 30–40%
+   * faster at 200k and 2M pairs (bench surplus family), two phases lower
+   * slower at 2M. The start now sits between those, at the largest cost /
+   * 4α² (~0.12 weight units on the bench markets): the first phase then
+   * already sees part of the penalty, and the phases land where the early
+   * certificate succeeds one phase sooner (at ε ≈ 2 cost units). The flow's
+   * median at 2M pairs, surplus family, four markets (seeds) twice each,
+   * alternately in fresh processes, by the divisor of α²: 1: 2.09 s,
+   * 2: 1.72 s, 3: 1.49 s, 4: 1.36 s, 6: 1.67 s. At 200k and 2,000 pairs
+   * the start made no measurable difference.
    */
   solve(): Float64Array | null {
-    let eps = Math.max(1, Math.ceil(this.maxCost / (ALPHA * ALPHA)));
+    let eps = Math.max(1, Math.ceil(this.maxCost / START));
     for (;;) {
       this.refine(eps);
       if (eps === 1) return null;
