@@ -53,9 +53,9 @@
  * oracle and HiGHS). Figures: bench/solver.ts. At 2M pairs the capped
  * family (short capacity, servedFirst) took ~10 s in the flow, now ~2 s by
  * the auction; the surplus family (spare capacity) still takes the flow,
- * ~3.3 s (it was ~10 s). Every solve draws its large arrays from one pool
- * (solver/pool.ts): one block, so V8 collects once, and one step's scratch
- * is the next one's.
+ * ~2.5–2.9 s alone on a quiet machine (it was ~10 s). Every solve draws
+ * its large arrays from one pool (solver/pool.ts): one block, so V8
+ * collects once, and one step's scratch is the next one's.
  *
  * Resolution: weights and penalties become integers at 1e-6 (rounded, at
  * least one unit when positive, so a positive weight never ties with

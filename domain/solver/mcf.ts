@@ -38,7 +38,9 @@
  * arcs (faster on one market, slower on another); setting far-behind arcs
  * aside (moving them cost more than the scans it saved); offerings and
  * providers repriced to their second-best arc when the best fills, as a
- * displaced need bids (as many relabels, more discharges).
+ * displaced need bids (as many relabels, more discharges); needs
+ * renumbered by their best offering, for locality; the global update's
+ * distances in 32 bits.
  *
  * Exactness: costs are multiplied by σ > number of nodes, and the last
  * phase runs at ε = 1, i.e. ε < 1/σ in the original units: an ε-optimal
