@@ -54,8 +54,9 @@
  * family (short capacity, servedFirst) took ~10 s in the flow, now ~2 s by
  * the auction; the surplus family (spare capacity) still takes the flow,
  * ~2.5–2.9 s alone on a quiet machine (it was ~10 s). Every solve draws
- * its large arrays from one pool (solver/pool.ts): one block, so V8
- * collects once, and one step's scratch is the next one's.
+ * its large arrays from one pool (solver/pool.ts): one block of shared
+ * memory, which V8 does not collect for, and one step's scratch is the
+ * next one's.
  *
  * Resolution: weights and penalties become integers at 1e-6 (rounded, at
  * least one unit when positive, so a positive weight never ties with
@@ -334,8 +335,13 @@ export function solveAssignment(input: SolverInput): SolverResult {
   // One pool per solve: its large arrays in one block, each step's scratch
   // the next one's (solver/pool.ts).
   const pool = new ArrayPool(expectedBytes(input));
-  const p = prepare(input, pool);
-  return toResult(p, solveProblem(p, pool));
+  try {
+    const p = prepare(input, pool);
+    return toResult(p, solveProblem(p, pool));
+  } finally {
+    // Its block serves the next solve in this process (solver/pool.ts).
+    pool.close();
+  }
 }
 
 /**

@@ -6,16 +6,33 @@
  * Why: new typed arrays are dear in two ways, measured at 2M pairs (bench
  * VM; Lambda runs on the same Firecracker kind of host). (1) The first
  * write to a fresh page faults it in: ~3 ms per MB, against ~0.03 ms per
- * MB for writing it again. (2) Each ~80 MB of new typed arrays that stay
- * alive makes V8 run a full collection, which marks the caller's whole
- * input (2M edge objects: ~250 ms each, three per solve). One block sized
- * for the solve is a single allocation, so V8 collects once, and memory a
- * step gives back is written again instead of faulted in.
+ * MB for writing it again. (2) Each ~64 MB of new ArrayBuffer memory
+ * pushes V8's external-memory count past its limit, and V8 answers with a
+ * full collection that marks the caller's whole input (2M edge objects:
+ * 230–270 ms each, measured with --trace-gc; three per solve with
+ * separate arrays, one with a single plain block).
+ *
+ * So the blocks are SharedArrayBuffers, only for how V8 counts them: it
+ * leaves shared backing stores out of that count
+ * (`BackingStore::PerIsolateAccountingLength`, src/objects/backing-store.h),
+ * and a solve then runs without a full collection (2M pairs, surplus
+ * family: median 2.97 -> 2.70 s, six alternating pairs). Nothing here
+ * shares memory with another thread. Memory a step gives back is written
+ * again instead of faulted in.
+ *
+ * What V8 does not count, it does not collect for, so the pool bounds it
+ * itself: a closed pool's last block is kept (see `spare`) and the next
+ * pool starts from it, so a process holds one block at a time, the largest
+ * it has needed, plus, until V8's next full collection, the smaller ones
+ * it replaced (each replacement at least doubles, so they add up to less
+ * than the block kept). A warm Lambda's next round then also skips the
+ * page faults.
  *
  * Only arrays of at least `POOLED_BYTES` come from the blocks; smaller
  * ones are plain allocations, as are all arrays when the pool is not
- * given. A pool lives for one solve; dropping it frees its blocks as usual.
- * Arrays taken from it must not be used after they are released.
+ * given. A pool lives for one solve and is then closed (an unclosed one is
+ * dropped with its blocks, as before). Arrays taken from it must not be
+ * used after they are released or the pool is closed.
  */
 
 /** Below this, an array is allocated as usual (the blocks are for the large ones). */
@@ -42,6 +59,40 @@ const MAX_BLOCK = 1 << 30;
 const ALIGN = 64;
 
 type PooledArray = Int32Array | Float64Array;
+
+/**
+ * The last closed pool's block, for the next pool in this process, with
+ * how far it was written: the next pool zeroes that much (~0.1 ms per MB
+ * instead of ~3 ms per MB to fault fresh pages in) and hands out zeros as
+ * from a fresh block.
+ */
+let spare: { block: ArrayBuffer; written: number } | null = null;
+
+/**
+ * Zeroes a segment (offsets and lengths are multiples of `ALIGN`). By
+ * doubles: on shared memory V8's fill stores each element on its own, and
+ * bytes that way are ~4× slower than doubles (160 MB: 65 against 16 ms).
+ */
+function zero(block: ArrayBuffer, offset: number, bytes: number): void {
+  new Float64Array(block, offset, bytes / 8).fill(0);
+}
+
+/**
+ * A block of at least `bytes`: the spare if it is large enough, else a
+ * fresh one (at least twice the spare, so that the blocks replaced over a
+ * process's life add up to less than the one it keeps).
+ */
+function newBlock(bytes: number): ArrayBuffer {
+  if (spare !== null && spare.block.byteLength >= bytes) {
+    const { block, written } = spare;
+    spare = null;
+    zero(block, 0, written);
+    return block;
+  }
+  const size = spare === null ? bytes : Math.max(bytes, Math.min(MAX_BLOCK, 2 * spare.block.byteLength));
+  // Typed as ArrayBuffer: the arrays over it behave as over one (see the file comment).
+  return new SharedArrayBuffer(size) as unknown as ArrayBuffer;
+}
 
 interface Segment {
   buffer: ArrayBuffer;
@@ -102,6 +153,21 @@ export class ArrayPool {
     }
   }
 
+  /**
+   * Ends the pool: nothing it handed out may be used afterwards. Its
+   * current block (the largest: each new one is at least as large as all
+   * before) becomes the spare for the next pool, unless the spare is
+   * larger.
+   */
+  close(): void {
+    const block = this.#block;
+    this.#block = null;
+    this.#free.length = 0;
+    if (block !== null && (spare === null || block.byteLength >= spare.block.byteLength)) {
+      spare = { block, written: this.#top };
+    }
+  }
+
   /** Bytes reserved in blocks so far (for tests and measurements). */
   get reservedBytes(): number {
     return this.#reserved;
@@ -127,13 +193,13 @@ export class ArrayPool {
         f.offset += need;
         f.bytes -= need;
       }
-      new Uint8Array(s.buffer, s.offset, bytes).fill(0);
+      zero(s.buffer, s.offset, need);
       return s;
     }
     if (this.#block === null || this.#top + need > this.#block.byteLength) {
       const size = Math.max(need, Math.min(MAX_BLOCK, this.#block === null ? this.#firstBlock : this.#reserved));
-      this.#block = new ArrayBuffer(size);
-      this.#reserved += size;
+      this.#block = newBlock(size);
+      this.#reserved += this.#block.byteLength;
       this.#top = 0;
     }
     const s = { buffer: this.#block, offset: this.#top, bytes: need };

@@ -72,6 +72,54 @@ describe('ArrayPool', () => {
     expect(span(c).from).toBeGreaterThanOrEqual(span(b).to);
   });
 
+  it('carves its blocks out of shared memory, which V8 leaves out of its external-memory count', () => {
+    const pool = new ArrayPool(2 * MB);
+    expect(pool.int32(MB / 4).buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('gives a closed pool\'s block to the next pool, zeroed where it was written', () => {
+    const first = new ArrayPool(4 * MB);
+    const a = first.float64(MB / 4);
+    const b = first.int32(MB / 4);
+    a.fill(7);
+    b.fill(-1);
+    first.close();
+    const next = new ArrayPool(4 * MB);
+    const c = next.int32(MB / 2);
+    const d = next.float64(MB / 8);
+    expect(c.buffer).toBe(a.buffer);
+    expect(c.every((x) => x === 0)).toBe(true);
+    expect(d.every((x) => x === 0)).toBe(true);
+    next.close();
+  });
+
+  it('gives a pool that needs more than the closed block a fresh one, at least twice as large', () => {
+    const small = new ArrayPool(2 * MB);
+    const kept = small.int32(MB / 4).buffer;
+    small.close();
+    const large = new ArrayPool(kept.byteLength + MB);
+    const a = large.int32(MB / 4);
+    expect(a.buffer).not.toBe(kept);
+    expect(a.buffer.byteLength).toBeGreaterThanOrEqual(2 * kept.byteLength);
+    large.close();
+    // The larger block is kept now.
+    const after = new ArrayPool(MB);
+    expect(after.int32(MB / 4).buffer).toBe(a.buffer);
+    after.close();
+  });
+
+  it('keeps the larger block when pools close out of order', () => {
+    const outer = new ArrayPool(32 * MB);
+    const big = outer.int32(MB / 4).buffer;
+    const inner = new ArrayPool(2 * MB);
+    inner.int32(MB / 4);
+    inner.close();
+    outer.close();
+    const next = new ArrayPool(2 * MB);
+    expect(next.int32(MB / 4).buffer).toBe(big);
+    next.close();
+  });
+
   it('never lets two live arrays share bytes, and always hands out zeros', () => {
     restore = poolArraysFrom(0);
     const op = fc.oneof(
@@ -98,6 +146,8 @@ describe('ArrayPool', () => {
             pool.release(gone!);
           }
         }
+        // Each run's dirty block is the next run's.
+        pool.close();
       }),
       { numRuns: 300 },
     );

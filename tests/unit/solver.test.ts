@@ -17,7 +17,9 @@ import { poolArraysFrom } from '#domain/solver/pool.ts';
 /**
  * Runs `check` with every array the solver draws from its pool taken from
  * it, however small (solver/pool.ts): the test instances are small, and
- * this is how they exercise the pool's reuse between the solver's steps.
+ * this is how they exercise the pool's reuse between the solver's steps
+ * and, through the block each closed pool leaves to the next, between
+ * solves.
  */
 function withEveryArrayPooled(check: () => void): void {
   const restore = poolArraysFrom(0);
@@ -305,7 +307,7 @@ describe('solveAssignment optimality', () => {
     );
   });
 
-  it('stays exact with every array drawn from the pool and reused between steps', () => {
+  it('stays exact with every array drawn from the pool and reused between steps and solves', () => {
     withEveryArrayPooled(() => {
       fc.assert(
         fc.property(tinyMarket, (input) => {
@@ -755,7 +757,7 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
     expect(result.assignments.find((a) => a.need === 'b')?.offering).toBe('X');
   });
 
-  it('stays exact with every array drawn from the pool and reused between steps (caps, servedFirst, short, ample or crowded capacity)', () => {
+  it('stays exact with every array drawn from the pool and reused between steps and solves (caps, servedFirst, short, ample or crowded capacity)', () => {
     withEveryArrayPooled(() => {
       fc.assert(
         fc.property(fc.oneof(tinyCapped, tinyCapped.map(shortOf), tinyCapped.map(ampleOf), crowded), (input) => {
@@ -774,6 +776,16 @@ describe('solveAssignment with provider soft caps and servedFirst', () => {
         }),
         { numRuns: 12 },
       );
+    });
+  });
+
+  it('answers a market the same before and after other solves have written over the memory it reuses', () => {
+    withEveryArrayPooled(() => {
+      const market = mediumMarket(7, (r) => 0.25 + r() * 124.75);
+      const first = solveAssignment(market);
+      solveAssignment(cappedMarket(8, (r) => 1 + Math.floor(r() * 2), (r) => r() * 60, true));
+      solveAssignment(shortOf(cappedMarket(9, (r) => 0.25 + r() * 124.75, (r) => r() * 60, true)));
+      expect(solveAssignment(market)).toEqual(first);
     });
   });
 
