@@ -67,7 +67,7 @@
 import { solveByAuction } from './solver/assignment.ts';
 import { mostServed, placeEarliest } from './solver/earliest.ts';
 import { servedFlowByAuction, solveFaceByAuction, type LayeredNetwork } from './solver/face.ts';
-import { InfeasibleFlow, minCostFlow, type FlowSolution } from './solver/mcf.ts';
+import { InfeasibleFlow, minCostFlow, type FlowProblem, type FlowSolution } from './solver/mcf.ts';
 import { ArrayPool } from './solver/pool.ts';
 import { prepare, type Problem } from './solver/prepare.ts';
 import type { SolverInput, SolverResult } from './solver/types.ts';
@@ -87,15 +87,9 @@ export {
 type Network = LayeredNetwork;
 
 function buildNetwork(p: Problem, pool: ArrayPool): Network {
-  const { n, m, start, eOff, capEff, provOf, softCap } = p;
-  const P = p.providerIds.length;
+  const { n, start, eOff } = p;
   const E = eOff.length;
-  const sink = n + m + P;
-  const waits = E;
-  const offeringArcs = waits + n;
-  const softArcs = offeringArcs + m;
-  const overflowArcs = softArcs + P;
-  const A = overflowArcs + P;
+  const A = E + restArcs(p);
   const tail = pool.int32(A);
   const head = pool.int32(A);
   const cap = pool.int32(A);
@@ -105,9 +99,36 @@ function buildNetwork(p: Problem, pool: ArrayPool): Network {
       head[e] = n + eOff[e]!;
       cap[e] = 1;
     }
-    tail[waits + i] = i;
-    head[waits + i] = sink;
-    cap[waits + i] = 1;
+  }
+  writeRest(p, tail, head, cap, E);
+  const waits = E;
+  const offeringArcs = waits + n;
+  const softArcs = offeringArcs + p.m;
+  const overflowArcs = softArcs + p.providerIds.length;
+  return { nodes: p.n + p.m + p.providerIds.length + 1, tail, head, cap, cost: pool.float64(A), supply: supplies(p), waits, offeringArcs, softArcs, overflowArcs };
+}
+
+/** Arcs of the network after the edges: a wait per need, one arc per offering, two per provider. */
+function restArcs(p: Problem): number {
+  return p.n + p.m + 2 * p.providerIds.length;
+}
+
+/**
+ * Writes the arcs after the edges from `at` on: each need's wait (to the
+ * sink), each offering's arc to its provider (or the sink), each
+ * provider's soft cap and overflow (to the sink).
+ */
+function writeRest(p: Problem, tail: Int32Array, head: Int32Array, cap: Int32Array, at: number): void {
+  const { n, m, capEff, provOf, softCap } = p;
+  const P = p.providerIds.length;
+  const sink = n + m + P;
+  const offeringArcs = at + n;
+  const softArcs = offeringArcs + m;
+  const overflowArcs = softArcs + P;
+  for (let i = 0; i < n; i++) {
+    tail[at + i] = i;
+    head[at + i] = sink;
+    cap[at + i] = 1;
   }
   const provCap = new Int32Array(P);
   for (let j = 0; j < m; j++) {
@@ -124,10 +145,15 @@ function buildNetwork(p: Problem, pool: ArrayPool): Network {
     cap[softArcs + k] = soft;
     cap[overflowArcs + k] = provCap[k]! - soft;
   }
+}
+
+/** One unit at each need, all of them due at the sink. */
+function supplies(p: Problem): Int32Array {
+  const sink = p.n + p.m + p.providerIds.length;
   const supply = new Int32Array(sink + 1);
-  supply.fill(1, 0, n);
-  supply[sink] = -n;
-  return { nodes: sink + 1, tail, head, cap, cost: pool.float64(A), supply, waits, offeringArcs, softArcs, overflowArcs };
+  supply.fill(1, 0, p.n);
+  supply[sink] = -p.n;
+  return supply;
 }
 
 /**
@@ -164,11 +190,12 @@ function flowPath(servedFirst: boolean, provOf: ArrayLike<number>): boolean {
 /**
  * Bytes for a solve's pool's first block: its large arrays at their peak,
  * per arc of the network (≈ edges + needs + offerings + 2 · providers).
- * The problem (20) and network (24) stay all along, the residual network
- * takes 40 more, and steps give memory back to the next. Measured peaks at
- * 2M pairs: 69 where every need is served (the problem's weights lent to
- * the flow), 92 where that guess fails and the general path runs, 62 on
- * the auction path (capped family). The flow path's 112 leaves room for
+ * The problem (20) stays all along, the network (24) and the residual
+ * network (40) as the path needs them, and steps give memory back to the
+ * next. Measured peaks at 2M pairs: 57 where every need is served (the
+ * network built after the flow, in the residual network's memory), 88
+ * where that guess fails and the general path runs, 62 on the auction
+ * path (capped family). The flow path's 112 leaves room for
  * other shapes; memory reserved but never written is not faulted in. Too
  * small a guess costs a second block, never a wrong answer; reading the
  * input's lengths before `prepare` checks them is safe for the same
@@ -182,19 +209,25 @@ function expectedBytes(input: SolverInput): number {
 
 function solveByFlow(p: Problem, pool: ArrayPool): Int32Array {
   const { n } = p;
-  const net = buildNetwork(p, pool);
-  const face = { ...net, sink: net.nodes - 1, needs: n };
   // Flow fixed off each face. Made when first needed: on the path where
   // every need is served, that is after the flow, from the memory its
   // residual network gave back.
   let fixedFlow: Int32Array | null = null;
-  const fixed = (): Int32Array => (fixedFlow ??= pool.int32(net.cap.length));
-  const cost = net.cost;
+  const fixed = (): Int32Array => (fixedFlow ??= pool.int32(p.eOff.length + restArcs(p)));
 
   let total = 0;
   for (let j = 0; j < p.m; j++) total += p.capEff[j]!;
-  let best = p.servedFirst && total <= n ? solveShortMarket(p, net, fixed(), pool) : null;
-  if (best === null && p.servedFirst) best = solveEveryNeedServed(p, net, total, pool);
+  // The network, once built: where every need is served, only after the flow.
+  let built: Network | null = null;
+  let best: FlowSolution | null = null;
+  if (p.servedFirst && total <= n) {
+    built = buildNetwork(p, pool);
+    best = solveShortMarket(p, built, fixed(), pool);
+  }
+  if (best === null && p.servedFirst) ({ net: built, best } = solveEveryNeedServed(p, built, total, pool));
+  const net = built ?? buildNetwork(p, pool);
+  const face = { ...net, sink: net.nodes - 1, needs: n };
+  const cost = net.cost;
   if (best === null) {
     if (p.servedFirst) {
       for (let i = 0; i < n; i++) cost[net.waits + i] = 1;
@@ -272,39 +305,92 @@ function solveShortMarket(p: Problem, net: Network, fixed: Int32Array, pool: Arr
  * without those needs' wait arcs (the zero potentials are optimal for
  * "serve the most", and they fix exactly the waits), so the weighted
  * objective is solved on it at once. A flow is found only if the guess
- * holds; otherwise (InfeasibleFlow) the network is restored and the general
- * path runs. Saves the separate maximum flow and its proof (~0.35 s at 2M
- * pairs, bench surplus family).
+ * holds; otherwise (InfeasibleFlow) everything is as before and the
+ * general path runs. Saves the separate maximum flow and its proof (~0.35 s
+ * at 2M pairs, bench surplus family).
+ *
+ * The auction (face.ts) takes this face only where no provider's load is
+ * left to decide, which here means no provider has capacity at all.
+ * Otherwise the flow reads the edges straight from the problem's lists
+ * (mcf.ts, LeadingArcs), and the network, not needed while it runs, is
+ * built after it in the memory its residual network gave back: ~23 MB less
+ * memory to fault in at 2M pairs (~3 ms per MB on the bench machine;
+ * surplus family, six alternating pairs: median 2.71 -> 2.64 s, peak RSS
+ * 518 -> ~495 MB). Returns the network when it was built.
  */
-function solveEveryNeedServed(p: Problem, net: Network, total: number, pool: ArrayPool): FlowSolution | null {
+function solveEveryNeedServed(
+  p: Problem,
+  built: Network | null,
+  total: number,
+  pool: ArrayPool,
+): { net: Network | null; best: FlowSolution | null } {
   let candidates = 0;
   for (let i = 0; i < p.n; i++) if (p.start[i + 1]! > p.start[i]!) candidates++;
-  if (total < candidates) return null;
-  for (let i = 0; i < p.n; i++) if (p.start[i + 1]! > p.start[i]!) net.cap[net.waits + i] = 0;
-  weightedCosts(p, net);
-  const byAuction = solveFaceByAuction(net, p, true, pool);
-  if (byAuction !== null) return byAuction;
-  // Only the flow reads the weights now (as the network's costs), and no
-  // one the scratch: their memory goes to the flow's residual network
-  // instead of fresh pages (24 MB at 2M pairs; faulting memory in costs
-  // ~3 ms per MB on the bench machine). A fallback takes them again.
-  const edges = p.units.length;
+  if (total < candidates) return { net: built, best: null };
+  let net = built;
+  if (net !== null || !someProviderHasRoom(p)) {
+    net ??= buildNetwork(p, pool);
+    closeWaits(p, net.cap, net.waits);
+    weightedCosts(p, net);
+    const byAuction = solveFaceByAuction(net, p, true, pool);
+    if (byAuction !== null) return { net, best: byAuction };
+  }
+  // No one reads the scratch now: its memory goes to the flow. A fallback takes it again.
   const scratch = p.scratch.length;
-  pool.release(p.units, p.scratch);
+  pool.release(p.scratch);
   // Empty until then, so that a stray read fails instead of reading the flow's data.
-  p.units = new Float64Array(0);
   p.scratch = new Int32Array(0);
+  let best: FlowSolution;
   try {
-    return minCostFlow(net, true, pool);
+    best = minCostFlow(restProblem(p), true, pool, { start: p.start, to: p.eOff, toBase: p.n, gain: p.units });
   } catch (error) {
     if (!(error instanceof InfeasibleFlow)) throw error;
-    p.units = pool.float64(edges);
-    for (let e = 0; e < edges; e++) p.units[e] = -net.cost[e]!;
     p.scratch = pool.int32(scratch);
-    for (let i = 0; i < p.n; i++) net.cap[net.waits + i] = 1;
-    net.cost.fill(0);
-    return null;
+    if (net !== null) {
+      for (let i = 0; i < p.n; i++) net.cap[net.waits + i] = 1;
+      net.cost.fill(0);
+    }
+    return { net, best: null };
   }
+  if (net === null) {
+    net = buildNetwork(p, pool);
+    closeWaits(p, net.cap, net.waits);
+    weightedCosts(p, net);
+  }
+  // The weights are the network's costs now, and the general path, the
+  // only other reader, does not run.
+  pool.release(p.units);
+  p.units = new Float64Array(0);
+  return { net, best };
+}
+
+/** Whether some provider has capacity: its load is then a decision on the every-need-served face. */
+function someProviderHasRoom(p: Problem): boolean {
+  for (let j = 0; j < p.m; j++) if (p.provOf[j]! >= 0 && p.capEff[j]! > 0) return true;
+  return false;
+}
+
+/** Closes the wait arcs (numbered from `waits`) of the needs that have an edge. */
+function closeWaits(p: Problem, cap: Int32Array, waits: number): void {
+  for (let i = 0; i < p.n; i++) if (p.start[i + 1]! > p.start[i]!) cap[waits + i] = 0;
+}
+
+/**
+ * The network's arcs after the edges, numbered from 0, as a flow problem
+ * with the guess that every need is served (waits closed) and the costs of
+ * the objective (2): the flow takes the edges from the problem's lists.
+ */
+function restProblem(p: Problem): FlowProblem {
+  const R = restArcs(p);
+  const tail = new Int32Array(R);
+  const head = new Int32Array(R);
+  const cap = new Int32Array(R);
+  writeRest(p, tail, head, cap, 0);
+  closeWaits(p, cap, 0);
+  const cost = new Float64Array(R);
+  const overflows = R - p.penaltyUnits.length;
+  for (let k = 0; k < p.penaltyUnits.length; k++) cost[overflows + k] = p.penaltyUnits[k]!;
+  return { nodes: p.n + p.m + p.providerIds.length + 1, tail, head, cap, cost, supply: supplies(p) };
 }
 
 function toResult(p: Problem, chosen: Int32Array): SolverResult {

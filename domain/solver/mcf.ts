@@ -81,6 +81,22 @@ export interface FlowSolution {
   potential: Float64Array | null;
 }
 
+/**
+ * Leading arcs given as edge lists instead of arrays: arc e (0 ≤ e <
+ * to.length) leaves node i, where start[i] ≤ e < start[i + 1], enters node
+ * toBase + to[e], and has capacity 1 and cost −gain[e]. The problem's
+ * arrays then hold the arcs after them, numbered from to.length on. The
+ * matcher's need → offering arcs are its problem's edge lists in this
+ * form: the flow reads them there, and the caller needs no arrays of a
+ * full network while the flow runs (domain/solver.ts).
+ */
+export interface LeadingArcs {
+  start: Int32Array;
+  to: Int32Array;
+  toBase: number;
+  gain: Float64Array;
+}
+
 /** Price-scaling factor per phase: the ε of one phase over the next. */
 const ALPHA = 16;
 
@@ -97,10 +113,11 @@ export class InfeasibleFlow extends Error {
 
 /**
  * `pool`: where the residual network's arrays come from and go back to
- * once the flow is found (pool.ts); the returned flow comes from it too.
+ * once the flow is found (pool.ts); the returned flow comes from it too,
+ * one entry per arc (the leading ones first, when given).
  */
-export function minCostFlow(problem: FlowProblem, wantPotentials: boolean, pool = new ArrayPool()): FlowSolution {
-  const net = new Residual(problem, pool);
+export function minCostFlow(problem: FlowProblem, wantPotentials: boolean, pool = new ArrayPool(), lead?: LeadingArcs): FlowSolution {
+  const net = new Residual(problem, pool, lead);
   try {
     const early = net.solve();
     net.checkBalanced();
@@ -187,30 +204,34 @@ class Residual {
   /** Nodes no arc enters (the needs): repriced at each phase's start (see `priceSources`). */
   readonly sources: Int32Array;
 
-  constructor(p: FlowProblem, pool: ArrayPool) {
+  constructor(p: FlowProblem, pool: ArrayPool, lead?: LeadingArcs) {
     const N = p.nodes;
     this.N = N;
     this.sigma = N + 2;
-    const A = p.tail.length;
+    const E = lead ? lead.to.length : 0;
+    const A = E + p.tail.length;
     const deg = new Int32Array(N + 1);
     const out = new Int32Array(N);
     const unitArcs = new Uint8Array(N).fill(1);
     let R = 0;
     let maxCost = 0;
-    // One pass over the problem's arcs for everything but the fill (each
-    // pass reads ~25 MB at 2M pairs).
-    for (let a = 0; a < A; a++) {
-      const u = p.cap[a]!;
-      if (u <= 0) continue;
-      const v = p.tail[a]!;
-      const w = p.head[a]!;
-      if (Math.abs(p.cost[a]!) > maxCost) maxCost = Math.abs(p.cost[a]!);
+    // Arcs are read twice, in arc order: once here for everything but the
+    // fill, once to fill (each pass reads ~25 MB at 2M pairs).
+    const count = (v: number, w: number, u: number, c: number): void => {
+      if (Math.abs(c) > maxCost) maxCost = Math.abs(c);
       deg[v + 1]!++;
       deg[w + 1]!++;
       out[v]!++;
       if (u > 1) unitArcs[v] = unitArcs[w] = 0;
       R += 2;
+    };
+    if (lead) {
+      const { start, to, toBase, gain } = lead;
+      for (let v = 0; v + 1 < start.length; v++) {
+        for (let e = start[v]!, end = start[v + 1]!; e < end; e++) count(v, toBase + to[e]!, 1, -gain[e]!);
+      }
     }
+    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) count(p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
     this.unitArcs = unitArcs;
     // Sources: nodes that every arc leaves (no arc enters).
     let sources = 0;
@@ -232,14 +253,9 @@ class Residual {
     this.arcs = A;
     this.maxCost = maxCost * this.sigma;
     const { rHead, rRev, rCap, orig, rCost } = this;
-    for (let a = 0; a < A; a++) {
-      const u = p.cap[a]!;
-      if (u <= 0) continue;
-      const v = p.tail[a]!;
-      const w = p.head[a]!;
+    const place = (a: number, v: number, w: number, u: number, c: number): void => {
       const x = fillOut[v]!++;
       const y = fillIn[w]!++;
-      const c = p.cost[a]!;
       rHead[x] = w;
       rRev[x] = y;
       rCap[x] = u;
@@ -250,7 +266,14 @@ class Residual {
       // rCap[y] = 0: reverse arcs start empty (the fresh array is zero).
       orig[y] = 2 * a + 1;
       rCost[y] = -c;
+    };
+    if (lead) {
+      const { start, to, toBase, gain } = lead;
+      for (let v = 0; v + 1 < start.length; v++) {
+        for (let e = start[v]!, end = start[v + 1]!; e < end; e++) place(e, v, toBase + to[e]!, 1, -gain[e]!);
+      }
     }
+    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) place(E + a, p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
     this.price = new Float64Array(N);
     this.excess = Float64Array.from(p.supply);
     this.current = this.first.slice(0, N);

@@ -192,6 +192,38 @@ describe('minCostFlow', () => {
     expect(infeasible).toBeGreaterThan(0);
   });
 
+  it('gives the same flow and potentials when the need → offering arcs come as edge lists', () => {
+    fc.assert(
+      fc.property(network, (p) => {
+        const n = p.supply.filter((s) => s === 1).length;
+        const sink = p.nodes - 1;
+        // The generator puts the edges first; the lists group them by need.
+        let E = 0;
+        while (E < p.tail.length && p.head[E] !== sink) E++;
+        const edges = [...Array(E).keys()].sort((a, b) => p.tail[a]! - p.tail[b]!);
+        const start = new Int32Array(n + 1);
+        for (const a of edges) start[p.tail[a]! + 1]!++;
+        for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+        const order = [...edges, ...[...Array(p.tail.length - E).keys()].map((k) => E + k)];
+        const pick = <T extends Int32Array | Float64Array>(x: T, from: number[]): T => x.constructor === Int32Array ? (Int32Array.from(from, (a) => x[a]!) as T) : (Float64Array.from(from, (a) => x[a]!) as T);
+        const full: FlowProblem = { ...p, tail: pick(p.tail, order), head: pick(p.head, order), cap: pick(p.cap, order), cost: pick(p.cost, order) };
+        const restOrder = order.slice(E);
+        const rest: FlowProblem = { ...p, tail: pick(p.tail, restOrder), head: pick(p.head, restOrder), cap: pick(p.cap, restOrder), cost: pick(p.cost, restOrder) };
+        const lead = {
+          start,
+          to: Int32Array.from(edges, (a) => p.head[a]! - n),
+          toBase: n,
+          gain: Float64Array.from(edges, (a) => -p.cost[a]!),
+        };
+        const whole = minCostFlow(full, true);
+        const split = minCostFlow(rest, true, new ArrayPool(), lead);
+        expect(split.flow).toEqual(whole.flow);
+        expect(split.potential).toEqual(whole.potential);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stays optimal on memory earlier flows wrote and gave back to the pool', () => {
     // Every array from one shared pool (solver/pool.ts): each flow runs on
     // the residual arrays the one before released, dirty until zeroed.
