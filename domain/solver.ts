@@ -105,7 +105,12 @@ function buildNetwork(p: Problem, pool: ArrayPool): Network {
   const offeringArcs = waits + n;
   const softArcs = offeringArcs + p.m;
   const overflowArcs = softArcs + p.providerIds.length;
-  return { nodes: p.n + p.m + p.providerIds.length + 1, tail, head, cap, cost: pool.float64(A), supply: supplies(p), waits, offeringArcs, softArcs, overflowArcs };
+  return { nodes: sinkOf(p) + 1, tail, head, cap, cost: pool.float64(A), supply: supplies(p), waits, offeringArcs, softArcs, overflowArcs };
+}
+
+/** The network's last node: needs, offerings and providers come before it. */
+function sinkOf(p: Problem): number {
+  return p.n + p.m + p.providerIds.length;
 }
 
 /** Arcs of the network after the edges: a wait per need, one arc per offering, two per provider. */
@@ -121,7 +126,7 @@ function restArcs(p: Problem): number {
 function writeRest(p: Problem, tail: Int32Array, head: Int32Array, cap: Int32Array, at: number): void {
   const { n, m, capEff, provOf, softCap } = p;
   const P = p.providerIds.length;
-  const sink = n + m + P;
+  const sink = sinkOf(p);
   const offeringArcs = at + n;
   const softArcs = offeringArcs + m;
   const overflowArcs = softArcs + P;
@@ -149,7 +154,7 @@ function writeRest(p: Problem, tail: Int32Array, head: Int32Array, cap: Int32Arr
 
 /** One unit at each need, all of them due at the sink. */
 function supplies(p: Problem): Int32Array {
-  const sink = p.n + p.m + p.providerIds.length;
+  const sink = sinkOf(p);
   const supply = new Int32Array(sink + 1);
   supply.fill(1, 0, p.n);
   supply[sink] = -p.n;
@@ -390,7 +395,7 @@ function restProblem(p: Problem): FlowProblem {
   const cost = new Float64Array(R);
   const overflows = R - p.penaltyUnits.length;
   for (let k = 0; k < p.penaltyUnits.length; k++) cost[overflows + k] = p.penaltyUnits[k]!;
-  return { nodes: p.n + p.m + p.providerIds.length + 1, tail, head, cap, cost, supply: supplies(p) };
+  return { nodes: sinkOf(p) + 1, tail, head, cap, cost, supply: supplies(p) };
 }
 
 function toResult(p: Problem, chosen: Int32Array): SolverResult {
