@@ -101,11 +101,14 @@ function buildNetwork(p: Problem, pool: ArrayPool): Network {
     }
   }
   writeRest(p, tail, head, cap, E);
-  const waits = E;
-  const offeringArcs = waits + n;
+  return { nodes: sinkOf(p) + 1, tail, head, cap, cost: pool.float64(A), supply: supplies(p), ...restRanges(p, E) };
+}
+
+/** First arc of each range after the edges, when they start at `at`: waits, offerings, soft caps, overflows. */
+function restRanges(p: Problem, at: number): { waits: number; offeringArcs: number; softArcs: number; overflowArcs: number } {
+  const offeringArcs = at + p.n;
   const softArcs = offeringArcs + p.m;
-  const overflowArcs = softArcs + p.providerIds.length;
-  return { nodes: sinkOf(p) + 1, tail, head, cap, cost: pool.float64(A), supply: supplies(p), waits, offeringArcs, softArcs, overflowArcs };
+  return { waits: at, offeringArcs, softArcs, overflowArcs: softArcs + p.providerIds.length };
 }
 
 /** The network's last node: needs, offerings and providers come before it. */
@@ -127,9 +130,7 @@ function writeRest(p: Problem, tail: Int32Array, head: Int32Array, cap: Int32Arr
   const { n, m, capEff, provOf, softCap } = p;
   const P = p.providerIds.length;
   const sink = sinkOf(p);
-  const offeringArcs = at + n;
-  const softArcs = offeringArcs + m;
-  const overflowArcs = softArcs + P;
+  const { offeringArcs, softArcs, overflowArcs } = restRanges(p, at);
   for (let i = 0; i < n; i++) {
     tail[at + i] = i;
     head[at + i] = sink;
@@ -393,8 +394,8 @@ function restProblem(p: Problem): FlowProblem {
   writeRest(p, tail, head, cap, 0);
   closeWaits(p, cap, 0);
   const cost = new Float64Array(R);
-  const overflows = R - p.penaltyUnits.length;
-  for (let k = 0; k < p.penaltyUnits.length; k++) cost[overflows + k] = p.penaltyUnits[k]!;
+  const { overflowArcs } = restRanges(p, 0);
+  for (let k = 0; k < p.penaltyUnits.length; k++) cost[overflowArcs + k] = p.penaltyUnits[k]!;
   return { nodes: sinkOf(p) + 1, tail, head, cap, cost, supply: supplies(p) };
 }
 

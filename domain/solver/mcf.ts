@@ -216,8 +216,18 @@ class Residual {
     let R = 0;
     let maxCost = 0;
     // Arcs are read twice, in arc order: once here for everything but the
-    // fill, once to fill (each pass reads ~25 MB at 2M pairs).
-    const count = (v: number, w: number, u: number, c: number): void => {
+    // fill, once to fill (each pass reads ~25 MB at 2M pairs). Arcs of no
+    // capacity are left out of the residual network.
+    const eachArc = (visit: (a: number, v: number, w: number, u: number, c: number) => void): void => {
+      if (lead) {
+        const { start, to, toBase, gain } = lead;
+        for (let v = 0; v + 1 < start.length; v++) {
+          for (let e = start[v]!, end = start[v + 1]!; e < end; e++) visit(e, v, toBase + to[e]!, 1, -gain[e]!);
+        }
+      }
+      for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) visit(E + a, p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
+    };
+    const count = (_: number, v: number, w: number, u: number, c: number): void => {
       if (Math.abs(c) > maxCost) maxCost = Math.abs(c);
       deg[v + 1]!++;
       deg[w + 1]!++;
@@ -225,13 +235,7 @@ class Residual {
       if (u > 1) unitArcs[v] = unitArcs[w] = 0;
       R += 2;
     };
-    if (lead) {
-      const { start, to, toBase, gain } = lead;
-      for (let v = 0; v + 1 < start.length; v++) {
-        for (let e = start[v]!, end = start[v + 1]!; e < end; e++) count(v, toBase + to[e]!, 1, -gain[e]!);
-      }
-    }
-    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) count(p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
+    eachArc(count);
     this.unitArcs = unitArcs;
     // Sources: nodes that every arc leaves (no arc enters).
     let sources = 0;
@@ -267,13 +271,7 @@ class Residual {
       orig[y] = 2 * a + 1;
       rCost[y] = -c;
     };
-    if (lead) {
-      const { start, to, toBase, gain } = lead;
-      for (let v = 0; v + 1 < start.length; v++) {
-        for (let e = start[v]!, end = start[v + 1]!; e < end; e++) place(e, v, toBase + to[e]!, 1, -gain[e]!);
-      }
-    }
-    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) place(E + a, p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
+    eachArc(place);
     this.price = new Float64Array(N);
     this.excess = Float64Array.from(p.supply);
     this.current = this.first.slice(0, N);
