@@ -24,8 +24,9 @@
  * itself: a closed pool's last block is kept (see `spare`) and the next
  * pool starts from it, so a process holds one block at a time, the largest
  * it has needed, plus, until V8's next full collection, the smaller ones
- * it replaced (each replacement at least doubles, so they add up to less
- * than the block kept). A warm Lambda's next round then also skips the
+ * it replaced (with one pool open at a time, as the solver has, each
+ * replacement at least doubles, so they add up to less than the block
+ * kept). A warm Lambda's next round then also skips the
  * page faults.
  *
  * Only arrays of at least `POOLED_BYTES` come from the blocks; smaller
