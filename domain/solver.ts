@@ -168,7 +168,7 @@ function supplies(p: Problem): Int32Array {
  * its flow in every optimal solution, so that flow moves into `fixed` and
  * the supplies, and the arc leaves the network.
  */
-function fixOffFace(net: Network, flow: Int32Array, potential: Float64Array, fixed: Int32Array): void {
+function fixOffFace(net: FlowProblem, flow: Int32Array, potential: Float64Array, fixed: Int32Array): void {
   const { tail, head, cap, cost, supply } = net;
   for (let a = 0; a < cap.length; a++) {
     if (cap[a] === 0) continue;
@@ -197,11 +197,11 @@ function flowPath(servedFirst: boolean, provOf: ArrayLike<number>): boolean {
  * Bytes for a solve's pool's first block: its large arrays at their peak,
  * per arc of the network (≈ edges + needs + offerings + 2 · providers).
  * The problem (20) stays all along, the network (24) and the residual
- * network (40) as the path needs them, and steps give memory back to the
- * next. Measured peaks at 2M pairs: 57 where every need is served (the
- * network built after the flow, in the residual network's memory), 88
- * where that guess fails and the general path runs, 62 on the auction
- * path (capped family). The flow path's 112 leaves room for
+ * network (40; 16 when the flow reads the edges from the problem's lists)
+ * as the path needs them, and steps give memory back to the next.
+ * Measured peaks at 2M pairs: 30 where every need is served (no network of
+ * all the edges), 88 where that guess fails and the general path runs, 62
+ * on the auction path (capped family). The flow path's 112 leaves room for
  * other shapes; memory reserved but never written is not faulted in. Too
  * small a guess costs a second block, never a wrong answer; reading the
  * input's lengths before `prepare` checks them is safe for the same
@@ -230,7 +230,11 @@ function solveByFlow(p: Problem, pool: ArrayPool): Int32Array {
     built = buildNetwork(p, pool);
     best = solveShortMarket(p, built, fixed(), pool);
   }
-  if (best === null && p.servedFirst) ({ net: built, best } = solveEveryNeedServed(p, built, total, pool));
+  if (best === null && p.servedFirst) {
+    let chosen: Int32Array | undefined;
+    ({ net: built, best, chosen } = solveEveryNeedServed(p, built, total, pool));
+    if (chosen) return chosen;
+  }
   const net = built ?? buildNetwork(p, pool);
   const face = { ...net, sink: net.nodes - 1, needs: n };
   const cost = net.cost;
@@ -318,18 +322,22 @@ function solveShortMarket(p: Problem, net: Network, fixed: Int32Array, pool: Arr
  * The auction (face.ts) takes this face only where no provider's load is
  * left to decide, which here means no provider has capacity at all.
  * Otherwise the flow reads the edges straight from the problem's lists
- * (mcf.ts, LeadingArcs), and the network, not needed while it runs, is
- * built after it in the memory its residual network gave back: ~23 MB less
- * memory to fault in at 2M pairs (~3 ms per MB on the bench machine;
- * surplus family, six alternating pairs: median 2.71 -> 2.64 s, peak RSS
- * 518 -> ~495 MB). Returns the network when it was built.
+ * (mcf.ts, LeadingArcs), and the tie-break then runs on the optimal face
+ * alone (`placeOnFace`): no network of all the edges is built, and the
+ * chosen edges come back at once. Returns the network when it was built.
+ *
+ * Measured at 2M pairs, surplus family, alternating pairs against
+ * building the whole network (after the flow) and the flow's residual
+ * network with both directions of every edge: median 2.40 -> 2.19 s (six
+ * pairs), 2.61 -> 2.43 s (eight, in a slower hour); memory faulted in
+ * 141 -> 100 MB, the pool's peak 57 -> 30 bytes an arc.
  */
 function solveEveryNeedServed(
   p: Problem,
   built: Network | null,
   total: number,
   pool: ArrayPool,
-): { net: Network | null; best: FlowSolution | null } {
+): { net: Network | null; best: FlowSolution | null; chosen?: Int32Array } {
   let candidates = 0;
   for (let i = 0; i < p.n; i++) if (p.start[i + 1]! > p.start[i]!) candidates++;
   if (total < candidates) return { net: built, best: null };
@@ -346,9 +354,10 @@ function solveEveryNeedServed(
   pool.release(p.scratch);
   // Empty until then, so that a stray read fails instead of reading the flow's data.
   p.scratch = new Int32Array(0);
+  const rest = restProblem(p);
   let best: FlowSolution;
   try {
-    best = minCostFlow(restProblem(p), true, pool, { start: p.start, to: p.eOff, toBase: p.n, gain: p.units });
+    best = minCostFlow(rest, true, pool, { start: p.start, to: p.eOff, toBase: p.n, gain: p.units });
   } catch (error) {
     if (!(error instanceof InfeasibleFlow)) throw error;
     p.scratch = pool.int32(scratch);
@@ -358,16 +367,67 @@ function solveEveryNeedServed(
     }
     return { net, best: null };
   }
-  if (net === null) {
-    net = buildNetwork(p, pool);
-    closeWaits(p, net.cap, net.waits);
-    weightedCosts(p, net);
+  return { net, best, chosen: placeOnFace(p, rest, best, pool) };
+}
+
+/**
+ * The tie-break (3) after the flow of `solveEveryNeedServed`, whose arcs
+ * are the edges (as lists) and then `rest`'s: on the optimal
+ * face alone. An edge of non-zero reduced cost keeps its flow in every
+ * optimal solution (as `fixOffFace` fixes it), so the face network holds
+ * only the tight edges, in their order, and the arcs after the edges; the
+ * earliest needs then move in as on the whole network (arcs absent here
+ * are the ones `fixOffFace` would have closed, and the search reads the
+ * others in the same order). At 2M pairs the tight edges are about one per
+ * need: no network of all the edges is built.
+ */
+function placeOnFace(p: Problem, rest: FlowProblem, best: FlowSolution, pool: ArrayPool): Int32Array {
+  const { n, start, eOff, units } = p;
+  const E = eOff.length;
+  const pi = best.potential!;
+  const chosen = new Int32Array(n).fill(-1);
+  let tight = 0;
+  for (let i = 0; i < n; i++) {
+    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) if (-units[e]! + pi[i]! - pi[n + eOff[e]!]! === 0) tight++;
   }
-  // The weights are the network's costs now, and the general path, the
-  // only other reader, does not run.
-  pool.release(p.units);
-  p.units = new Float64Array(0);
-  return { net, best };
+  const R = rest.tail.length;
+  const tail = pool.int32(tight + R);
+  const head = pool.int32(tight + R);
+  const cap = pool.int32(tight + R);
+  const cost = pool.float64(tight + R);
+  const flow = pool.int32(tight + R);
+  const edgeOf = pool.int32(tight);
+  const { supply } = rest;
+  for (let i = 0, t = 0; i < n; i++) {
+    for (let e = start[i]!, end = start[i + 1]!; e < end; e++) {
+      const j = n + eOff[e]!;
+      if (-units[e]! + pi[i]! - pi[j]! !== 0) {
+        if (best.flow[e]! > 0) {
+          chosen[i] = e;
+          supply[i]!--;
+          supply[j]!++;
+        }
+        continue;
+      }
+      tail[t] = i;
+      head[t] = j;
+      cap[t] = 1;
+      cost[t] = -units[e]!;
+      flow[t] = best.flow[e]!;
+      edgeOf[t++] = e;
+    }
+  }
+  tail.set(rest.tail, tight);
+  head.set(rest.head, tight);
+  cap.set(rest.cap, tight);
+  cost.set(rest.cost, tight);
+  flow.set(best.flow.subarray(E), tight);
+  pool.release(best.flow);
+  const face = { nodes: rest.nodes, tail, head, cap, cost, supply };
+  fixOffFace(face, flow, pi, pool.int32(tight + R));
+  placeEarliest({ ...face, sink: face.nodes - 1, needs: n }, flow, pool);
+  for (let t = 0; t < tight; t++) if (flow[t]! > 0) chosen[tail[t]!] = edgeOf[t]!;
+  return chosen;
 }
 
 /** Whether some provider has capacity: its load is then a decision on the every-need-served face. */

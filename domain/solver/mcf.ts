@@ -30,6 +30,11 @@
  * needs repriced at each phase's start (see `priceSources`) and a global
  * update without its scanned marks: ~8% less. Starting lower still (the
  * largest cost / 4α² instead of / α², see `solve`): ~35% less, ~1.4 s.
+ * The matcher's 2M need → offering arcs read from its own edge lists, with
+ * one number per need for their flow (see `LeadingArcs`, `Residual`):
+ * ~10% less, and 48 MB less memory. Measured no better since: skipping a
+ * phase's first global update (200k pairs faster, 2M no better or
+ * slower), and the edges' gains copied to 32 bits for the needs' scans.
  * What is left is mostly the second phase, at ε ≈ 0.008 weight units,
  * where the soft caps' penalty (5) shows: each displaced need displaces
  * another, because nearly every provider sits at its cap. Measured no
@@ -88,7 +93,10 @@ export interface FlowSolution {
  * arrays then hold the arcs after them, numbered from to.length on. The
  * matcher's need → offering arcs are its problem's edge lists in this
  * form: the flow reads them there, and the caller needs no arrays of a
- * full network while the flow runs (domain/solver.ts).
+ * full network while the flow runs (domain/solver.ts). Each tail must be
+ * a need: no arc enters it, its supply is 0 or 1, and its other arcs have
+ * capacity 1 (the flow keeps one number per tail for them, see
+ * `Residual`); `minCostFlow` throws otherwise.
  */
 export interface LeadingArcs {
   start: Int32Array;
@@ -122,19 +130,37 @@ export function minCostFlow(problem: FlowProblem, wantPotentials: boolean, pool 
     const early = net.solve();
     net.checkBalanced();
     const potential = wantPotentials ? (early ?? net.exactPotentials()) : null;
-    // Reading the flow takes only `orig` and `rCap`: the rest goes back
-    // first, so the flow's array reuses that memory instead of faulting in
-    // fresh pages (~3 ms per MB on the bench machine; 8.5 MB at 2M pairs).
-    pool.release(net.rHead, net.rRev, net.rCost);
+    // Reading the flow takes only `orig`, `rCap` and `sent`: the rest goes
+    // back first, so the flow's array reuses that memory instead of
+    // faulting in fresh pages (~3 ms per MB on the bench machine; 8.5 MB
+    // at 2M pairs).
+    pool.release(net.rHead, net.rRev, net.rCost, net.tTail, net.tArc, net.tGain, net.at);
     return { flow: net.flows(pool), potential };
   } finally {
     // Thrown or not: a caller that catches InfeasibleFlow goes on with the
     // same pool. Arrays already given back are ignored.
-    pool.release(net.rHead, net.rRev, net.rCap, net.orig, net.rCost);
+    pool.release(net.rHead, net.rRev, net.rCap, net.orig, net.rCost, net.tTail, net.tArc, net.tGain, net.at);
   }
 }
 
-/** Residual network in CSR layout (arcs grouped by tail) with its state. */
+/**
+ * Residual network with its state. The problem's arrays' arcs sit in CSR
+ * layout (grouped by tail), each with its reverse arc.
+ *
+ * Leading arcs are not copied: each tail's go forward from the caller's
+ * edge lists, and the flow on them is one number per tail, `sent` (the
+ * one arc that carries its unit, or −1). The reverse arcs, and the
+ * forward arcs seen from their heads (which the global update follows
+ * backwards), sit in a transpose grouped by head, where the arcs that
+ * carry flow come first (`held`), as the CSR keeps residual arcs first.
+ * That is 16 bytes a leading arc instead of the CSR's 40 (at 2M pairs:
+ * 32 MB instead of 80, less to write and to fault in; the flow's own time
+ * ~10% less in CPU profiles, three alternating pairs). It needs each
+ * tail to be a node no arc enters, with a supply of at most 1 and unit
+ * arcs only (a need): its unit then sits on one arc at most, since the
+ * phases start from `priceSources`, which leaves none of a source's arcs
+ * negative for the refine to saturate.
+ */
 class Residual {
   readonly N: number;
   readonly sigma: number;
@@ -160,10 +186,53 @@ class Residual {
    * to read in every scan.
    */
   readonly rCost: Int32Array | Float64Array;
-  /** Number of forward arcs (the problem's). */
+  /** Number of forward arcs (the leading ones and the problem's). */
   readonly arcs: number;
+  /** Residual arcs in all: two per forward arc, leading or not. */
+  readonly residualArcs: number;
+  // Leading arcs (see the class comment): arc e leaves tail v
+  // (lStart[v] ≤ e < lStart[v + 1], v < L) and enters lBase + lTo[e], at
+  // cost −lGain[e].
+  readonly L: number;
+  readonly lStart: Int32Array;
+  readonly lTo: Int32Array;
+  readonly lBase: number;
+  readonly lGain: Float64Array;
+  /** Per tail: the leading arc that carries its unit, or −1. */
+  readonly sent: Int32Array;
+  /** Transpose: the leading arcs into node w at tFirst[w] .. tFirst[w + 1], as tail and arc. */
+  readonly tFirst: Int32Array;
+  readonly tTail: Int32Array;
+  readonly tArc: Int32Array;
+  /**
+   * Each transpose position's gain (the reverse arc's cost), as `rCost`
+   * keeps costs: the scans from a head read it in order instead of
+   * looking it up by arc (measured: the global update took twice as long
+   * without it).
+   */
+  readonly tGain: Int32Array | Float64Array;
+  /** Position of each leading arc in the transpose. */
+  readonly at: Int32Array;
+  /** Per node: its leading arcs that carry flow, first in its transpose range (their reverse arcs are residual). */
+  readonly held: Int32Array;
+  /**
+   * Nodes that leading arcs enter lie in headFrom .. headTo − 1 (none
+   * without them): the hot loops skip the transpose of any other node
+   * without reading its range (reading it made the arrays' form ~10%
+   * slower: a crowded 2M-pair market, whose general path takes it).
+   */
+  readonly headFrom: number;
+  readonly headTo: number;
+  isHead(v: number): boolean {
+    return v >= this.headFrom && v < this.headTo;
+  }
   readonly price: Float64Array;
   readonly excess: Float64Array;
+  /**
+   * Scan position of each node's discharge: a CSR position (≥ 0), or
+   * −1 − x for position x of its transpose range (scanned after the CSR
+   * range).
+   */
   readonly current: Int32Array;
   /**
    * Nodes with excess, discharged last in, first out: a need displaced by
@@ -183,7 +252,7 @@ class Residual {
    * as many: 5–10% slower at 2M pairs).
    */
   workLimit(): number {
-    return Math.max(1024, this.rHead.length);
+    return Math.max(1024, this.residualArcs);
   }
   // Global update scratch.
   readonly dist: Float64Array;
@@ -195,7 +264,7 @@ class Residual {
   private reached: Uint8Array | null = null;
   private queue: Int32Array | null = null;
   /**
-   * Nodes all of whose arcs have capacity 1 (the needs). Such an arc is
+   * Nodes all of whose CSR arcs have capacity 1 (the needs). Such an arc is
    * either full or empty, so the arcs whose partner is residual are exactly
    * the node's empty ones, after its residual range: the global update
    * scans those alone (a need's one assigned arc instead of its ~20).
@@ -209,25 +278,32 @@ class Residual {
     this.N = N;
     this.sigma = N + 2;
     const E = lead ? lead.to.length : 0;
-    const A = E + p.tail.length;
+    const L = lead ? lead.start.length - 1 : 0;
     const deg = new Int32Array(N + 1);
     const out = new Int32Array(N);
     const unitArcs = new Uint8Array(N).fill(1);
-    let R = 0;
+    // Leading arcs into each node (made the transpose's ranges below).
+    const tFirst = new Int32Array(N + 1);
+    let headFrom = N;
+    let headTo = 0;
     let maxCost = 0;
-    // Arcs are read twice, in arc order: once here for everything but the
-    // fill, once to fill (each pass reads ~25 MB at 2M pairs). Arcs of no
-    // capacity are left out of the residual network.
-    const eachArc = (visit: (a: number, v: number, w: number, u: number, c: number) => void): void => {
-      if (lead) {
-        const { start, to, toBase, gain } = lead;
-        for (let v = 0; v + 1 < start.length; v++) {
-          for (let e = start[v]!, end = start[v + 1]!; e < end; e++) visit(e, v, toBase + to[e]!, 1, -gain[e]!);
-        }
+    if (lead) {
+      const { start, to, toBase, gain } = lead;
+      if (start[0] !== 0 || start[L] !== E) throw new Error('min-cost flow: the leading arcs\' start offsets do not match their number');
+      for (let e = 0; e < E; e++) {
+        const w = toBase + to[e]!;
+        if (!(w >= 0 && w < N)) throw new Error('min-cost flow: a leading arc enters no node');
+        tFirst[w + 1]!++;
+        if (w < headFrom) headFrom = w;
+        if (w >= headTo) headTo = w + 1;
+        if (Math.abs(gain[e]!) > maxCost) maxCost = Math.abs(gain[e]!);
       }
-      for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) visit(E + a, p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
-    };
-    const count = (_: number, v: number, w: number, u: number, c: number): void => {
+    }
+    let R = 0;
+    // The problem's arcs are read twice, in arc order: once here for
+    // everything but the fill, once to fill. Arcs of no capacity are left
+    // out of the residual network.
+    const count = (v: number, w: number, u: number, c: number): void => {
       if (Math.abs(c) > maxCost) maxCost = Math.abs(c);
       deg[v + 1]!++;
       deg[w + 1]!++;
@@ -235,13 +311,19 @@ class Residual {
       if (u > 1) unitArcs[v] = unitArcs[w] = 0;
       R += 2;
     };
-    eachArc(count);
+    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) count(p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
     this.unitArcs = unitArcs;
+    for (let v = 0; v < L; v++) {
+      if (deg[v + 1] !== out[v] || tFirst[v + 1] !== 0 || unitArcs[v] === 0 || !(p.supply[v] === 0 || p.supply[v] === 1)) {
+        throw new Error('min-cost flow: a leading arc leaves a node that an arc enters, or with a supply above 1 or an arc above capacity 1');
+      }
+    }
     // Sources: nodes that every arc leaves (no arc enters).
+    const isSource = (v: number): boolean => deg[v + 1] === out[v] && tFirst[v + 1] === 0;
     let sources = 0;
-    for (let v = 0; v < N; v++) if (deg[v + 1] === out[v]) sources++;
+    for (let v = 0; v < N; v++) if (isSource(v)) sources++;
     this.sources = new Int32Array(sources);
-    for (let v = 0, k = 0; v < N; v++) if (deg[v + 1] === out[v]) this.sources[k++] = v;
+    for (let v = 0, k = 0; v < N; v++) if (isSource(v)) this.sources[k++] = v;
     for (let v = 0; v < N; v++) deg[v + 1]! += deg[v]!;
     this.first = deg;
     // Forward arcs (residual at zero flow) first in each node's range, reverse arcs after.
@@ -254,24 +336,58 @@ class Residual {
     this.rCap = pool.int32(R);
     this.orig = pool.int32(R);
     this.rCost = maxCost < 2 ** 31 ? pool.int32(R) : pool.float64(R);
-    this.arcs = A;
+    this.arcs = E + p.tail.length;
+    this.residualArcs = R + 2 * E;
     this.maxCost = maxCost * this.sigma;
     const { rHead, rRev, rCap, orig, rCost } = this;
-    const place = (a: number, v: number, w: number, u: number, c: number): void => {
+    for (let a = 0; a < p.tail.length; a++) {
+      const u = p.cap[a]!;
+      if (u <= 0) continue;
+      const v = p.tail[a]!;
+      const w = p.head[a]!;
+      const c = p.cost[a]!;
       const x = fillOut[v]!++;
       const y = fillIn[w]!++;
       rHead[x] = w;
       rRev[x] = y;
       rCap[x] = u;
-      orig[x] = 2 * a;
+      orig[x] = 2 * (E + a);
       rCost[x] = c;
       rHead[y] = v;
       rRev[y] = x;
       // rCap[y] = 0: reverse arcs start empty (the fresh array is zero).
-      orig[y] = 2 * a + 1;
+      orig[y] = 2 * (E + a) + 1;
       rCost[y] = -c;
-    };
-    eachArc(place);
+    }
+    // The transpose, in each head's range by tail: no arc carries flow yet.
+    for (let v = 0; v < N; v++) tFirst[v + 1]! += tFirst[v]!;
+    this.tFirst = tFirst;
+    this.headFrom = headFrom < headTo ? headFrom : 0;
+    this.headTo = headTo;
+    this.tTail = E > 0 ? pool.int32(E) : new Int32Array(0);
+    this.tArc = E > 0 ? pool.int32(E) : new Int32Array(0);
+    this.at = E > 0 ? pool.int32(E) : new Int32Array(0);
+    this.tGain = E === 0 ? new Int32Array(0) : maxCost < 2 ** 31 ? pool.int32(E) : pool.float64(E);
+    this.L = L;
+    this.lStart = lead ? lead.start : new Int32Array(1);
+    this.lTo = lead ? lead.to : new Int32Array(0);
+    this.lBase = lead ? lead.toBase : 0;
+    this.lGain = lead ? lead.gain : new Float64Array(0);
+    if (lead) {
+      const { tTail, tArc, tGain, at, lStart, lTo, lBase, lGain } = this;
+      const fill = tFirst.slice(0, N);
+      for (let v = 0; v < L; v++) {
+        for (let e = lStart[v]!, end = lStart[v + 1]!; e < end; e++) {
+          const x = fill[lBase + lTo[e]!]!++;
+          tTail[x] = v;
+          tArc[x] = e;
+          tGain[x] = lGain[e]!;
+          at[e] = x;
+        }
+      }
+    }
+    this.sent = new Int32Array(L).fill(-1);
+    this.held = new Int32Array(N);
     this.price = new Float64Array(N);
     this.excess = Float64Array.from(p.supply);
     this.current = this.first.slice(0, N);
@@ -329,7 +445,7 @@ class Residual {
    * than a phase, and the phases go on.
    */
   private certifiedPotentials(): Float64Array | null {
-    const { N, sigma, first, nres, rHead, rCost, price } = this;
+    const { N, sigma, first, nres, rHead, rCost, price, L, lStart, lTo, lBase, lGain, sent, tFirst, tTail, tGain, held } = this;
     const pi = new Float64Array(N);
     for (let v = 0; v < N; v++) pi[v] = Math.round(price[v]! / sigma);
     const queue = new Int32Array(N);
@@ -342,8 +458,14 @@ class Residual {
       queue[(head + size) % N] = w;
       size++;
     };
+    const lower = (w: number, bound: number): void => {
+      if (pi[w]! > bound) {
+        pi[w] = bound;
+        push(w);
+      }
+    };
     for (let v = 0; v < N; v++) push(v);
-    let budget = this.rHead.length;
+    let budget = this.residualArcs;
     while (size > 0) {
       const v = queue[head]!;
       head = (head + 1) % N;
@@ -351,16 +473,15 @@ class Residual {
       queued[v] = 0;
       const pv = pi[v]!;
       const end = first[v]! + nres[v]!;
-      budget -= end - first[v]!;
+      const leads = v < L ? lStart[v + 1]! - lStart[v]! : 0;
+      budget -= end - first[v]! + leads + held[v]!;
       if (budget < 0) return null;
-      for (let a = first[v]!; a < end; a++) {
-        const w = rHead[a]!;
-        const bound = pv + rCost[a]!;
-        if (pi[w]! > bound) {
-          pi[w] = bound;
-          push(w);
-        }
+      for (let a = first[v]!; a < end; a++) lower(rHead[a]!, pv + rCost[a]!);
+      if (leads > 0) {
+        const skip = sent[v]!;
+        for (let e = lStart[v]!, eEnd = lStart[v + 1]!; e < eEnd; e++) if (e !== skip) lower(lBase + lTo[e]!, pv - lGain[e]!);
       }
+      for (let x = tFirst[v]!, hEnd = x + held[v]!; x < hEnd; x++) lower(tTail[x]!, pv + tGain[x]!);
     }
     return pi;
   }
@@ -372,6 +493,7 @@ class Residual {
 
   flows(pool: ArrayPool): Int32Array {
     const flow = pool.int32(this.arcs);
+    for (let v = 0; v < this.L; v++) if (this.sent[v]! >= 0) flow[this.sent[v]!] = 1;
     // A forward arc's flow is its reverse arc's residual capacity.
     for (let x = 0; x < this.orig.length; x++) if ((this.orig[x]! & 1) === 1) flow[this.orig[x]! >> 1] = this.rCap[x]!;
     return flow;
@@ -421,6 +543,39 @@ class Residual {
     }
   }
 
+  /** Sends tail v's unit along leading arc e into w: the arc joins w's held ones. */
+  private send(v: number, e: number, w: number): void {
+    this.sent[v] = e;
+    this.swapHeld(this.at[e]!, this.tFirst[w]! + this.held[w]!++);
+  }
+
+  /**
+   * Takes back into its tail the unit held at transpose position x of
+   * node w: w's last held arc takes x's place, as `move` keeps a range's
+   * residual arcs first, and for the same current-arc reason.
+   */
+  private unsend(w: number, x: number): void {
+    this.sent[this.tTail[x]!] = -1;
+    this.swapHeld(x, this.tFirst[w]! + --this.held[w]!);
+  }
+
+  /** Exchanges transpose positions x and y of one node's range. */
+  private swapHeld(x: number, y: number): void {
+    if (x === y) return;
+    const { tTail, tArc, tGain, at } = this;
+    const u = tTail[x]!;
+    const e = tArc[x]!;
+    const g = tGain[x]!;
+    tTail[x] = tTail[y]!;
+    tArc[x] = tArc[y]!;
+    tGain[x] = tGain[y]!;
+    tTail[y] = u;
+    tArc[y] = e;
+    tGain[y] = g;
+    at[tArc[x]!] = x;
+    at[e] = y;
+  }
+
   private enqueue(v: number): void {
     this.active[this.activeCount++] = v;
     this.isActive[v] = 1;
@@ -428,10 +583,11 @@ class Residual {
 
   /**
    * Turns the ε·α-optimal flow into an ε-optimal one: saturate every arc of
-   * negative reduced cost, then discharge the nodes left with excess.
+   * negative reduced cost, then discharge the nodes left with excess. (The
+   * tails' leading arcs have none: `priceSources` just priced them.)
    */
   private refine(eps: number): void {
-    const { N, sigma, first, nres, rHead, rCap, rCost, price, excess, current } = this;
+    const { N, sigma, first, nres, rHead, rCap, rCost, price, excess, current, tFirst, tTail, tGain, held } = this;
     this.priceSources();
     for (let v = 0; v < N; v++) {
       const pv = price[v]!;
@@ -443,6 +599,14 @@ class Residual {
           excess[w]! += f;
           this.move(v, a, f); // a now holds the next residual arc
         } else a++;
+      }
+      for (let x = tFirst[v]!; x < tFirst[v]! + held[v]!; ) {
+        const u = tTail[x]!;
+        if (tGain[x]! * sigma + pv - price[u]! < 0) {
+          excess[v]! -= 1;
+          excess[u]! += 1;
+          this.unsend(v, x); // x now holds the next held arc
+        } else x++;
       }
     }
     this.activeCount = 0;
@@ -482,22 +646,28 @@ class Residual {
    * every arc, so supply moves along the best options from the start.
    */
   private priceSources(): void {
-    const { sigma, sources, first, nres, rHead, rCost, price } = this;
+    const { sigma, sources, first, nres, rHead, rCost, price, L, lStart, lTo, lBase, lGain, sent } = this;
     for (let k = 0; k < sources.length; k++) {
       const v = sources[k]!;
-      const end = first[v]! + nres[v]!;
-      if (end === first[v]) continue;
       let best = -Infinity;
-      for (let a = first[v]!; a < end; a++) {
+      for (let a = first[v]!, end = a + nres[v]!; a < end; a++) {
         const x = price[rHead[a]!]! - rCost[a]! * sigma;
         if (x > best) best = x;
       }
-      price[v] = best;
+      if (v < L) {
+        const skip = sent[v]!;
+        for (let e = lStart[v]!, end = lStart[v + 1]!; e < end; e++) {
+          if (e === skip) continue;
+          const x = price[lBase + lTo[e]!]! + lGain[e]! * sigma;
+          if (x > best) best = x;
+        }
+      }
+      if (best > -Infinity) price[v] = best;
     }
   }
 
   private discharge(v: number, eps: number): void {
-    const { sigma, first, nres, rHead, rCap, rCost, price, excess, current } = this;
+    const { sigma, first, nres, rHead, rCap, rCost, price, excess, current, tFirst, tTail, tGain, held } = this;
     if (excess[v] === 1 && this.unitArcs[v]) {
       this.bid(v, eps);
       return;
@@ -505,33 +675,57 @@ class Residual {
     while (excess[v]! > 0) {
       const pv = price[v]!;
       const end = first[v]! + nres[v]!;
+      // The CSR range first, then the held arcs (see `current`).
+      const head = this.isHead(v);
+      const heldFrom = head ? tFirst[v]! : 0;
+      const heldEnd = head ? heldFrom + held[v]! : 0;
       let a = current[v]!;
-      for (; a < end; a++) if (rCost[a]! * sigma + pv - price[rHead[a]!]! < 0) break;
-      if (a < end) {
-        current[v] = a;
-        const w = rHead[a]!;
-        const delta = Math.min(excess[v]!, rCap[a]!);
-        excess[v]! -= delta;
-        excess[w]! += delta;
-        this.move(v, a, delta);
-        if (excess[w]! > 0 && this.isActive[w] === 0) this.enqueue(w);
+      let x = heldFrom;
+      if (a >= 0) {
+        for (; a < end; a++) if (rCost[a]! * sigma + pv - price[rHead[a]!]! < 0) break;
+        if (a < end) {
+          current[v] = a;
+          const w = rHead[a]!;
+          const delta = Math.min(excess[v]!, rCap[a]!);
+          excess[v]! -= delta;
+          excess[w]! += delta;
+          this.move(v, a, delta);
+          if (excess[w]! > 0 && this.isActive[w] === 0) this.enqueue(w);
+          continue;
+        }
+      } else x = -1 - a;
+      for (; x < heldEnd; x++) if (tGain[x]! * sigma + pv - price[tTail[x]!]! < 0) break;
+      if (x < heldEnd) {
+        current[v] = -1 - x;
+        const u = tTail[x]!;
+        excess[v]! -= 1;
+        excess[u]! += 1;
+        this.unsend(v, x);
+        if (excess[u]! > 0 && this.isActive[u] === 0) this.enqueue(u);
         continue;
       }
       // Relabel: lower the price just enough that the best residual arc
       // becomes admissible with reduced cost −ε.
-      let best = -Infinity;
-      let at = -1; // any residual arc: none left means no feasible flow
+      let best = -Infinity; // none left means no feasible flow
+      let at = 0;
       for (let b = first[v]!; b < end; b++) {
-        const x = price[rHead[b]!]! - rCost[b]! * sigma;
-        if (x > best) {
-          best = x;
+        const y = price[rHead[b]!]! - rCost[b]! * sigma;
+        if (y > best) {
+          best = y;
           at = b;
         }
       }
-      if (at < 0) throw new InfeasibleFlow();
+      for (let b = heldFrom; b < heldEnd; b++) {
+        const y = price[tTail[b]!]! - tGain[b]! * sigma;
+        if (y > best) {
+          best = y;
+          at = -1 - b;
+        }
+      }
+      if (best === -Infinity) throw new InfeasibleFlow();
       price[v] = best - eps;
       current[v] = at;
-      this.relabels += end - first[v]!;
+      this.relabels += end - first[v]! + held[v]!;
       // Yield to a pending global update rather than wander on stale prices.
       if (this.relabels >= this.workLimit()) {
         if (this.isActive[v] === 0) this.enqueue(v);
@@ -551,11 +745,14 @@ class Residual {
    * alternately: 7% fewer pushes, 8% fewer arc scans, ~4% less time).
    */
   private bid(v: number, eps: number): void {
-    const { sigma, first, nres, rHead, rCost, price, excess, current } = this;
-    const end = first[v]! + nres[v]!;
+    const { sigma, first, nres, rHead, rCost, price, excess, current, L, lStart, lTo, lBase, lGain, tFirst, tTail, tGain, held } = this;
+    // An empty range (a need whose arcs are all leading) needs no `nres` read.
+    const end = first[v + 1] === first[v] ? first[v]! : first[v]! + nres[v]!;
     let best = -Infinity;
     let second = -Infinity;
     let at = -1;
+    // Where the best arc is: 0 the CSR range, 1 a leading arc, 2 a held arc.
+    let kind = 0;
     for (let b = first[v]!; b < end; b++) {
       const x = price[rHead[b]!]! - rCost[b]! * sigma;
       if (x > best) {
@@ -564,15 +761,49 @@ class Residual {
         at = b;
       } else if (x > second) second = x;
     }
-    if (at < 0) throw new InfeasibleFlow();
+    let scanned = end - first[v]!;
+    if (v < L) {
+      // Every leading arc of v is residual: a tail with excess has sent nothing.
+      for (let e = lStart[v]!, eEnd = lStart[v + 1]!; e < eEnd; e++) {
+        const x = price[lBase + lTo[e]!]! + lGain[e]! * sigma;
+        if (x > best) {
+          second = best;
+          best = x;
+          at = e;
+          kind = 1;
+        } else if (x > second) second = x;
+      }
+      scanned += lStart[v + 1]! - lStart[v]!;
+    }
+    const head = this.isHead(v);
+    for (let b = head ? tFirst[v]! : 0, heldEnd = head ? b + held[v]! : 0; b < heldEnd; b++) {
+      const x = price[tTail[b]!]! - tGain[b]! * sigma;
+      if (x > best) {
+        second = best;
+        best = x;
+        at = b;
+        kind = 2;
+      } else if (x > second) second = x;
+      scanned++;
+    }
+    if (best === -Infinity) throw new InfeasibleFlow();
     // Prices only fall: an admissible best arc above the second leaves the price as it is.
     const target = (second === -Infinity ? best : second) - eps;
     if (target < price[v]!) price[v] = target;
-    this.relabels += end - first[v]!;
-    const w = rHead[at]!;
+    this.relabels += scanned;
+    let w: number;
+    if (kind === 0) {
+      w = rHead[at]!;
+      this.move(v, at, 1);
+    } else if (kind === 1) {
+      w = lBase + lTo[at]!;
+      this.send(v, at, w);
+    } else {
+      w = tTail[at]!;
+      this.unsend(v, at);
+    }
     excess[v] = 0;
     excess[w]! += 1;
-    this.move(v, at, 1);
     current[v] = first[v]!; // arcs at the second best's level are admissible now
     if (excess[w]! > 0 && this.isActive[w] === 0) this.enqueue(w);
   }
@@ -588,21 +819,15 @@ class Residual {
    */
   private globalUpdate(eps: number): void {
     const { N, sigma, first, nres, unitArcs, rHead, rRev, rCap, rCost, price, excess, current, dist, bHead, bNext, bPrev } = this;
-    // ⌊x / ε⌋ by a multiplication, corrected to the exact floor below: a
-    // division per arc was the update's costliest line.
+    const { L, lTo, lBase, lGain, sent, tFirst, tTail, tGain, held } = this;
     const inv = 1 / eps;
     const limit = N; // bucket levels kept; farther labels wait (see below)
     bHead.fill(-1);
     let toReach = 0;
     for (let v = 0; v < N; v++) {
       if (excess[v]! > 0) toReach++;
-      if (excess[v]! < 0) {
-        dist[v] = 0;
-        bPrev[v] = -1;
-        bNext[v] = bHead[0]!;
-        if (bHead[0]! >= 0) bPrev[bHead[0]!] = v;
-        bHead[0] = v;
-      } else dist[v] = Infinity;
+      dist[v] = Infinity;
+      if (excess[v]! < 0) this.label(v, 0);
     }
     let level = 0;
     for (; level < limit && toReach > 0; level++) {
@@ -615,30 +840,30 @@ class Residual {
         // Arc u → v of the residual network is the partner of v → u. The
         // partners of v's empty arcs (after its residual range) all are;
         // in the residual range, only where the partner has room.
-        const residualEnd = first[v]! + nres[v]!;
-        for (let a = unitArcs[v] ? residualEnd : first[v]!, end = first[v + 1]!; a < end; a++) {
-          if (a < residualEnd && rCap[rRev[a]!] === 0) continue;
-          const u = rHead[a]!;
-          // A node already scanned has dist ≤ level ≤ nd: the test below
-          // skips it, no separate mark needed.
-          const x = price[u]! - rCost[a]! * sigma - pv;
-          let q = Math.floor(x * inv);
-          if (q * eps > x) q--;
-          else if ((q + 1) * eps <= x) q++;
-          const nd = level + q + 1;
-          if (nd >= dist[u]! || nd >= limit) continue;
-          if (dist[u]! < limit) {
-            // Unlink u from its current bucket.
-            const d = dist[u]!;
-            if (bPrev[u]! >= 0) bNext[bPrev[u]!] = bNext[u]!;
-            else bHead[d] = bNext[u]!;
-            if (bNext[u]! >= 0) bPrev[bNext[u]!] = bPrev[u]!;
+        // (A need whose arcs are all leading has an empty range: its
+        // other arrays are not read.)
+        const from = first[v]!;
+        const end = first[v + 1]!;
+        if (from < end) {
+          const residualEnd = from + nres[v]!;
+          for (let a = unitArcs[v] ? residualEnd : from; a < end; a++) {
+            if (a < residualEnd && rCap[rRev[a]!] === 0) continue;
+            const u = rHead[a]!;
+            this.reach(u, price[u]! - rCost[a]! * sigma - pv, level, eps, inv);
           }
-          dist[u] = nd;
-          bPrev[u] = -1;
-          bNext[u] = bHead[nd]!;
-          if (bHead[nd]! >= 0) bPrev[bHead[nd]!] = u;
-          bHead[nd] = u;
+        }
+        if (v < L) {
+          // A tail's sent arc: its reverse enters it.
+          if (sent[v]! >= 0) {
+            const u = lBase + lTo[sent[v]!]!;
+            this.reach(u, price[u]! + lGain[sent[v]!]! * sigma - pv, level, eps, inv);
+          }
+        } else if (this.isHead(v)) {
+          // The leading arcs into v that carry nothing (after its held ones).
+          for (let x = tFirst[v]! + held[v]!, end = tFirst[v + 1]!; x < end; x++) {
+            const u = tTail[x]!;
+            this.reach(u, price[u]! - tGain[x]! * sigma - pv, level, eps, inv);
+          }
         }
       }
       if (toReach === 0) break;
@@ -659,6 +884,37 @@ class Residual {
   }
 
   /**
+   * Arc u → v of reduced cost x, v at `level`: u goes one level farther
+   * plus ⌊x / ε⌋ (by a multiplication, corrected to the exact floor: a
+   * division per arc was the update's costliest line), unless it is
+   * already as near. A node already scanned has dist ≤ level ≤ that, so
+   * it needs no separate mark.
+   */
+  private reach(u: number, x: number, level: number, eps: number, inv: number): void {
+    let q = Math.floor(x * inv);
+    if (q * eps > x) q--;
+    else if ((q + 1) * eps <= x) q++;
+    const d = level + q + 1;
+    if (d < this.dist[u]! && d < this.N) this.label(u, d);
+  }
+
+  /** Puts node u at level d of the global update's buckets, out of the one it was in. */
+  private label(u: number, d: number): void {
+    const { dist, bHead, bNext, bPrev } = this;
+    const old = dist[u]!;
+    if (old < this.N) {
+      if (bPrev[u]! >= 0) bNext[bPrev[u]!] = bNext[u]!;
+      else bHead[old] = bNext[u]!;
+      if (bNext[u]! >= 0) bPrev[bNext[u]!] = bPrev[u]!;
+    }
+    dist[u] = d;
+    bPrev[u] = -1;
+    bNext[u] = bHead[d]!;
+    if (bHead[d]! >= 0) bPrev[bHead[d]!] = u;
+    bHead[d] = u;
+  }
+
+  /**
    * Throws InfeasibleFlow when some node with excess has no residual path
    * to any node with a deficit: its excess can then never be placed (a
    * feasible flow would route it along such a path). Breadth-first,
@@ -666,27 +922,26 @@ class Residual {
    * update leaves excess unreached.
    */
   private checkFeasible(): void {
-    const { N, first, nres, unitArcs, rHead, rRev, rCap, excess } = this;
+    const { N, first, nres, unitArcs, rHead, rRev, rCap, excess, L, lTo, lBase, sent, tFirst, tTail, held } = this;
     const reached = (this.reached ??= new Uint8Array(N));
     const queue = (this.queue ??= new Int32Array(N));
     reached.fill(0);
     let size = 0;
-    for (let v = 0; v < N; v++) {
-      if (excess[v]! < 0) {
-        reached[v] = 1;
-        queue[size++] = v;
-      }
-    }
+    const reach = (u: number): void => {
+      if (reached[u]) return;
+      reached[u] = 1;
+      queue[size++] = u;
+    };
+    for (let v = 0; v < N; v++) if (excess[v]! < 0) reach(v);
     for (let head = 0; head < size; head++) {
       const v = queue[head]!;
       const residualEnd = first[v]! + nres[v]!;
       for (let a = unitArcs[v] ? residualEnd : first[v]!, end = first[v + 1]!; a < end; a++) {
         if (a < residualEnd && rCap[rRev[a]!] === 0) continue;
-        const u = rHead[a]!;
-        if (reached[u]) continue;
-        reached[u] = 1;
-        queue[size++] = u;
+        reach(rHead[a]!);
       }
+      if (v < L && sent[v]! >= 0) reach(lBase + lTo[sent[v]!]!);
+      for (let x = tFirst[v]! + held[v]!, end = tFirst[v + 1]!; x < end; x++) reach(tTail[x]!);
     }
     for (let v = 0; v < N; v++) if (excess[v]! > 0 && !reached[v]) throw new InfeasibleFlow();
   }
@@ -700,7 +955,7 @@ class Residual {
    * then checked, as the certificate of optimality.
    */
   exactPotentials(): Float64Array {
-    const { N, sigma, first, nres, rHead, rCap, rCost, price } = this;
+    const { N, sigma, first, nres, rHead, rCap, rCost, price, L, lStart, lTo, lBase, lGain, sent, tFirst, tTail, tGain, held } = this;
     let root = -Infinity;
     for (let v = 0; v < N; v++) if (price[v]! > root) root = price[v]!;
     const dist = new Float64Array(N);
@@ -742,6 +997,15 @@ class Residual {
     };
     for (let p = (size >> 1) - 1; p >= 0; p--) down(p);
     const done = new Uint8Array(N);
+    // Residual arc v → w of cost c (problem units), from v at distance dv.
+    const relax = (dv: number, pv: number, w: number, c: number): void => {
+      if (done[w]) return;
+      const d = dv + c * sigma + pv - price[w]! + 1;
+      if (d < dist[w]!) {
+        dist[w] = d;
+        up(pos[w]!);
+      }
+    };
     while (size > 0) {
       const v = heap[0]!;
       done[v] = 1;
@@ -753,15 +1017,11 @@ class Residual {
       }
       const dv = dist[v]!;
       const pv = price[v]!;
-      for (let a = first[v]!, end = first[v]! + nres[v]!; a < end; a++) {
-        const w = rHead[a]!;
-        if (done[w]) continue;
-        const d = dv + rCost[a]! * sigma + pv - price[w]! + 1;
-        if (d < dist[w]!) {
-          dist[w] = d;
-          up(pos[w]!);
-        }
+      for (let a = first[v]!, end = first[v]! + nres[v]!; a < end; a++) relax(dv, pv, rHead[a]!, rCost[a]!);
+      if (v < L) {
+        for (let e = lStart[v]!, end = lStart[v + 1]!; e < end; e++) if (e !== sent[v]) relax(dv, pv, lBase + lTo[e]!, -lGain[e]!);
       }
+      for (let x = tFirst[v]!, end = x + held[v]!; x < end; x++) relax(dv, pv, tTail[x]!, tGain[x]!);
     }
     const pi = new Float64Array(N);
     for (let v = 0; v < N; v++) {
@@ -771,12 +1031,19 @@ class Residual {
       else if ((q + 1) * sigma <= x) q++;
       pi[v] = q;
     }
+    const fail = (): never => {
+      throw new Error('min-cost flow: the optimality certificate failed (numeric range exceeded)');
+    };
     for (let v = 0; v < N; v++) {
       for (let a = first[v]!, end = first[v + 1]!; a < end; a++) {
-        if (rCap[a]! > 0 && rCost[a]! + pi[v]! - pi[rHead[a]!]! < 0) {
-          throw new Error('min-cost flow: the optimality certificate failed (numeric range exceeded)');
+        if (rCap[a]! > 0 && rCost[a]! + pi[v]! - pi[rHead[a]!]! < 0) fail();
+      }
+      if (v < L) {
+        for (let e = lStart[v]!, end = lStart[v + 1]!; e < end; e++) {
+          if (e !== sent[v] && -lGain[e]! + pi[v]! - pi[lBase + lTo[e]!]! < 0) fail();
         }
       }
+      for (let x = tFirst[v]!, end = x + held[v]!; x < end; x++) if (tGain[x]! + pi[v]! - pi[tTail[x]!]! < 0) fail();
     }
     return pi;
   }
