@@ -53,7 +53,7 @@
  * oracle and HiGHS). Figures: bench/solver.ts. At 2M pairs the capped
  * family (short capacity, servedFirst) took ~10 s in the flow, now ~2 s by
  * the auction; the surplus family (spare capacity) still takes the flow,
- * ~2.3–2.7 s alone on a quiet machine (it was ~10 s). Every solve draws
+ * ~2.2–2.5 s alone on a quiet machine (it was ~10 s). Every solve draws
  * its large arrays from one pool (solver/pool.ts): one block of shared
  * memory, which V8 does not collect for, and one step's scratch is the
  * next one's.
