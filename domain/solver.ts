@@ -165,16 +165,16 @@ function supplies(p: Problem): Int32Array {
 /**
  * Restricts the network to the optimal face of the flow just found: an arc
  * whose reduced cost under the exact optimal potentials is not zero keeps
- * its flow in every optimal solution, so that flow moves into `fixed` and
- * the supplies, and the arc leaves the network.
+ * its flow in every optimal solution, so that flow moves into `fixed` (when
+ * the caller keeps it) and the supplies, and the arc leaves the network.
  */
-function fixOffFace(net: FlowProblem, flow: Int32Array, potential: Float64Array, fixed: Int32Array): void {
+function fixOffFace(net: FlowProblem, flow: Int32Array, potential: Float64Array, fixed: Int32Array | null): void {
   const { tail, head, cap, cost, supply } = net;
   for (let a = 0; a < cap.length; a++) {
     if (cap[a] === 0) continue;
     if (cost[a]! + potential[tail[a]!]! - potential[head[a]!]! === 0) continue;
     const f = flow[a]!;
-    fixed[a]! += f;
+    if (fixed) fixed[a]! += f;
     supply[tail[a]!]! -= f;
     supply[head[a]!]! += f;
     cap[a] = 0;
@@ -215,9 +215,8 @@ function expectedBytes(input: SolverInput): number {
 
 function solveByFlow(p: Problem, pool: ArrayPool): Int32Array {
   const { n } = p;
-  // Flow fixed off each face. Made when first needed: on the path where
-  // every need is served, that is after the flow, from the memory its
-  // residual network gave back.
+  // Flow fixed off each face, made when first needed. The path where every
+  // need is served by the flow needs none (see `placeOnFace`).
   let fixedFlow: Int32Array | null = null;
   const fixed = (): Int32Array => (fixedFlow ??= pool.int32(p.eOff.length + restArcs(p)));
 
@@ -424,7 +423,8 @@ function placeOnFace(p: Problem, rest: FlowProblem, best: FlowSolution, pool: Ar
   flow.set(best.flow.subarray(E), tight);
   pool.release(best.flow);
   const face = { nodes: rest.nodes, tail, head, cap, cost, supply };
-  fixOffFace(face, flow, pi, pool.int32(tight + R));
+  // The chosen edges are read off the face's own arcs, which stay: the flow fixed off it is not needed.
+  fixOffFace(face, flow, pi, null);
   placeEarliest({ ...face, sink: face.nodes - 1, needs: n }, flow, pool);
   for (let t = 0; t < tight; t++) if (flow[t]! > 0) chosen[tail[t]!] = edgeOf[t]!;
   return chosen;

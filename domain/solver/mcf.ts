@@ -303,15 +303,18 @@ class Residual {
     // The problem's arcs are read twice, in arc order: once here for
     // everything but the fill, once to fill. Arcs of no capacity are left
     // out of the residual network.
-    const count = (v: number, w: number, u: number, c: number): void => {
-      if (Math.abs(c) > maxCost) maxCost = Math.abs(c);
+    for (let a = 0; a < p.tail.length; a++) {
+      const u = p.cap[a]!;
+      if (u <= 0) continue;
+      const v = p.tail[a]!;
+      const w = p.head[a]!;
+      maxCost = Math.max(maxCost, Math.abs(p.cost[a]!));
       deg[v + 1]!++;
       deg[w + 1]!++;
       out[v]!++;
       if (u > 1) unitArcs[v] = unitArcs[w] = 0;
       R += 2;
-    };
-    for (let a = 0; a < p.tail.length; a++) if (p.cap[a]! > 0) count(p.tail[a]!, p.head[a]!, p.cap[a]!, p.cost[a]!);
+    }
     this.unitArcs = unitArcs;
     for (let v = 0; v < L; v++) {
       if (deg[v + 1] !== out[v] || tFirst[v + 1] !== 0 || unitArcs[v] === 0 || !(p.supply[v] === 0 || p.supply[v] === 1)) {
