@@ -146,7 +146,8 @@ function readSolverRow(row: SolverRow) {
       : objective !== undefined && highsObjective !== undefined
         ? Math.abs(objective - highsObjective) <= 1e-6 * Math.max(1, Math.abs(highsObjective))
         : undefined;
-  return { pairs, solverMs, highsMs, speedup, exact };
+  const runs = Array.isArray(row.oursRunsMs) ? row.oursRunsMs.filter((x): x is number => typeof x === 'number') : [];
+  return { pairs, solverMs, highsMs, speedup, exact, runs, family: typeof row.family === 'string' ? row.family : undefined };
 }
 
 function solverTable(rows: SolverRow[]): Table {
@@ -164,8 +165,10 @@ function solverTargets(rows: SolverRow[] | undefined): TargetCheck[] {
   const at2M = near(2_000_000);
   const exact = at200k.filter((v) => v.exact !== undefined);
   const speedups = at200k.flatMap((v) => (v.speedup === undefined ? [] : [v.speedup]));
-  const times2M = at2M.flatMap((v) => (v.solverMs === undefined ? [] : [v.solverMs]));
-  const slowest = times2M.length > 0 ? Math.max(...times2M) : undefined;
+  const timed2M = at2M.filter((v) => v.solverMs !== undefined);
+  const slowestRow = timed2M.reduce<(typeof timed2M)[number] | undefined>((a, v) => (a === undefined || v.solverMs! > a.solverMs! ? v : a), undefined);
+  const slowest = slowestRow?.solverMs;
+  const runsOf = (v: (typeof timed2M)[number]) => (v.runs.length > 1 ? `, median of ${v.runs.map((x) => round(x / 1000, 2)).join(' / ')} s` : '');
   const worstSpeedup = speedups.length > 0 ? Math.min(...speedups) : undefined;
   return [
     {
@@ -182,8 +185,11 @@ function solverTargets(rows: SolverRow[] | undefined): TargetCheck[] {
     },
     {
       part: 'solver',
-      target: `2M pairs <= ${TARGETS.solverMsAt2M / 1000} s, every family`,
-      measured: slowest === undefined ? 'no 2M row' : `${round(slowest / 1000, 2)} s (slowest family)`,
+      target: `2M pairs <= ${TARGETS.solverMsAt2M / 1000} s, every family (median of fresh runs)`,
+      measured:
+        slowestRow === undefined || slowest === undefined
+          ? 'no 2M row'
+          : `${round(slowest / 1000, 2)} s (slowest family${slowestRow.family ? `, ${slowestRow.family}` : ''}${runsOf(slowestRow)})`,
       met: slowest === undefined ? null : slowest <= TARGETS.solverMsAt2M,
     },
   ];
