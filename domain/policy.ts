@@ -48,6 +48,7 @@
  */
 import { PROJECT_IDS, SERVICE_TYPES, projectOf, type ProjectId, type ServiceTypeId } from './catalog.ts';
 import { SIZE_CLASSES, TIERS, type SizeClass, type SmeProfile, type Tier } from './model.ts';
+import { priorityReasonCode, type PriorityReason } from './priority-reasons.ts';
 import { PROVINCES, isCentral, isWestern, type ProvinceCode, type RegionGroup } from './regions.ts';
 
 export const POLICY_VERSION = 'plan14-2026-11-15.1';
@@ -252,7 +253,7 @@ export function projectPolicy(serviceType: ServiceTypeId, policy: Policy = POLIC
 /**
  * The plan's priority for serving this SME with this kind of offering: a
  * multiplier >= 1 at 4 decimals, and the rules that raised it, as short
- * machine-readable reasons stored on the match.
+ * machine-readable reasons stored on the match (domain/priority-reasons.ts).
  */
 export function priorityFor(
   sme: SmeProfile,
@@ -263,21 +264,21 @@ export function priorityFor(
   const p = projectPolicy(serviceType, policy);
   let priority = 1;
   const reasons: string[] = [];
-  const apply = (factor: number, reason: string) => {
+  const apply = (factor: number, reason: PriorityReason) => {
     // A factor of 1 is "rule does not apply here": no reason to report.
     if (factor > 1) {
       priority *= factor;
-      reasons.push(reason);
+      reasons.push(priorityReasonCode(reason));
     }
   };
 
   const free = offering.publicWelfare;
-  apply((free ? p.publicWelfareTierMultiplier : p.tierMultiplier)[sme.tier], `tier:${sme.tier}`);
-  if (free) apply(p.publicWelfareSizeMultiplier[sme.sizeClass], `size:${sme.sizeClass}+publicWelfare`);
-  if (isCentral(sme.region.province)) apply(p.centralMultiplier, 'region:CENTRAL');
-  if (isWestern(sme.region.province)) apply(p.westernMultiplier, 'region:WESTERN');
+  apply((free ? p.publicWelfareTierMultiplier : p.tierMultiplier)[sme.tier], { kind: 'tier', tier: sme.tier });
+  if (free) apply(p.publicWelfareSizeMultiplier[sme.sizeClass], { kind: 'sizePublicWelfare', sizeClass: sme.sizeClass });
+  if (isCentral(sme.region.province)) apply(p.centralMultiplier, { kind: 'region', region: 'CENTRAL' });
+  if (isWestern(sme.region.province)) apply(p.westernMultiplier, { kind: 'region', region: 'WESTERN' });
   if (sme.weakFoundation && p.weakFoundationServiceTypes.includes(serviceType)) {
-    apply(free ? p.weakFoundationPublicWelfareMultiplier : p.weakFoundationMultiplier, `weakFoundation:${serviceType}`);
+    apply(free ? p.weakFoundationPublicWelfareMultiplier : p.weakFoundationMultiplier, { kind: 'weakFoundation', serviceType });
   }
   return { priority: round4(priority), reasons };
 }

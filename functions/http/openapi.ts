@@ -90,7 +90,7 @@ const COMPONENTS: Record<ComponentName | 'Error' | 'MarketRow' | 'Contact', Json
       period: { type: 'string', description: 'the capacity month (YYYY-MM) this match holds a claim in' },
       status: { enum: [...MATCH_STATUSES], description: 'CANCELLED (an addition to the contract): the need was withdrawn or expired while the match was open' },
       score: { type: 'number' },
-      breakdown: obj({ proximity: { type: 'number' }, specialisation: { type: 'number' }, reputation: { type: 'number' }, price: { type: 'number' }, load: { type: 'number' }, fit: { type: 'number' }, priority: { type: 'number' }, priorityReasons: { type: 'array', items: str }, weight: { type: 'number' } }),
+      breakdown: obj({ proximity: { type: 'number' }, specialisation: { type: 'number' }, reputation: { type: 'number' }, price: { type: 'number' }, load: { type: 'number' }, fit: { type: 'number' }, priority: { type: 'number' }, priorityReasons: { type: 'array', items: str, description: 'codes of the policy rules that raised `priority` (domain/priority-reasons.ts): tier:<TIER>, size:<SIZE>+publicWelfare, region:CENTRAL or region:WESTERN, weakFoundation:<serviceType>; a later policy may add codes, so a reader shows an unknown one as it is' }, weight: { type: 'number' } }),
       policyVersion: str, smeAccepted: { type: 'boolean' }, providerAccepted: { type: 'boolean' },
       feedback: obj({ rating: int, comment: str, at: time }, ['rating', 'at']),
       needPostedAt: time, smeProvince: str, expiresAt: time, createdAt: time, updatedAt: time,

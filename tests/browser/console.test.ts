@@ -95,6 +95,12 @@ describe('the console in a browser', () => {
     expect(await breakdown.locator('svg .ct-series').count()).toBe(1);
     const smeName = (await first.locator('dt:text-is("企业") + dd').innerText()).split(' · ')[0]!.trim();
     expect(smeName).not.toMatch(/^编号/);
+    // Why it ranks first, in words: the demo's micro food maker in Chengdu on a free energy audit.
+    await page.getByText('优先原因：微型企业（公益性服务）、西部地区、基础薄弱企业（节能诊断）').waitFor();
+    const reasonLines = await page.locator('main .breakdown p').filter({ hasText: '优先原因' }).allInnerTexts();
+    expect(reasonLines.length).toBeGreaterThan(1);
+    // No policy codes such as "tier:LITTLE_GIANT" or "region:WESTERN" left unworded.
+    for (const line of reasonLines) expect(line).not.toMatch(/[A-Za-z]+:[A-Za-z_]/);
     expectCleanPages(await captureEverywhere(page, 'operator-review', () => cards.first().locator('.ct-chart svg .ct-bar').first().waitFor({ state: 'attached' })));
 
     const matchId = (await first.getAttribute('aria-labelledby'))!.replace(/^match-/, '');

@@ -9,6 +9,7 @@ import type { MatchContext, MatchView, NeedView, OfferingView, ProviderView, Sme
 import type { Role } from '../auth/session.ts';
 import { serviceTypeNames } from '../catalog.ts';
 import { formatDateTime, formatNumber, pick, t } from '../i18n/index.ts';
+import { priorityReasonsText } from '../priority-reasons.ts';
 import { provinceName } from '../regions.ts';
 import { useAction } from './action.ts';
 import { BarChart } from './chart.tsx';
@@ -61,7 +62,7 @@ export function Breakdown({ breakdown }: { breakdown: ScoreBreakdown }) {
       <BarChart labels={labels} series={[{ label: t('breakdown.title'), data: values, color: '#1d4ed8' }]} max={1} label={t('breakdown.summary', { items: summary })} />
       <p class="muted">
         {t('breakdown.priority', { value: formatNumber(breakdown.priority, 2) })}
-        {breakdown.priorityReasons.length > 0 && <> · {t('breakdown.reasons', { reasons: breakdown.priorityReasons.join(', ') })}</>}
+        {breakdown.priorityReasons.length > 0 && <> · {t('breakdown.reasons', { reasons: priorityReasonsText(breakdown.priorityReasons) })}</>}
       </p>
     </figure>
   );

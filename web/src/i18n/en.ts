@@ -92,6 +92,11 @@ export const en: Messages = {
   'breakdown.summary': 'Score breakdown: {items}',
   'breakdown.priority': 'Policy priority ×{value}',
   'breakdown.reasons': 'Priority because: {reasons}',
+  'breakdown.reasonSeparator': '; ',
+  'breakdown.reason.sizePublicWelfare': '{size} (public-welfare service)',
+  'breakdown.reason.region.CENTRAL': 'Central region',
+  'breakdown.reason.region.WESTERN': 'Western region',
+  'breakdown.reason.weakFoundation': 'Weak foundation ({service})',
 
   'match.score': 'Score {score}',
   'match.sme': 'SME',

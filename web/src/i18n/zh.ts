@@ -87,6 +87,11 @@ export const zh = {
   'breakdown.summary': '评分构成：{items}',
   'breakdown.priority': '政策优先系数 ×{value}',
   'breakdown.reasons': '优先原因：{reasons}',
+  'breakdown.reasonSeparator': '、',
+  'breakdown.reason.sizePublicWelfare': '{size}（公益性服务）',
+  'breakdown.reason.region.CENTRAL': '中部地区',
+  'breakdown.reason.region.WESTERN': '西部地区',
+  'breakdown.reason.weakFoundation': '基础薄弱企业（{service}）',
 
   'match.score': '评分 {score}',
   'match.sme': '企业',
