@@ -4,6 +4,7 @@
  */
 import { signal } from '@preact/signals';
 import { en } from './en.ts';
+import { fillMessage } from './format.ts';
 import { zh, type MessageKey, type Messages } from './zh.ts';
 
 export type Lang = 'zh' | 'en';
@@ -35,10 +36,10 @@ export function setLang(next: Lang): void {
 /** The BCP 47 tag for <html lang> and Intl formatting. */
 export const locale = (l: Lang = lang.value) => (l === 'zh' ? 'zh-CN' : 'en-GB');
 
+const PLURAL_RULES: Record<Lang, Intl.PluralRules> = { zh: new Intl.PluralRules('zh-CN'), en: new Intl.PluralRules('en-GB') };
+
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return DICTIONARIES[lang.value][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return fillMessage(DICTIONARIES[lang.value][key], vars, PLURAL_RULES[lang.value]);
 }
 
 /** A name given in both languages (catalog entries, provinces). */

@@ -1,7 +1,7 @@
 /**
  * Chinese, the console's default language. This dictionary defines the keys:
  * en.ts is typed against it, so a key missing there (or misspelt) does not compile.
- * Placeholders are {name}; t() fills them.
+ * Placeholders are {name}; t() fills them (format.ts; English also has plural forms).
  */
 import { MATCH_STATUS_ZH, NEED_STATUS_ZH, PROVIDER_STATUS_ZH } from '#domain/status-names.ts';
 
