@@ -106,9 +106,21 @@ describe("the operator's console in a browser", () => {
     expect(await errorRows.count()).toBe(1);
     expect(await errorRows.first().locator('th').innerText()).toBe('4');
     expect(await errorRows.first().locator('td').first().innerText()).toBe('tier');
-    // The server words the row's error in the console's language.
-    expect(await errorRows.first().locator('td').nth(1).innerText()).toBe('不是已知的取值：您是否想输入 "LITTLE_GIANT"？');
-    expectCleanPages(await captureEverywhere(page, 'operator-imports', () => errorsTable.waitFor()));
+    // The server words the row's error in the console's language, again after a switch.
+    const problem = errorRows.first().locator('td').nth(1);
+    const PROBLEM = { zh: '不是已知的取值：您是否想输入 "LITTLE_GIANT"？', en: 'is not a known value: did you mean "LITTLE_GIANT"?' };
+    const problemWorded = async () => {
+      const lang = (await page.locator('html').getAttribute('lang')) === 'en-GB' ? 'en' : 'zh';
+      await expect.poll(() => problem.innerText(), { timeout: 10_000 }).toBe(PROBLEM[lang]);
+    };
+    await problemWorded();
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await page.locator('html[lang="en-GB"]').waitFor({ state: 'attached' });
+    await problemWorded();
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
+    await problemWorded();
+    expectCleanPages(await captureEverywhere(page, 'operator-imports', problemWorded));
     // On a phone the refusal's wording wraps beside its row and field instead of scrolling off to the side.
     await page.setViewportSize(PHONE);
     const tableBox = progress.getByRole('region', { name: '有误的行及原因' });

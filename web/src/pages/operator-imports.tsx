@@ -10,7 +10,7 @@ import type { ImportView } from '../api/types.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { Facts } from '../components/facts.tsx';
 import { ErrorNotice } from '../components/feedback.tsx';
-import { formatDateTime, t } from '../i18n/index.ts';
+import { formatDateTime, lang, t } from '../i18n/index.ts';
 import { useAction } from '../components/action.ts';
 
 /** The header row each register must start with (domain/registers.ts REGISTER_HEADERS; restated, as the domain module pulls zod). */
@@ -103,7 +103,8 @@ function ImportProgress({ importId }: { importId: string }) {
       gone = true;
       clearTimeout(timer);
     };
-  }, [importId]);
+    // The server words the rows' errors in the console's language: a switch asks for them again.
+  }, [importId, lang.value]);
 
   if (error !== null) return <ErrorNotice error={error} />;
   if (!imp) return <p class="muted" aria-busy="true">{t('app.loading')}</p>;
