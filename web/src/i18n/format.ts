@@ -6,7 +6,7 @@
  * plural form is ICU MessageFormat's syntax, kept to what the console's
  * messages need: the library for all of it, intl-messageformat 12, bundles
  * to 33 KB minified (10 KB gzipped; esbuild, plural use only), a fifth of
- * the console's script, for five messages.
+ * the console's script, for a handful of messages.
  *
  * Free of the browser's globals, so tests run it as it is.
  */
