@@ -199,7 +199,16 @@ describe('the console in a browser', () => {
     await page.waitForURL('**/provider/offerings');
     const offering = page.locator('section.offering').filter({ hasText: 'ISO 9001 质量管理体系认证' });
     await offering.locator('meter').waitFor();
-    expectCleanPages(await captureEverywhere(page, 'provider-offerings', () => offering.locator('meter').waitFor()));
+    // The regions it serves as a list in the page's language.
+    const served = { zh: '陕西、甘肃、宁夏', en: 'Shaanxi, Gansu, Ningxia' };
+    await page.getByText(served.zh, { exact: true }).waitFor();
+    expectCleanPages(
+      await captureEverywhere(page, 'provider-offerings', async () => {
+        await offering.locator('meter').waitFor();
+        const lang = (await page.locator('html').getAttribute('lang')) === 'en-GB' ? 'en' : 'zh';
+        await page.getByText(served[lang], { exact: true }).waitFor();
+      }),
+    );
 
     await offering.getByLabel('每月容量').fill('5');
     await offering.getByRole('button', { name: '保存容量' }).click();

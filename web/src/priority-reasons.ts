@@ -7,7 +7,7 @@
  */
 import { parsePriorityReason } from '#domain/priority-reasons.ts';
 import { serviceTypeNames } from './catalog.ts';
-import { pick, t } from './i18n/index.ts';
+import { listText, pick, t } from './i18n/index.ts';
 
 export function priorityReasonText(code: string): string {
   const r = parsePriorityReason(code);
@@ -24,5 +24,4 @@ export function priorityReasonText(code: string): string {
   }
 }
 
-export const priorityReasonsText = (codes: readonly string[]): string =>
-  codes.map(priorityReasonText).join(t('breakdown.reasonSeparator'));
+export const priorityReasonsText = (codes: readonly string[]): string => listText(codes.map(priorityReasonText));

@@ -8,6 +8,7 @@ export const en: Messages = {
   'app.empty': 'Nothing here yet',
   'app.retry': 'Try again',
   'app.notFound': 'Page not found',
+  'app.listSeparator': ', ',
   'app.home': 'Back to start',
 
   'lang.label': 'Language',
@@ -92,7 +93,6 @@ export const en: Messages = {
   'breakdown.summary': 'Score breakdown: {items}',
   'breakdown.priority': 'Policy priority ×{value}',
   'breakdown.reasons': 'Priority because: {reasons}',
-  'breakdown.reasonSeparator': '; ',
   'breakdown.reason.sizePublicWelfare': '{size} (public-welfare service)',
   'breakdown.reason.region.CENTRAL': 'Central region',
   'breakdown.reason.region.WESTERN': 'Western region',

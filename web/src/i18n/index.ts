@@ -42,6 +42,9 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
   return fillMessage(DICTIONARIES[lang.value][key], vars, PLURAL_RULES[lang.value]);
 }
 
+/** Items read as one list: 四川、重庆 in Chinese, Sichuan, Chongqing in English. */
+export const listText = (items: readonly string[]) => items.join(t('app.listSeparator'));
+
 /** A name given in both languages (catalog entries, provinces). */
 export const pick = (named: { zh: string; en: string }) => named[lang.value];
 

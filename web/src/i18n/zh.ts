@@ -17,6 +17,7 @@ export const zh = {
   'app.empty': '暂无记录',
   'app.retry': '重试',
   'app.notFound': '页面不存在',
+  'app.listSeparator': '、',
   'app.home': '返回首页',
 
   'lang.label': '语言',
@@ -87,7 +88,6 @@ export const zh = {
   'breakdown.summary': '评分构成：{items}',
   'breakdown.priority': '政策优先系数 ×{value}',
   'breakdown.reasons': '优先原因：{reasons}',
-  'breakdown.reasonSeparator': '、',
   'breakdown.reason.sizePublicWelfare': '{size}（公益性服务）',
   'breakdown.reason.region.CENTRAL': '中部地区',
   'breakdown.reason.region.WESTERN': '西部地区',

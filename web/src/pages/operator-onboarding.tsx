@@ -11,7 +11,7 @@ import { Facts } from '../components/facts.tsx';
 import { ReasonAction } from '../components/reason-action.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
-import { formatDateTime, pick, t, type MessageKey } from '../i18n/index.ts';
+import { formatDateTime, listText, pick, t, type MessageKey } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { WorkQueue } from '../components/work-queue.tsx';
 import { useAction } from '../components/action.ts';
@@ -59,7 +59,7 @@ function PendingProvider({ provider: p, onDone }: { provider: ProviderView; onDo
         rows={[
           [t('provider.kind'), pick(providerKindNames(p.kind))],
           [t('onboarding.uscc'), p.uscc ?? '–'],
-          [t('provider.regions'), p.regions.map(provinceName).join('、')],
+          [t('provider.regions'), listText(p.regions.map(provinceName))],
           [t('onboarding.registeredAt'), formatDateTime(p.createdAt)],
           p.description && [t('onboarding.description'), p.description],
         ]}

@@ -11,7 +11,7 @@ import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { Facts } from '../components/facts.tsx';
 import { ReasonAction } from '../components/reason-action.tsx';
 import { useResource } from '../components/resource.ts';
-import { formatDateTime, t } from '../i18n/index.ts';
+import { formatDateTime, listText, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { useAction } from '../components/action.ts';
 
@@ -138,7 +138,7 @@ function PartyCard({ party: p, area, onChange }: { party: Party; area: string; o
       <Facts
         rows={[
           [t('onboarding.uscc'), p.uscc ?? '–'],
-          [t('sme.region'), p.regions.map(provinceName).join('、')],
+          [t('sme.region'), listText(p.regions.map(provinceName))],
           p.hold && [t('holds.reason'), p.hold.reason],
           p.hold && [t('holds.since'), formatDateTime(p.hold.at)],
         ]}

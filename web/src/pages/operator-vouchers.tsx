@@ -12,7 +12,7 @@ import { Facts } from '../components/facts.tsx';
 import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatNumber, listText, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
 import type { SizeClass, Tier } from '#domain/model.ts';
@@ -133,9 +133,9 @@ function ProgrammeCard({
       <Facts
         rows={[
           [t('vouchers.faceValue'), yuan(p.faceValue)],
-          [t('vouchers.serviceTypes'), p.serviceTypes.map((s) => pick(serviceTypeNames(s))).join('、')],
-          [t('vouchers.provinces'), p.provinces.length === 0 ? t('vouchers.everywhere') : p.provinces.map(provinceName).join('、')],
-          [t('vouchers.eligibility'), eligibility.length === 0 ? t('vouchers.anySme') : eligibility.join('、')],
+          [t('vouchers.serviceTypes'), listText(p.serviceTypes.map((s) => pick(serviceTypeNames(s))))],
+          [t('vouchers.provinces'), p.provinces.length === 0 ? t('vouchers.everywhere') : listText(p.provinces.map(provinceName))],
+          [t('vouchers.eligibility'), eligibility.length === 0 ? t('vouchers.anySme') : listText(eligibility)],
           [t('vouchers.validUntil'), p.validUntil],
         ]}
       />

@@ -10,7 +10,7 @@ import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { OfferingCreateForm } from '../components/offering-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatNumber, listText, pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
@@ -59,7 +59,7 @@ export function OfferingsPage() {
                   <dt>{t('provider.kind')}</dt>
                   <dd>{pick(providerKindNames(provider.kind))}</dd>
                   <dt>{t('provider.regions')}</dt>
-                  <dd>{provider.regions.map(provinceName).join('、')}</dd>
+                  <dd>{listText(provider.regions.map(provinceName))}</dd>
                   <dt>{t('provider.rating')}</dt>
                   <dd>{provider.rating === null ? t('provider.noRating') : `${formatNumber(provider.rating, 1)} / 5 (${provider.ratingCount})`}</dd>
                 </dl>

@@ -21,7 +21,7 @@ import {
 } from '../components/profile-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, providerKindNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatNumber, listText, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { loadOwnProviders } from './provider-offerings.tsx';
 import { EditToggle, useProfileEditing } from '../components/edit-toggle.tsx';
@@ -91,9 +91,9 @@ function ProviderCard({ provider: p, children }: { provider: ProviderView; child
         <dt>{t('provider.kind')}</dt>
         <dd>{pick(providerKindNames(p.kind))}</dd>
         <dt>{t('provider.regions')}</dt>
-        <dd>{p.regions.map(provinceName).join('、')}</dd>
+        <dd>{listText(p.regions.map(provinceName))}</dd>
         <dt>{t('providerNew.languages')}</dt>
-        <dd>{p.languages.map(languageName).join('、')}</dd>
+        <dd>{listText(p.languages.map(languageName))}</dd>
         <dt>{t('provider.rating')}</dt>
         <dd>{p.rating === null ? t('provider.noRating') : `${formatNumber(p.rating, 1)} / 5 (${p.ratingCount})`}</dd>
         {p.contact && (

@@ -9,7 +9,7 @@ import type { Page, VoucherView } from '../api/types.ts';
 import { ErrorNotice, Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatNumber, listText, pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
@@ -111,9 +111,9 @@ export function SmeVouchersPage() {
                         <dt>{t('smeVouchers.redeemed')}</dt>
                         <dd>{yuan(sum(v.redeemed))}</dd>
                         <dt>{t('smeVouchers.serviceTypes')}</dt>
-                        <dd>{v.serviceTypes.map((s) => pick(serviceTypeNames(s))).join('、')}</dd>
+                        <dd>{listText(v.serviceTypes.map((s) => pick(serviceTypeNames(s))))}</dd>
                         <dt>{t('smeVouchers.provinces')}</dt>
-                        <dd>{v.provinces.length ? v.provinces.map(provinceName).join('、') : t('smeVouchers.everywhere')}</dd>
+                        <dd>{v.provinces.length ? listText(v.provinces.map(provinceName)) : t('smeVouchers.everywhere')}</dd>
                         <dt>{t('smeVouchers.validUntil')}</dt>
                         <dd>{v.validUntil}</dd>
                       </dl>
