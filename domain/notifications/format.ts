@@ -87,8 +87,11 @@ export function days(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-const ZH_END = /[。！？!?.…」）)]$/u;
-const EN_END = /[.!?…。！？"”)]$/u;
+// Closed: a full stop, question or exclamation mark, perhaps inside a closing
+// quote or bracket ("…。」", "(as agreed.)"). A bracket or quote alone does not
+// close a sentence: "(or its designation lapsed)" still takes its full stop.
+const ZH_END = /[。！？!?.…][」』）)”’"']*$/u;
+const EN_END = /[.!?…。！？][")'”’」）]*$/u;
 
 /**
  * Free text (a reason, a comment) closed as a sentence, so the template's

@@ -3,6 +3,7 @@
  * 写明服务类型（服务目录中文名）、对方名称、原因与期限，并说明下一步怎么做。
  * 对企业称"您"，对服务机构称"贵机构"。缺少名称时改用泛称，不留空白。
  */
+import { systemReasonInChinese } from '../system-reasons.ts';
 import { days, money, rating, sentence, serviceTypeName, text, when } from './format.ts';
 import type { MatchContext, Party, Rendered, Templates } from './types.ts';
 
@@ -36,8 +37,9 @@ function needOf(p: MatchContext): string {
   return n ? `企业「${n}」的${svc(p)}服务需求` : `一项${svc(p)}服务需求`;
 }
 
+/** A reason as typed, or, where the platform wrote it (domain/system-reasons.ts), in Chinese. */
 function reasonLine(reason: unknown): string {
-  const r = sentence(reason, L);
+  const r = sentence(typeof reason === 'string' ? (systemReasonInChinese(reason.trim()) ?? reason) : reason, L);
   return r ? `原因：${r}` : '';
 }
 

@@ -18,6 +18,7 @@
 import { acceptedLanguages } from '#domain/language.ts';
 import type { ErrorDetail } from '#domain/errors.ts';
 import { MATCH_STATUS_ZH, NEED_STATUS_ZH, PROVIDER_STATUS_ZH } from '#domain/status-names.ts';
+import { systemReasonInChinese } from '#domain/system-reasons.ts';
 
 type Rule = readonly [RegExp, (...groups: string[]) => string];
 
@@ -201,9 +202,6 @@ function table(): Rule[] {
     [/^the (\w+) cannot (\w+) a match \(only the (.+) can\)$/, (by, cmd, who) => `${actor(by)}不能${verb(cmd)}匹配（只有${who.split(' or the ').map(actor).join('或')}可以）`],
     [/^the (\w+) has already accepted this match$/, (by) => `${actor(by)}已接受过该匹配`],
     [/^cannot (\w+) this match: (.+), so the match is cancelled$/, (cmd, fault) => `无法${verb(cmd)}：${translate(fault) ?? fault}，该匹配已取消`],
-    [/^the SME of this match is suspended$/, () => '该匹配的企业已被暂停'],
-    [/^the provider of this match is suspended$/, () => '该匹配的服务机构已被暂停'],
-    [/^the provider of this match is not approved \(or its designation lapsed\)$/, () => '该匹配的服务机构未获批准（或其资质已失效）'],
     [/^cannot (approve|reject) a provider that is (\w+)$/, (cmd, st) => `无法${verb(cmd)}：该服务机构当前${PROVIDER_STATUS[st] ? `为“${PROVIDER_STATUS[st]}”` : `为 ${st}`}（${st}）`],
     [
       /^a (\S+) needs a valid (\S+) certification to be approved \(none on file is valid on (\S+)\)$/,
@@ -254,6 +252,9 @@ function table(): Rule[] {
 
 /** The Chinese of one English message, or undefined when no rule knows it. */
 export function translate(message: string): string | undefined {
+  // A match's faults (the SME or provider out of standing) are reasons the platform also writes on the match.
+  const reason = systemReasonInChinese(message);
+  if (reason !== undefined) return reason;
   for (const [pattern, render] of table()) {
     const m = pattern.exec(message);
     if (m) return render(...m.slice(1).map((g) => g ?? ''));

@@ -5,6 +5,7 @@
 import { SERVICE_TYPE_IDS, type ServiceTypeId } from '#domain/catalog.ts';
 import { deadlineEnd } from '#domain/deadlines.ts';
 import { Conflict } from '#domain/errors.ts';
+import { autoConfirmedReason, SYSTEM_REASONS } from '#domain/system-reasons.ts';
 import { makeEvent } from '#events/contracts.ts';
 import type { AppPorts, JobHandler, JobResult } from '#functions/ports.ts';
 import { endNeed, fireDeliveryAlert, transitionMatch, updateNeed } from './lifecycle.ts';
@@ -91,10 +92,10 @@ export async function runExpiry(ports: AppPorts): Promise<JobResult> {
             if (fired === 'overdue') counts.deliveryOverdue++;
           } else if (m?.status === 'DELIVERED') {
             const days = ports.config.AUTO_CONFIRM_DAYS;
-            await transitionMatch(ports, m.id, 'confirm', 'system', { reason: `confirmed automatically: the SME did not answer within ${days} days` });
+            await transitionMatch(ports, m.id, 'confirm', 'system', { reason: autoConfirmedReason(days) });
             counts.autoConfirmed++;
           } else {
-            await transitionMatch(ports, due.id, 'expire', 'system', { reason: 'nobody acted in time' });
+            await transitionMatch(ports, due.id, 'expire', 'system', { reason: SYSTEM_REASONS.NOBODY_ACTED.en });
             counts.matchesExpired++;
           }
           continue;

@@ -20,6 +20,7 @@ import {
   type MatchCommand,
 } from '#domain/lifecycle.ts';
 import type { Actor, Match, MatchStatus, Need } from '#domain/model.ts';
+import { SYSTEM_REASONS } from '#domain/system-reasons.ts';
 import { makeEvent, type AppEvent, type DetailType } from '#events/contracts.ts';
 import type { AppPorts } from '#functions/ports.ts';
 import { retryOnStale, type Changes, type Stored } from '../store/store.ts';
@@ -313,7 +314,7 @@ export async function settleEndedNeed(ports: AppPorts, n: Need): Promise<void> {
   const m = await ports.store.get('match', n.currentMatchId, true);
   if (m && OPEN_MATCH_STATUSES.includes(m.status)) {
     try {
-      await transitionMatch(ports, m.id, 'cancel', 'system', { reason: n.status === 'WITHDRAWN' ? 'need withdrawn' : 'need expired' });
+      await transitionMatch(ports, m.id, 'cancel', 'system', { reason: (n.status === 'WITHDRAWN' ? SYSTEM_REASONS.NEED_WITHDRAWN : SYSTEM_REASONS.NEED_EXPIRED).en });
     } catch (e) {
       // Someone closed the match first (e.g. it expired): its own follow-up released the capacity.
       if (!(e instanceof Conflict)) throw e;

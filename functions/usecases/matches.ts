@@ -11,6 +11,7 @@ import { standingOf } from '#domain/credentials.ts';
 import { Conflict, Forbidden, NotFound } from '#domain/errors.ts';
 import { OPEN_MATCH_STATUSES, type MatchCommand } from '#domain/lifecycle.ts';
 import type { Match, MatchStatus, Provider, ResolveBody, Sme } from '#domain/model.ts';
+import { SYSTEM_REASONS } from '#domain/system-reasons.ts';
 import type { AppPorts, Caller, Page, PageRequest, Stored } from '#functions/ports.ts';
 import { transitionMatch } from './lifecycle.ts';
 import { presentMatch, presentPage } from './match-context.ts';
@@ -72,11 +73,11 @@ async function readParties(ports: Pick<AppPorts, 'store'>, m: Match): Promise<Pa
  * (its designation lapsed).
  */
 function outOfStanding({ sme, provider }: Parties, now: Date): string | undefined {
-  if (sme?.suspension) return 'the SME of this match is suspended';
+  if (sme?.suspension) return SYSTEM_REASONS.MATCH_SME_SUSPENDED.en;
   if (!provider) return undefined;
   const standing = standingOf(provider, now);
-  if (standing.providerSuspended) return 'the provider of this match is suspended';
-  if (!standing.providerApproved) return 'the provider of this match is not approved (or its designation lapsed)';
+  if (standing.providerSuspended) return SYSTEM_REASONS.MATCH_PROVIDER_SUSPENDED.en;
+  if (!standing.providerApproved) return SYSTEM_REASONS.MATCH_PROVIDER_NOT_APPROVED.en;
   return undefined;
 }
 

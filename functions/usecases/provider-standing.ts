@@ -23,6 +23,7 @@ import {
 import { Conflict, NotFound } from '#domain/errors.ts';
 import { OPEN_MATCH_STATUSES } from '#domain/lifecycle.ts';
 import type { Provider } from '#domain/model.ts';
+import { providerSuspendedReason, SYSTEM_REASONS } from '#domain/system-reasons.ts';
 import { makeEvent } from '#events/contracts.ts';
 import type { AppPorts, Caller, JobHandler, JobResult, Page, PageRequest, Stored } from '#functions/ports.ts';
 import { retryOnStale, type Changes } from '../store/store.ts';
@@ -73,7 +74,7 @@ export async function suspendProvider(ports: AppPorts, providerId: string, reaso
     // below: each market's round request, delivered after any round in flight there, cancels it.
     { reason, rebalance: 'provider suspended', settleProvider: true },
   );
-  await cancelOpenMatches(ports, providerId, `provider suspended: ${reason}`);
+  await cancelOpenMatches(ports, providerId, providerSuspendedReason(reason));
   return p;
 }
 
@@ -87,7 +88,7 @@ export async function settleProviderStanding(ports: AppPorts, providerId: string
   if (!p) return 0;
   const standing = standingOf(p, ports.clock.now());
   if (standing.providerApproved && !standing.providerSuspended) return 0;
-  return cancelOpenMatches(ports, providerId, p.suspended ? `provider suspended: ${p.suspended.reason}` : 'the provider may not be matched');
+  return cancelOpenMatches(ports, providerId, p.suspended ? providerSuspendedReason(p.suspended.reason) : SYSTEM_REASONS.PROVIDER_NOT_MATCHABLE.en);
 }
 
 export function reinstateProvider(ports: AppPorts, providerId: string): Promise<Stored<Provider>> {

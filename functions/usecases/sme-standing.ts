@@ -15,6 +15,7 @@ import type { ServiceTypeId } from '#domain/catalog.ts';
 import { Conflict, NotFound } from '#domain/errors.ts';
 import { OPEN_MATCH_STATUSES } from '#domain/lifecycle.ts';
 import type { Need, Sme, SmeProfile, SuspendBody } from '#domain/model.ts';
+import { SYSTEM_REASONS } from '#domain/system-reasons.ts';
 import { appendHistory, dayOf, sameProfile, smeProfile } from '#domain/verification.ts';
 import { makeEvent, type AppEvent } from '#events/contracts.ts';
 import type { AppPorts, Caller, Stored } from '#functions/ports.ts';
@@ -76,7 +77,7 @@ export async function syncSmeNeeds(ports: AppPorts, smeId: string): Promise<{ re
     const m = await ports.store.get('match', current.currentMatchId, true);
     if (!m || !OPEN_MATCH_STATUSES.includes(m.status)) continue;
     try {
-      await transitionMatch(ports, m.id, 'cancel', 'system', { reason: 'SME suspended by an operator' });
+      await transitionMatch(ports, m.id, 'cancel', 'system', { reason: SYSTEM_REASONS.SME_SUSPENDED.en });
       cancelled++;
     } catch (e) {
       // Someone closed the match first (expired, rejected): its own follow-up released the capacity.

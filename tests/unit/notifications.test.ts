@@ -12,6 +12,7 @@ import {
   type Rendered,
 } from '#domain/notifications/types.ts';
 import { zh } from '#domain/notifications/zh.ts';
+import { autoConfirmedReason, providerSuspendedReason, systemReasonInChinese, SYSTEM_REASONS } from '#domain/system-reasons.ts';
 
 const LANGS: readonly Lang[] = ['zh', 'en'];
 const ST: ServiceTypeId = 'energy-audit';
@@ -181,6 +182,26 @@ describe('notification templates', () => {
     expect(zhOut.body).toContain('原因：价格超出预算。如需求');
     const enOut = render('MATCH_REJECTED', 'en', { serviceType: ST, to: 'sme', reason: 'Over budget.' });
     expect(enOut.body).toContain('Reason: Over budget. If your need');
+    // A closing bracket or quote closes the sentence only after its own full stop.
+    expect(render('MATCH_REJECTED', 'en', { serviceType: ST, to: 'sme', reason: 'Over budget (as agreed.)' }).body).toContain('Reason: Over budget (as agreed.) If your need');
+    expect(render('MATCH_REJECTED', 'en', { serviceType: ST, to: 'sme', reason: 'Over budget (as agreed)' }).body).toContain('Reason: Over budget (as agreed). If your need');
+    expect(render('MATCH_REJECTED', 'zh', { serviceType: ST, to: 'sme', reason: '报价超出预算（已沟通）' }).body).toContain('原因：报价超出预算（已沟通）。如需求');
+    expect(render('MATCH_REJECTED', 'zh', { serviceType: ST, to: 'sme', reason: '企业表示「不再需要。」' }).body).toContain('原因：企业表示「不再需要。」如需求');
+  });
+
+  it('word in Chinese the reasons the platform itself writes, and keep typed reasons as typed', () => {
+    const cancelled = (lang: Lang, reason: string) => render('MATCH_CANCELLED', lang, { ...names, to: 'sme', reason }).body;
+    for (const r of Object.values(SYSTEM_REASONS)) {
+      expect(cancelled('zh', r.en)).toContain(`原因：${r.zh}。`);
+      expect(cancelled('zh', r.en)).not.toMatch(/[A-Za-z]/);
+      expect(cancelled('en', r.en)).toContain(`Reason: ${r.en}.`);
+    }
+    expect(cancelled('zh', providerSuspendedReason('投诉处理中'))).toContain('原因：服务机构已被暂停：投诉处理中。');
+    expect(cancelled('zh', providerSuspendedReason('complaints under review'))).toContain('原因：服务机构已被暂停：complaints under review。');
+    expect(systemReasonInChinese(autoConfirmedReason(7))).toBe('企业未在 7 天内答复，已自动确认');
+    // An operator who types the same words as a system reason in another sentence is left alone.
+    expect(cancelled('zh', 'need withdrawn by phone')).toContain('原因：need withdrawn by phone。');
+    expect(systemReasonInChinese(REASON)).toBeUndefined();
   });
 
   it('name the other party to each reader, and both parties to operators', () => {
