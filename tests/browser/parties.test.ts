@@ -336,7 +336,8 @@ describe('the SME and provider console in a browser', () => {
     await page.getByRole('link', { name: '服务券' }).click();
     await page.waitForURL('**/sme/vouchers');
     const card = page.locator('main article').filter({ hasText: voucher.programmeName });
-    await card.getByText('¥8,000').first().waitFor();
+    // Amounts in yuan as every page writes them: 8,000 元 (CNY 8,000 in English).
+    await card.getByText('8,000 元').first().waitFor();
     await card.getByText('可使用').waitFor();
     await page.locator('main article').filter({ hasText: '已用完' }).waitFor();
     expectCleanPages(await captureEverywhere(page, 'sme-vouchers', () => card.waitFor()));
@@ -413,7 +414,7 @@ describe('the SME and provider console in a browser', () => {
     await page.waitForURL('**/provider/settlements');
     const table = page.locator('main table');
     await table.getByRole('cell', { name: settlement.items[0]!.voucherId }).waitFor();
-    await table.getByRole('row', { name: /合计/ }).getByText(`¥${settlement.total.toLocaleString('zh-CN')}`).waitFor();
+    await table.getByRole('row', { name: /合计/ }).getByText(`${settlement.total.toLocaleString('zh-CN')} 元`).waitFor();
     // The SME and the service the voucher paid for, by name.
     await table.getByText('成都蜀味食品').first().waitFor();
     expectCleanPages(await captureEverywhere(page, 'provider-settlements', () => table.waitFor()));

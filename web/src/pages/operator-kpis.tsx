@@ -13,7 +13,7 @@ import { DataTable } from '../components/data-table.tsx';
 import { Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatNumber, formatYuan, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
 import { demandOf, marketTotals, MonthPicker, thisMonth } from '../components/markets.tsx';
@@ -85,7 +85,7 @@ function DashboardView({ kpis: k, markets, byProvince }: Dashboard) {
             ['kpis.centralWesternShare', percent(k.centralWesternShare)],
             ['kpis.publicWelfareShare', percent(k.publicWelfareShare)],
             ['kpis.satisfaction', percent(k.satisfaction)],
-            ['kpis.voucherRedeemed', t('vouchers.yuan', { amount: formatNumber(k.voucherRedeemed) })],
+            ['kpis.voucherRedeemed', formatYuan(k.voucherRedeemed)],
             ['kpis.medianToMatch', hours(k.medianHoursToMatch)],
             ['kpis.medianToComplete', hours(k.medianHoursToComplete)],
           ] as const

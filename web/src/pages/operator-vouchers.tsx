@@ -12,7 +12,7 @@ import { Facts } from '../components/facts.tsx';
 import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, listText, pick, t } from '../i18n/index.ts';
+import { formatYuan, listText, pick, t } from '../i18n/index.ts';
 import { provinceName } from '../regions.ts';
 import { PROVINCES } from '#domain/regions.ts';
 import type { SizeClass, Tier } from '#domain/model.ts';
@@ -21,7 +21,6 @@ import { useAction } from '../components/action.ts';
 
 const SIZE_CLASSES: SizeClass[] = ['MEDIUM', 'SMALL', 'MICRO'];
 const VERIFIED_TIERS: Tier[] = ['INNOVATIVE', 'SPECIALIZED', 'LITTLE_GIANT'];
-const yuan = (n: number) => t('vouchers.yuan', { amount: formatNumber(n) });
 const selected = (el: HTMLSelectElement) => Array.from(el.selectedOptions, (o) => o.value);
 
 /** The programme's rule on verified facts (domain/vouchers.ts ineligibility, restated: that module pulls zod). */
@@ -132,7 +131,7 @@ function ProgrammeCard({
       </header>
       <Facts
         rows={[
-          [t('vouchers.faceValue'), yuan(p.faceValue)],
+          [t('vouchers.faceValue'), formatYuan(p.faceValue)],
           [t('vouchers.serviceTypes'), listText(p.serviceTypes.map((s) => pick(serviceTypeNames(s))))],
           [t('vouchers.provinces'), p.provinces.length === 0 ? t('vouchers.everywhere') : listText(p.provinces.map(provinceName))],
           [t('vouchers.eligibility'), eligibility.length === 0 ? t('vouchers.anySme') : listText(eligibility)],
@@ -170,13 +169,13 @@ function Ledger({ programme: p }: { programme: ProgrammeView }) {
   const id = `ledger-${p.id}`;
   return (
     <div class="ledger">
-      <label for={id}>{t('vouchers.allocatedOf', { allocated: yuan(p.allocated), budget: yuan(p.budget) })}</label>
+      <label for={id}>{t('vouchers.allocatedOf', { allocated: formatYuan(p.allocated), budget: formatYuan(p.budget) })}</label>
       <meter id={id} min={0} max={p.budget} value={p.allocated} />
       <dl class="ledger-figures">
         {(['budget', 'allocated', 'held', 'redeemed', 'available'] as const).map((k) => (
           <div key={k}>
             <dt>{t(`vouchers.ledger.${k}`)}</dt>
-            <dd>{yuan(p[k])}</dd>
+            <dd>{formatYuan(p[k])}</dd>
           </div>
         ))}
       </dl>

@@ -12,9 +12,8 @@ import { ErrorNotice, Loaded } from '../components/feedback.tsx';
 import { matchTitle } from '../components/match.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog } from '../catalog.ts';
-import { formatDateTime, t } from '../i18n/index.ts';
+import { formatDateTime, formatYuan, t } from '../i18n/index.ts';
 import { loadOwnProviders, thisPeriod } from './provider-offerings.tsx';
-import { yuan } from './sme-vouchers.tsx';
 
 const settlementPath = (providerId: string, period: string) => `/v1/providers/${providerId}/settlements?period=${period}`;
 
@@ -74,7 +73,7 @@ export function SettlementsPage() {
                   <p class="muted">{t('settlements.none', { period })}</p>
                 ) : (
                   <DataTable
-                    caption={t('settlements.caption', { period, total: yuan(settlement.total) })}
+                    caption={t('settlements.caption', { period, total: formatYuan(settlement.total) })}
                     columns={[t('settlements.service'), t('settlements.redeemedAt'), t('match.sme'), t('settlements.voucher'), t('settlements.amount')]}
                     rows={[
                       ...settlement.items.map((i, n) => {
@@ -82,10 +81,10 @@ export function SettlementsPage() {
                         return {
                           key: `${i.voucherId}:${i.matchId}`,
                           head: m ? matchTitle(m) : i.matchId,
-                          cells: [<time dateTime={i.redeemedAt}>{formatDateTime(i.redeemedAt)}</time>, m?.sme?.name ?? '', i.voucherId, yuan(i.amount)],
+                          cells: [<time dateTime={i.redeemedAt}>{formatDateTime(i.redeemedAt)}</time>, m?.sme?.name ?? '', i.voucherId, formatYuan(i.amount)],
                         };
                       }),
-                      { key: 'total', head: t('settlements.total'), cells: ['', '', '', yuan(settlement.total)] },
+                      { key: 'total', head: t('settlements.total'), cells: ['', '', '', formatYuan(settlement.total)] },
                     ]}
                   />
                 )}

@@ -11,11 +11,11 @@ import type { NeedView } from '../api/types.ts';
 import { ErrorNotice, Loaded, StatusMessage } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { loadCatalog } from '../catalog.ts';
-import { pick, t } from '../i18n/index.ts';
+import { formatYuan, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { followLink } from '../router.ts';
 import { loadOwnSmes } from './sme-profile.tsx';
-import { loadVouchers, yuan } from './sme-vouchers.tsx';
+import { loadVouchers } from './sme-vouchers.tsx';
 import { ServiceTypeOptions } from '../components/service-type-options.tsx';
 import { useAction } from '../components/action.ts';
 
@@ -99,7 +99,7 @@ export function NewNeedPage() {
                     <option value="">{t('need.noVoucher')}</option>
                     {usable.map((v) => (
                       <option key={v.id} value={v.id}>
-                        {t('need.voucherOption', { name: v.programmeName, balance: yuan(v.balance), date: v.validUntil })}
+                        {t('need.voucherOption', { name: v.programmeName, balance: formatYuan(v.balance), date: v.validUntil })}
                       </option>
                     ))}
                   </select>

@@ -14,7 +14,7 @@ import { FieldError, FormNotice, invalidProps } from '../components/field-errors
 import { ContactFields, contactChange, contactDraftOf } from '../components/profile-form.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, pick, t } from '../i18n/index.ts';
+import { formatYuan, pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
@@ -137,7 +137,7 @@ export function SmeProfilePage() {
                           {n.budgetMax !== undefined && (
                             <>
                               {' '}
-                              · {t('sme.budget')} ¥{formatNumber(n.budgetMax)}
+                              · {t('sme.budget')} {formatYuan(n.budgetMax)}
                             </>
                           )}
                           {n.voucherId && <> · {t('sme.paidByVoucher')}</>}

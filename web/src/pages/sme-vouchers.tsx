@@ -9,13 +9,12 @@ import type { Page, VoucherView } from '../api/types.ts';
 import { ErrorNotice, Loaded } from '../components/feedback.tsx';
 import { useResource } from '../components/resource.ts';
 import { catalog, loadCatalog, serviceTypeNames } from '../catalog.ts';
-import { formatNumber, listText, pick, t } from '../i18n/index.ts';
+import { formatYuan, listText, pick, t } from '../i18n/index.ts';
 import { ROUTES } from '../paths.ts';
 import { provinceName } from '../regions.ts';
 import { followLink } from '../router.ts';
 import { loadOwnSmes } from './sme-profile.tsx';
 
-export const yuan = (n: number) => `¥${formatNumber(n)}`;
 const sum = (r: Record<string, number | { amount: number }>) => Object.values(r).reduce<number>((a, x) => a + (typeof x === 'number' ? x : x.amount), 0);
 
 const PAGE_SIZE = 20;
@@ -103,13 +102,13 @@ export function SmeVouchersPage() {
                       </header>
                       <dl class="facts">
                         <dt>{t('smeVouchers.faceValue')}</dt>
-                        <dd>{yuan(v.faceValue)}</dd>
+                        <dd>{formatYuan(v.faceValue)}</dd>
                         <dt>{t('smeVouchers.balance')}</dt>
-                        <dd>{yuan(v.balance)}</dd>
+                        <dd>{formatYuan(v.balance)}</dd>
                         <dt>{t('smeVouchers.held')}</dt>
-                        <dd>{yuan(sum(v.holds))}</dd>
+                        <dd>{formatYuan(sum(v.holds))}</dd>
                         <dt>{t('smeVouchers.redeemed')}</dt>
-                        <dd>{yuan(sum(v.redeemed))}</dd>
+                        <dd>{formatYuan(sum(v.redeemed))}</dd>
                         <dt>{t('smeVouchers.serviceTypes')}</dt>
                         <dd>{listText(v.serviceTypes.map((s) => pick(serviceTypeNames(s))))}</dd>
                         <dt>{t('smeVouchers.provinces')}</dt>
