@@ -10,7 +10,6 @@ import {
   ManagedLoginVersion,
   Mfa,
   UserPool,
-  UserPoolClient,
   UserPoolDomain,
   UserPoolGroup,
   type IUserPoolClient,

@@ -15,7 +15,7 @@ import { presentMatch, presentPage } from './match-context.ts';
 import { getSme } from './smes.ts';
 import { syncSmeNeeds } from './sme-standing.ts';
 import { attachVoucher, checkVoucherFor } from './vouchers.ts';
-import { assertRoom, needSlots, withQuota } from './quotas.ts';
+import { needSlots, withQuota } from './quotas.ts';
 import { addHours, assertOwned, assertVisible, derivedId, iso, newId, publishLeavingPending } from './support.ts';
 
 /** Canonical JSON (sorted keys), so the same body in another key order is the same request. */

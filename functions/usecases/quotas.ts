@@ -141,19 +141,6 @@ async function take(ports: Ports, slot: QuotaSlot, holderId: string, nowMs: numb
 const exceeded = (limit: NamedLimit) => new QuotaExceeded(`quota exceeded: ${limit.message}`, [{ path: limit.name, message: limit.message }]);
 
 /**
- * Refuses with 429 if any quota has no room for a new holder, writing
- * nothing (bar the repair of leaked slots): for a request that would write
- * something else before it takes its slots (a need's Idempotency-Key record).
- */
-export async function assertRoom(ports: Ports, slots: readonly QuotaSlot[]): Promise<void> {
-  const nowMs = ports.clock.now().getTime();
-  for (const slot of slots) {
-    const full = await noRoom(ports, slot, undefined, nowMs);
-    if (full) throw exceeded(full);
-  }
-}
-
-/**
  * Runs `write` (which creates the entity `holderId`) holding one slot of each
  * quota: any full one refuses with 429. Every counter is read first, so a
  * request over a limit writes nothing; only one that races others to the

@@ -12,7 +12,6 @@ import { freshTable } from '#tests/support/db.ts';
 import {
   BASE_TIME,
   OTHER_MARKET,
-  daysAfter,
   makeNotification,
   makeProvider,
   makeSme,

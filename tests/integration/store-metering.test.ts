@@ -9,7 +9,6 @@ import { installCapacityMeter, type CapacityMeter } from '#functions/store/meter
 import { Store } from '#functions/store/store.ts';
 import { freshTable, TEST_CURSOR_SECRET } from '#tests/support/db.ts';
 import {
-  BASE_TIME,
   makeNotification,
   makeProvider,
   makeSme,
@@ -51,8 +50,6 @@ async function units(op: () => Promise<unknown>): Promise<{ read: number; write:
   await op();
   return { read: meter.read - before.read, write: meter.write - before.write };
 }
-
-const NOW = Math.floor(Date.parse(BASE_TIME) / 1000);
 
 describe('consumed capacity', () => {
   it('insert and update add write units', async () => {

@@ -10,7 +10,7 @@
  *      records, exactly those and the later records of their market are
  *      reported; the rest is processed once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SQSRecord } from 'aws-lambda';
 import type { AppEvent } from '#events/contracts.ts';
 import { buildHandlers } from '#functions/app.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Need, Offering, SmeProfile } from '#domain/model.ts';
+import type { Offering } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { checkEligibility, type EligibilityCandidate } from '#domain/scoring.ts';
 import { WAITING_REASON_CODES, assignedPerOffering, waitingReasons, type RoundOutcome, type WaitingInput } from '#domain/waiting.ts';

@@ -1,7 +1,7 @@
 /** The routes of the `providers` Lambda (declared as described in ../route-decl.ts). */
 import * as z from 'zod/mini';
 import {
-  CreateOfferingBody, CreateProviderBody, PatchOfferingBody, PatchProviderBody, period, RejectBody, serviceType
+  CreateOfferingBody, CreateProviderBody, PatchOfferingBody, PatchProviderBody, period, RejectBody
 } from '#domain/model.ts';
 import { PROVIDER_STATUSES, RecordCertificationsBody } from '#domain/credentials.ts';
 import { OfferingParams, OWNER_OR_OPERATOR, Paging, ProviderParams, route } from '../route-decl.ts';

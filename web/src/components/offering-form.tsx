@@ -11,7 +11,6 @@ import { PROVINCES } from '#domain/regions.ts';
 import type { CreateOfferingBody, SizeClass, Tier } from '#domain/model.ts';
 import { api } from '../api/index.ts';
 import type { OfferingView, ProviderView } from '../api/types.ts';
-import { catalog } from '../catalog.ts';
 import { locale, pick, t } from '../i18n/index.ts';
 import { useAction } from './action.ts';
 import { describedProps, FieldError, FormNotice, invalidProps } from './field-errors.tsx';
