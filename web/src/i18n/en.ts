@@ -9,6 +9,7 @@ export const en: Messages = {
   'app.retry': 'Try again',
   'app.notFound': 'Page not found',
   'app.listSeparator': ', ',
+  'app.yuan': 'CNY {amount}',
   'app.home': 'Back to start',
 
   'lang.label': 'Language',
@@ -442,7 +443,6 @@ export const en: Messages = {
   'vouchers.intro': 'Voucher programmes with their ledgers; create a programme and issue vouchers to eligible SMEs.',
   'vouchers.programmes': 'Programmes',
   'vouchers.empty': 'No voucher programmes yet.',
-  'vouchers.yuan': 'CNY {amount}',
   'vouchers.ended': 'Ended',
   'vouchers.faceValue': 'Face value',
   'vouchers.serviceTypes': 'Service types',

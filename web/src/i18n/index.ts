@@ -53,7 +53,7 @@ export function formatDateTime(iso: string): string {
 }
 
 /** An amount in yuan: 20,000 元 in Chinese, CNY 20,000 in English (¥ alone also reads as yen). */
-export const formatYuan = (n: number): string => t('vouchers.yuan', { amount: formatNumber(n) });
+export const formatYuan = (n: number): string => t('app.yuan', { amount: formatNumber(n) });
 
 export function formatNumber(n: number, digits = 0): string {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);

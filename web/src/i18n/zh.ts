@@ -18,6 +18,7 @@ export const zh = {
   'app.retry': '重试',
   'app.notFound': '页面不存在',
   'app.listSeparator': '、',
+  'app.yuan': '{amount} 元',
   'app.home': '返回首页',
 
   'lang.label': '语言',
@@ -435,7 +436,6 @@ export const zh = {
   'vouchers.intro': '服务券项目的预算台账、新建项目，以及向符合条件的企业发放服务券。',
   'vouchers.programmes': '服务券项目',
   'vouchers.empty': '还没有服务券项目。',
-  'vouchers.yuan': '{amount} 元',
   'vouchers.ended': '已截止',
   'vouchers.faceValue': '面值',
   'vouchers.serviceTypes': '适用服务类型',
