@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only=solver,e2e,bundles]`
+ * `npm run bench [-- --quick] [-- --only=solver,e2e,bundles,imports,kpis,round]`
  *
- * Runs the three benchmarks one after the other (never together: each would
+ * Runs the benchmarks one after the other (never together: each would
  * take CPU from the others on a small machine), prints one table per part
  * and one of the targets with MET / MISSED and the measured value, and
  * writes bench/results/latest.json (plus a timestamped copy) and
@@ -23,6 +23,8 @@ import { REPO_ROOT, runBundleBench, type BundleRow } from './bundles.ts';
 import { runE2eBench, type E2eResult } from './e2e.ts';
 import { runImportBench, type ImportBenchResult } from './imports.ts';
 import { runKpiBench, type KpiBenchResult } from './kpis.ts';
+import { runRoundBench, type RoundBenchRow } from './round.ts';
+import { FUNCTIONS } from '#functions/handlers/manifest.ts';
 import { renderMarkdown, renderText, round, verdict, type Cell, type Table, type TargetCheck } from './stats.ts';
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
@@ -50,6 +52,14 @@ const TARGETS = {
    * with the (market, province) pairs that saw a match until all have, never
    * with the matches.
    */
+  /**
+   * A market round's own work (pairs, solve, waiting reasons, breakdowns) for
+   * a full window of 5,000 needs against 2,000 offerings: a sixth of the
+   * matcher's Lambda timeout, the rest left for its reads and writes.
+   */
+  roundMs: (FUNCTIONS.matcher.timeoutSeconds * 1000) / 6,
+  /** ... within half of the matcher's memory (the other half: the window as read, the SDK, the heap's slack). */
+  roundPeakMb: FUNCTIONS.matcher.memoryMb / 2,
   analyticsReadUnitsPerCall: Math.ceil(
     (((PROVINCE_CODES.length + SERVICE_TYPE_IDS.length) * 1024 + SERVICE_TYPE_IDS.length * PROVINCE_CODES.length * 400) / 4096) * 0.5,
   ),
@@ -90,8 +100,8 @@ const WHY_MISSED: ReadonlyArray<readonly [RegExp, string]> = [
   [/faster than HiGHS/, 'see the solver table'],
 ];
 
-type Part = 'solver' | 'e2e' | 'bundles' | 'imports' | 'kpis';
-const PARTS: readonly Part[] = ['solver', 'e2e', 'bundles', 'imports', 'kpis'];
+type Part = 'solver' | 'e2e' | 'bundles' | 'imports' | 'kpis' | 'round';
+const PARTS: readonly Part[] = ['solver', 'e2e', 'bundles', 'imports', 'kpis', 'round'];
 
 type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false; error: string; ms: number };
 
@@ -395,6 +405,45 @@ function kpiTargets(r: KpiBenchResult | undefined): TargetCheck[] {
   return [check('GET /v1/analytics/kpis', at((x) => x.kpiReadUnits)), check('GET /v1/analytics/markets', at((x) => x.marketsReadUnits))];
 }
 
+function roundTable(rows: RoundBenchRow[]): Table {
+  const s = (ms: number) => round(ms / 1000, 2);
+  return {
+    title: 'A market round in memory (5,000 needs, the default window; `npx tsx bench/round.ts`): its own work, and the same market paired as rounds did before this pass (every need against every offering, each pair\'s breakdown kept)',
+    columns: ['needs × offerings', 'pairs', 'pairs + solve s', 'of which solve s', 'waiting reasons s (needs)', 'breakdowns s (proposals)', 'total s', 'peak MB', 'every pair, breakdowns kept: pairing s', 'its peak MB'],
+    rows: rows.map((r) => [
+      `${r.needs.toLocaleString('en')} × ${r.offerings.toLocaleString('en')}`,
+      r.edges,
+      s(r.planMs),
+      s(r.solveMs),
+      `${s(r.waitingMs)} (${r.waiting.toLocaleString('en')})`,
+      `${s(r.breakdownMs)} (${r.proposed.toLocaleString('en')})`,
+      s(r.totalMs),
+      Math.round(r.peakMb),
+      s(r.allPairsMs),
+      Math.round(r.allPairsPeakMb),
+    ]),
+  };
+}
+
+function roundTargets(rows: RoundBenchRow[] | undefined): TargetCheck[] {
+  const largest = rows?.at(-1);
+  const what = largest ? `a round of ${largest.needs.toLocaleString('en')} needs against ${largest.offerings.toLocaleString('en')} offerings` : 'a round of a full window against a national market';
+  return [
+    {
+      part: 'round',
+      target: `${what}: its own work <= ${TARGETS.roundMs / 1000} s (a sixth of the matcher's ${FUNCTIONS.matcher.timeoutSeconds} s timeout)`,
+      measured: largest ? `${round(largest.totalMs / 1000, 2)} s (every pair with its breakdown kept: ${round(largest.allPairsMs / 1000, 1)} s to pair it alone)` : 'not run',
+      met: largest ? largest.totalMs <= TARGETS.roundMs : null,
+    },
+    {
+      part: 'round',
+      target: `${what}: peak memory <= ${Math.round(TARGETS.roundPeakMb)} MB (half of the matcher's ${FUNCTIONS.matcher.memoryMb} MB)`,
+      measured: largest ? `${Math.round(largest.peakMb)} MB (every pair with its breakdown kept: ${Math.round(largest.allPairsPeakMb)} MB)` : 'not run',
+      met: largest ? largest.peakMb <= TARGETS.roundPeakMb : null,
+    },
+  ];
+}
+
 function gitCommit(): string | undefined {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -433,16 +482,19 @@ async function main(): Promise<number> {
   log(`bench: ${quick ? 'quick' : 'full'} run of ${parts.join(', ')}; load average ${meta.loadAverageAtStart.join(' ')} on ${meta.cpus} CPUs`);
 
   const skipped = <T>(): Outcome<T> => ({ ok: false, error: 'skipped (--only)', ms: 0 });
+  const status = (o: Outcome<unknown>) => (o.ok ? `done in ${o.ms} ms` : o.error === 'skipped (--only)' ? 'skipped' : `failed in ${o.ms} ms`);
   const solver = parts.includes('solver') ? await attempt(() => runSolver(quick)) : skipped<SolverRow[]>();
-  log(`bench: solver ${solver.ok ? 'done' : 'failed'} in ${solver.ms} ms`);
+  log(`bench: solver ${status(solver)}`);
   const e2e = parts.includes('e2e') ? await attempt(() => runE2eBench({ quick, log })) : skipped<E2eResult>();
-  log(`bench: e2e ${e2e.ok ? 'done' : 'failed'} in ${e2e.ms} ms`);
+  log(`bench: e2e ${status(e2e)}`);
   const bundles = parts.includes('bundles') ? await attempt(() => runBundleBench({ quick, log })) : skipped<BundleRow[]>();
-  log(`bench: bundles ${bundles.ok ? 'done' : 'failed'} in ${bundles.ms} ms`);
+  log(`bench: bundles ${status(bundles)}`);
   const imports = parts.includes('imports') ? await attempt(() => runImportBench({ rows: quick ? 10_000 : 100_000 })) : skipped<ImportBenchResult>();
-  log(`bench: imports ${imports.ok ? 'done' : 'failed'} in ${imports.ms} ms`);
+  log(`bench: imports ${status(imports)}`);
   const kpiBench = parts.includes('kpis') ? await attempt(() => runKpiBench({ matches: quick ? 1_000 : 10_000, log })) : skipped<KpiBenchResult>();
-  log(`bench: kpis ${kpiBench.ok ? 'done' : 'failed'} in ${kpiBench.ms} ms`);
+  log(`bench: kpis ${status(kpiBench)}`);
+  const roundBench = parts.includes('round') ? await attempt(() => runRoundBench({ log })) : skipped<RoundBenchRow[]>();
+  log(`bench: round ${status(roundBench)}`);
 
   const targets = [
     ...(parts.includes('solver') ? solverTargets(solver.ok ? solver.value : undefined) : []),
@@ -450,6 +502,7 @@ async function main(): Promise<number> {
     ...(parts.includes('bundles') ? bundleTargets(bundles.ok ? bundles.value : undefined) : []),
     ...(parts.includes('imports') ? importTargets(imports.ok ? imports.value : undefined, quick) : []),
     ...(parts.includes('kpis') ? kpiTargets(kpiBench.ok ? kpiBench.value : undefined) : []),
+    ...(parts.includes('round') ? roundTargets(roundBench.ok ? roundBench.value : undefined) : []),
   ];
   meta.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2));
   meta.wallMs = Math.round(performance.now());
@@ -466,6 +519,7 @@ async function main(): Promise<number> {
   if (parts.includes('bundles')) tables.push(bundles.ok ? bundleTable(bundles.value) : failure('Bundles', bundles));
   if (parts.includes('imports')) tables.push(imports.ok ? importTable(imports.value) : failure('Register import', imports));
   if (parts.includes('kpis')) tables.push(kpiBench.ok ? kpiTable(kpiBench.value) : failure('Analytics reads', kpiBench));
+  if (parts.includes('round')) tables.push(roundBench.ok ? roundTable(roundBench.value) : failure('Market round', roundBench));
   const targetTable: Table = {
     title: 'Targets',
     columns: ['part', 'target', 'measured', 'verdict'],
@@ -488,7 +542,7 @@ async function main(): Promise<number> {
     '',
     header,
     '',
-    'Reproduce: `npm run bench` (full: the solver from 1,000 to 2M pairs, 60 s of end-to-end load, a 100,000-row register import, analytics at 10,000 matches) or `npm run bench -- --quick` (about 10 minutes, most of it HiGHS at 200k pairs and the surplus solver family); add `-- --only=solver,e2e,bundles,imports,kpis` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
+    'Reproduce: `npm run bench` (full: the solver from 1,000 to 2M pairs, 60 s of end-to-end load, a 100,000-row register import, analytics at 10,000 matches, a market round of 5,000 needs against 500 and 2,000 offerings) or `npm run bench -- --quick` (about 10 minutes, most of it HiGHS at 200k pairs and the surplus solver family); add `-- --only=solver,e2e,bundles,imports,kpis,round` for some parts. Results: `bench/results/latest.json`, `bench/results/latest.md`.',
     '',
     ...[targetTable, ...tables].map((t) => `${renderMarkdown(t)}\n`),
   ].join('\n');
@@ -500,6 +554,8 @@ async function main(): Promise<number> {
     e2e: e2e.ok ? { ...e2e.value } : { error: e2e.error },
     bundles: bundles.ok ? { rows: bundles.value, ms: bundles.ms } : { error: bundles.error },
     imports: imports.ok ? { ...imports.value } : { error: imports.error },
+    kpis: kpiBench.ok ? { ...kpiBench.value } : { error: kpiBench.error },
+    round: roundBench.ok ? { rows: roundBench.value, ms: roundBench.ms } : { error: roundBench.error },
   };
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   const body = `${JSON.stringify(json, null, 2)}\n`;
@@ -509,7 +565,7 @@ async function main(): Promise<number> {
   await fs.writeFile(path.join(RESULTS_DIR, 'latest.md'), `${md.trimEnd()}\n`);
   log(`bench: wrote bench/results/latest.json, bench/results/${stamp}${quick ? '-quick' : ''}.json, bench/results/latest.md in ${Math.round(meta.wallMs / 1000)} s`);
 
-  const crashed = [solver, e2e, bundles, imports, kpiBench].some((o, i) => parts.includes(PARTS[i]!) && !o.ok);
+  const crashed = [solver, e2e, bundles, imports, kpiBench, roundBench].some((o, i) => parts.includes(PARTS[i]!) && !o.ok);
   return crashed ? 1 : 0;
 }
 

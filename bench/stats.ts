@@ -66,7 +66,7 @@ export function renderMarkdown(t: Table, level = 3): string {
 
 /** A target and whether the measurement meets it. */
 export interface TargetCheck {
-  part: 'solver' | 'e2e' | 'bundles' | 'imports' | 'kpis';
+  part: 'solver' | 'e2e' | 'bundles' | 'imports' | 'kpis' | 'round';
   target: string;
   measured: string;
   /** null: not measured (the part did not run or did not report the figure). */

@@ -96,9 +96,9 @@ export type Eligibility =
   | {
       eligible: false;
       /** Every failed rule, in ELIGIBILITY_RULES order. */
-      reasons: EligibilityRule[];
+      reasons: readonly EligibilityRule[];
       /** The same failures as contract codes, each once, in order of first appearance. */
-      codes: WaitingReasonCode[];
+      codes: readonly WaitingReasonCode[];
     };
 
 const DAY_MS = 86_400_000;
@@ -115,7 +115,35 @@ function languagesMeet(a: string, b: string): boolean {
 
 /** The end of a YYYY-MM-DD day in UTC, in ms; NaN when the date is malformed. */
 function endOfDayUtc(date: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T23:59:59.999Z`) : Number.NaN;
+  // A round checks one need against every offering in turn: the same date
+  // many times over, and parsing it was a third of a check's time.
+  if (date !== lastDate) {
+    lastDate = date;
+    lastEnd = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T23:59:59.999Z`) : Number.NaN;
+  }
+  return lastEnd;
+}
+let lastDate: string | undefined;
+let lastEnd = Number.NaN;
+
+const ELIGIBLE: Eligibility = Object.freeze({ eligible: true });
+const RULE_BIT = Object.fromEntries(ELIGIBILITY_RULES.map((r, i) => [r, 1 << i])) as Readonly<Record<EligibilityRule, number>>;
+/**
+ * One answer per set of failed rules, built on first use and shared (frozen):
+ * a round checks thousands of needs against thousands of offerings, most of
+ * them failing alike (another province), and allocating the reasons of each
+ * was most of a check's cost.
+ */
+const failures = new Map<number, Eligibility>();
+function failure(mask: number): Eligibility {
+  let f = failures.get(mask);
+  if (!f) {
+    const reasons = Object.freeze(ELIGIBILITY_RULES.filter((r) => (mask & RULE_BIT[r]) !== 0));
+    const codes = Object.freeze([...new Set(reasons.map((r) => ELIGIBILITY_CODE[r]))]);
+    f = Object.freeze({ eligible: false as const, reasons, codes });
+    failures.set(mask, f);
+  }
+  return f;
 }
 
 /**
@@ -126,38 +154,36 @@ function endOfDayUtc(date: string): number {
 export function checkEligibility(need: Need, c: EligibilityCandidate, now: Date, facts: NeedFacts = {}): Eligibility {
   const o = c.offering;
   const sme = need.sme;
-  const failed = new Set<EligibilityRule>();
+  let failed = 0;
 
-  if (o.serviceType !== need.serviceType) failed.add('serviceType');
-  if (o.status !== 'ACTIVE') failed.add('paused');
-  if (c.providerSuspended === true) failed.add('providerSuspended');
-  if (c.providerApproved === false) failed.add('providerNotApproved');
-  if (need.excludedOfferingIds.includes(o.id)) failed.add('excluded');
-  if (!(o.regions.includes(sme.region.province) || (o.remote && need.remoteOk))) failed.add('region');
+  if (o.serviceType !== need.serviceType) failed |= RULE_BIT.serviceType;
+  if (o.status !== 'ACTIVE') failed |= RULE_BIT.paused;
+  if (c.providerSuspended === true) failed |= RULE_BIT.providerSuspended;
+  if (c.providerApproved === false) failed |= RULE_BIT.providerNotApproved;
+  if (need.excludedOfferingIds.includes(o.id)) failed |= RULE_BIT.excluded;
+  if (!(o.regions.includes(sme.region.province) || (o.remote && need.remoteOk))) failed |= RULE_BIT.region;
   if (need.languages.length > 0 && !need.languages.some((l) => o.languages.some((m) => languagesMeet(l, m)))) {
-    failed.add('language');
+    failed |= RULE_BIT.language;
   }
   const markets = o.markets ?? [];
-  if (!need.markets.every((m) => markets.includes(m))) failed.add('market');
+  if (!need.markets.every((m) => markets.includes(m))) failed |= RULE_BIT.market;
   const sizeClasses = o.eligibility?.sizeClasses;
-  if (sizeClasses && !sizeClasses.includes(sme.sizeClass)) failed.add('sizeClass');
+  if (sizeClasses && !sizeClasses.includes(sme.sizeClass)) failed |= RULE_BIT.sizeClass;
   const tiers = o.eligibility?.tiers;
-  if (tiers && !tiers.includes(sme.tier)) failed.add('tier');
+  if (tiers && !tiers.includes(sme.tier)) failed |= RULE_BIT.tier;
   // A public-welfare offering is free to the SME whatever its list price.
   if (!o.publicWelfare && need.budgetMax !== undefined && o.priceMin !== undefined && o.priceMin > need.budgetMax) {
-    failed.add('budget');
+    failed |= RULE_BIT.budget;
   }
   // api.md: a voucher need is matched only to offerings priced within its balance, or free ones.
   if (!o.publicWelfare && facts.voucherBalance !== undefined && o.priceMin !== undefined && o.priceMin > facts.voucherBalance) {
-    failed.add('voucher');
+    failed |= RULE_BIT.voucher;
   }
   // Written as a negation so that a malformed deadline (NaN) refuses the pair.
-  if (!(now.getTime() + o.leadTimeDays * DAY_MS <= endOfDayUtc(need.deadline))) failed.add('leadTime');
-  if (!(c.used < c.limit)) failed.add('noCapacity');
+  if (!(now.getTime() + o.leadTimeDays * DAY_MS <= endOfDayUtc(need.deadline))) failed |= RULE_BIT.leadTime;
+  if (!(c.used < c.limit)) failed |= RULE_BIT.noCapacity;
 
-  if (failed.size === 0) return { eligible: true };
-  const reasons = ELIGIBILITY_RULES.filter((r) => failed.has(r));
-  return { eligible: false, reasons, codes: [...new Set(reasons.map((r) => ELIGIBILITY_CODE[r]))] };
+  return failed === 0 ? ELIGIBLE : failure(failed);
 }
 
 /** Kept here too: scores are rounded by the policy's rule (policy.ts). */
@@ -172,7 +198,8 @@ function reputation(p: ProviderView): number {
   const rating = p.rating === null ? priorRating : Math.min(5, Math.max(1, p.rating));
   // Shrink toward the prior: one 5-star rating must not beat a long record of 4.8s.
   const mean = n === 0 ? priorRating : (priorRating * priorWeight + rating * n) / (priorWeight + n);
-  const certs = Math.min(new Set(p.certifications).size, maxCertifications) * certificationBonus;
+  const distinct = p.certifications.length < 2 ? p.certifications.length : new Set(p.certifications).size;
+  const certs = Math.min(distinct, maxCertifications) * certificationBonus;
   return clamp01((mean - 1) / 4 + certs);
 }
 
@@ -186,30 +213,61 @@ function price(need: Need, o: Offering): number {
 
 /** The fit components, the plan's priority and the weight the assignment maximises. */
 export function scorePair(need: Need, c: OfferingCandidate): ScoreBreakdown {
-  const o = c.offering;
+  return scorerFor(need).breakdown(c);
+}
+
+/** Each fit component's place in FIT_COMPONENTS order. */
+const AT = Object.fromEntries(FIT_COMPONENTS.map((k, i) => [k, i])) as Readonly<Record<FitComponent, number>>;
+
+/** scorePair for one need against many offerings. */
+export interface PairScorer {
+  /** scorePair(need, c).weight, the same number, without building the breakdown. */
+  weight(c: OfferingCandidate): number;
+  /** scorePair(need, c). */
+  breakdown(c: OfferingCandidate): ScoreBreakdown;
+}
+
+/**
+ * scorePair for one need against many offerings: what depends on the need
+ * alone (its project's policy, and its priority, which depends on the
+ * offering only by whether it is free) is worked out once. A round weighs
+ * up to millions of pairs and keeps only their weights (domain/round.ts):
+ * built for each, the breakdowns were most of a round's time, in their
+ * allocation and its garbage collection.
+ */
+export function scorerFor(need: Need): PairScorer {
   const pp = projectPolicy(need.serviceType);
-  const kinds = serviceTypeEntry(need.serviceType)?.providerKinds ?? [];
-
-  const components: Record<FitComponent, number> = {
-    proximity: o.regions.includes(need.sme.region.province) ? 1 : o.remote ? pp.remoteProximity : 0,
-    specialisation: kinds.includes(c.provider.kind) ? 1 : pp.offKindSpecialisation,
-    reputation: reputation(c.provider),
-    price: price(need, o),
-    load: c.limit > 0 ? clamp01((c.limit - c.used) / c.limit) : 0,
+  const kinds: readonly ProviderKind[] = serviceTypeEntry(need.serviceType)?.providerKinds ?? [];
+  const province = need.sme.region.province;
+  // The fit weights in FIT_COMPONENTS order: the sum below adds in that order, as it always has, so
+  // the weights are the same to the last bit.
+  const fw = FIT_COMPONENTS.map((k) => pp.fitWeights[k]);
+  const priorities: { priority: number; reasons: string[] }[] = [];
+  const priorityOf = (o: Offering) => (priorities[o.publicWelfare ? 1 : 0] ??= priorityFor(need.sme, need.serviceType, o));
+  // The last pair's rounded components, in FIT_COMPONENTS order, and its fit.
+  const x = new Float64Array(FIT_COMPONENTS.length);
+  const fitOf = (c: OfferingCandidate): number => {
+    const o = c.offering;
+    x[AT.proximity] = round4(o.regions.includes(province) ? 1 : o.remote ? pp.remoteProximity : 0);
+    x[AT.specialisation] = round4(kinds.includes(c.provider.kind) ? 1 : pp.offKindSpecialisation);
+    x[AT.reputation] = round4(reputation(c.provider));
+    x[AT.price] = round4(price(need, o));
+    x[AT.load] = round4(c.limit > 0 ? clamp01((c.limit - c.used) / c.limit) : 0);
+    // From the rounded components, so the stored breakdown recomputes exactly.
+    let sum = 0;
+    for (let k = 0; k < x.length; k++) sum += fw[k]! * x[k]!;
+    return round4(clamp01(FIT_FLOOR + (1 - FIT_FLOOR) * sum));
   };
-  for (const k of FIT_COMPONENTS) components[k] = round4(components[k]);
-
-  // From the rounded components, so the stored breakdown recomputes exactly.
-  const sum = FIT_COMPONENTS.reduce((s, k) => s + pp.fitWeights[k] * components[k], 0);
-  const fit = round4(clamp01(FIT_FLOOR + (1 - FIT_FLOOR) * sum));
-  const { priority, reasons } = priorityFor(need.sme, need.serviceType, o);
-  const p = round4(priority);
-
   return {
-    ...components,
-    fit,
-    priority: p,
-    priorityReasons: reasons,
-    weight: round4(fit * p),
+    weight(c) {
+      return round4(fitOf(c) * round4(priorityOf(c.offering).priority));
+    },
+    breakdown(c) {
+      const fit = fitOf(c);
+      const { priority, reasons } = priorityOf(c.offering);
+      const p = round4(priority);
+      const components = Object.fromEntries(FIT_COMPONENTS.map((k, i) => [k, x[i]!])) as Record<FitComponent, number>;
+      return { ...components, fit, priority: p, priorityReasons: [...reasons], weight: round4(fit * p) };
+    },
   };
 }

@@ -13,7 +13,7 @@
  * since a full offering that could not serve the need anyway explains nothing.
  */
 import type { Need } from './model.ts';
-import { checkEligibility, type EligibilityCandidate, type EligibilityRule, type NeedFacts } from './scoring.ts';
+import { checkEligibility, type Eligibility, type EligibilityCandidate, type EligibilityRule, type NeedFacts } from './scoring.ts';
 
 export { WAITING_REASON_CODES, type WaitingReasonCode } from './waiting-codes.ts';
 import { WAITING_REASON_CODES, type WaitingReasonCode } from './waiting-codes.ts';
@@ -58,6 +58,44 @@ export function assignedPerOffering(assignments: readonly { offering: string }[]
 /** Rules that take the offering off the market for everyone: the need's own facts are beside the point. */
 const STANDING_RULES: readonly EligibilityRule[] = ['providerSuspended', 'providerNotApproved'];
 
+type FailureKind =
+  | { kind: 'offMarket' }
+  | { kind: 'paused' }
+  | { kind: 'suspended' }
+  | { kind: 'notApproved' }
+  | { kind: 'full' }
+  | { kind: 'rules'; codes: readonly WaitingReasonCode[]; eligibility: readonly string[] };
+
+/**
+ * What a failed check means for a waiting need, worked out once per set of
+ * failed rules (checkEligibility shares one answer per set): a round explains
+ * thousands of needs against every offering of its market.
+ */
+const failureKinds = new WeakMap<object, FailureKind>();
+function failureKind(e: Extract<Eligibility, { eligible: false }>): FailureKind {
+  let f = failureKinds.get(e);
+  if (!f) {
+    const { reasons } = e;
+    if (reasons.includes('serviceType')) f = { kind: 'offMarket' };
+    else if (reasons.includes('paused')) f = { kind: 'paused' };
+    else if (reasons.includes('providerSuspended')) f = { kind: 'suspended' };
+    else if (reasons.some((r) => STANDING_RULES.includes(r))) f = { kind: 'notApproved' };
+    else {
+      const pairRules = reasons.filter((r) => r !== 'noCapacity');
+      f =
+        pairRules.length === 0
+          ? { kind: 'full' }
+          : {
+              kind: 'rules',
+              codes: [...new Set(e.codes.filter((k) => k !== 'CAPACITY_FULL'))],
+              eligibility: (['sizeClass', 'tier'] as const).filter((r) => pairRules.includes(r)),
+            };
+    }
+    failureKinds.set(e, f);
+  }
+  return f;
+}
+
 /**
  * The reasons this need waits, in WAITING_REASON_CODES order; never empty.
  *
@@ -90,31 +128,26 @@ export function waitingReasons(input: WaitingInput): WaitingReason[] {
 
   for (const c of offerings) {
     const e = checkEligibility(need, c, now, facts);
-    if (!e.eligible && e.reasons.includes('serviceType')) continue; // another market's offering
-    if (!e.eligible && e.reasons.includes('paused')) {
+    if (e.eligible) {
+      onMarket++;
+      couldServe(c, outcome, need.id, add);
+      continue;
+    }
+    const f = failureKind(e);
+    if (f.kind === 'offMarket') continue; // another market's offering
+    if (f.kind === 'paused') {
       paused++;
       continue;
     }
     onMarket++;
-    if (e.eligible) {
-      couldServe(c, outcome, need.id, add);
-      continue;
+    if (f.kind === 'suspended') add('SUSPENDED', 'provider');
+    else if (f.kind === 'notApproved') add('PROVIDER_NOT_APPROVED');
+    else if (f.kind === 'full') add('CAPACITY_FULL');
+    else {
+      // One count per code and offering, whatever the number of rules behind it.
+      for (const code of f.codes) add(code);
+      for (const d of f.eligibility) note('ELIGIBILITY', d);
     }
-    const standing = e.reasons.filter((r) => STANDING_RULES.includes(r));
-    if (standing.length > 0) {
-      if (standing.includes('providerSuspended')) add('SUSPENDED', 'provider');
-      else add('PROVIDER_NOT_APPROVED');
-      continue;
-    }
-    const pairRules = e.reasons.filter((r) => r !== 'noCapacity');
-    if (pairRules.length === 0) {
-      add('CAPACITY_FULL');
-      continue;
-    }
-    // One count per code and offering, whatever the number of rules behind it.
-    for (const code of new Set(e.codes.filter((k) => k !== 'CAPACITY_FULL'))) add(code);
-    if (pairRules.includes('sizeClass')) note('ELIGIBILITY', 'sizeClass');
-    if (pairRules.includes('tier')) note('ELIGIBILITY', 'tier');
   }
 
   if (onMarket === 0) return [paused > 0 ? { code: 'NO_OFFERING', detail: `${paused} paused` } : { code: 'NO_OFFERING' }];

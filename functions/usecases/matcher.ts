@@ -22,11 +22,10 @@ import { certificationLabels, standingOf } from '#domain/credentials.ts';
 import { Conflict } from '#domain/errors.ts';
 import { nextNeedStatus } from '#domain/lifecycle.ts';
 import type { Match, Need, NeedWaiting, Offering, Provider, ScoreBreakdown } from '#domain/model.ts';
-import { POLICY, POLICY_VERSION, providerSoftCap } from '#domain/policy.ts';
-import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
+import { POLICY_VERSION } from '#domain/policy.ts';
+import { planRound } from '#domain/round.ts';
+import { scorePair, type OfferingCandidate } from '#domain/scoring.ts';
 import { voucherBalances } from './vouchers.ts';
-import { solveAssignment, type SolverEdge, type SolverProvider } from '#domain/solver.ts';
-import { assignedPerOffering, waitingReasons } from '#domain/waiting.ts';
 import { DETAIL_TYPES, makeEvent } from '#events/contracts.ts';
 import { routesFor } from '#events/routing.ts';
 import type { ServiceTypeId } from '#domain/catalog.ts';
@@ -230,27 +229,6 @@ async function marketTerms(ports: AppPorts, allOfferings: readonly Stored<Offeri
   return { all, providers, claimedBy };
 }
 
-/**
- * Each provider's soft cap this round (docs/matching.md "No provider takes a
- * market"): its matches this month in this market against the market's, both
- * read from the month's ledgers of the market's offerings, which the round
- * reads anyway (a ledger's `used` counts the matches holding its capacity;
- * those that ended unserved gave their unit back). No match is read.
- */
-function providerCaps(all: readonly OfferingCandidate[], roundMax: number): SolverProvider[] {
-  const byProvider = new Map<string, number>();
-  let marketMatches = 0;
-  for (const c of all) {
-    byProvider.set(c.offering.providerId, (byProvider.get(c.offering.providerId) ?? 0) + c.used);
-    marketMatches += c.used;
-  }
-  return [...byProvider].map(([id, providerMatches]) => ({
-    id,
-    softCap: providerSoftCap({ providerMatches, marketMatches, roundMax }),
-    penalty: POLICY.providerSharePenalty,
-  }));
-}
-
 const reasonsKey = (w: NeedWaiting['reasons'] | undefined) => (w ?? []).map((r) => `${r.code}|${r.count ?? ''}|${r.detail ?? ''}`).join(';');
 
 async function matchWindow(
@@ -290,58 +268,30 @@ async function matchWindow(
   // Proposals an earlier round left unfinished (it stopped after claiming, or after writing the
   // match): a claim held under the match id a waiting need would get now. They are finished first,
   // on the offering claimed, whose ledger already counts the unit; their needs sit this round out.
+  const candidateById = new Map(all.map((c) => [c.offering.id, c]));
   const unfinished = needs.flatMap((n) => {
-    const c = all.find((x) => x.offering.id === claimedBy.get(proposalId(n)));
+    const offeringId = claimedBy.get(proposalId(n));
+    const c = offeringId === undefined ? undefined : candidateById.get(offeringId);
     return c ? [{ need: n, candidate: c }] : [];
   });
   const finishing = new Set(unfinished.map((u) => u.need.id));
   const open = needs.filter((n) => !finishing.has(n.id));
   // A need paid by a voucher is matched only to what its balance can pay (usecases/vouchers.ts).
   const balances = await voucherBalances(ports, open);
-  const candidates = all.filter((c) => c.offering.status === 'ACTIVE');
   const factsOf = (needId: string) => (balances.has(needId) ? { voucherBalance: balances.get(needId)! } : {});
 
-  const edges: SolverEdge[] = [];
-  const breakdowns = new Map<string, ScoreBreakdown>();
-  for (const n of open) {
-    for (const c of candidates) {
-      if (!checkEligibility(n, c, now, factsOf(n.id)).eligible) continue;
-      const b = scorePair(n, c);
-      if (b.weight <= 0) continue;
-      edges.push({ need: n.id, offering: c.offering.id, weight: b.weight });
-      breakdowns.set(`${n.id}|${c.offering.id}`, b);
-    }
-  }
-  result.edges = edges.length;
-
-  const freeUnits = candidates.reduce((s, c) => s + Math.max(0, c.limit - c.used), 0);
-  const t0 = performance.now();
-  // Served first: the most needs served, then the most weight; a provider past its
-  // share of the month's matches pays a penalty per match, so another provider
-  // that fits about as well serves instead; where none can, serving comes first.
-  const solution =
-    edges.length === 0
-      ? { assignments: [] }
-      : solveAssignment({
-          needs: open.map((n) => ({ id: n.id, postedAt: n.postedAt })),
-          offerings: candidates.map((c) => ({ id: c.offering.id, capacity: Math.max(0, c.limit - c.used), provider: c.offering.providerId })),
-          edges,
-          providers: providerCaps(all, Math.min(open.length, freeUnits)),
-          servedFirst: true,
-        });
-  result.solveMs = performance.now() - t0;
-
+  const plan = planRound(open, all, now, factsOf);
+  result.edges = plan.edges;
+  result.solveMs = plan.solveMs;
   // Why each need the round leaves waiting waits: the same eligibility and outcome the round used.
-  const assigned = assignedPerOffering(solution.assignments);
   const explain = (n: Stored<Need>, assignedToThisNeed?: string): NeedWaiting => ({
     since: n.waiting?.since ?? n.updatedAt,
     lastRoundAt: nowIso,
-    reasons: waitingReasons({ need: n, offerings: all, now, facts: factsOf(n.id), outcome: { assigned, ...(assignedToThisNeed ? { assignedToThisNeed } : {}) } }),
+    reasons: plan.waitingReasonsOf(n, assignedToThisNeed),
   });
 
   const needById = new Map(open.map((n) => [n.id, n]));
-  const offeringById = new Map(candidates.map((c) => [c.offering.id, c.offering]));
-  const placed = new Set(solution.assignments.map((a) => a.need));
+  const placed = new Set(plan.assignments.map((a) => a.need));
   const counted = (needId: string) => (outcome: 'proposed' | 'lost' | 'refused') => {
     if (outcome === 'proposed') {
       result.proposed++;
@@ -355,11 +305,11 @@ async function matchWindow(
       const outcome = await propose(ports, need, candidate.offering, providerOwnerSub, scorePair(need, candidate), period, () => explain(need));
       counted(need.id)(outcome);
     }),
-    ...solution.assignments.map((a) => async () => {
-      const offering = offeringById.get(a.offering)!;
+    ...plan.assignments.map((a) => async () => {
+      const { offering } = candidateById.get(a.offering)!;
       const providerOwnerSub = providers.get(offering.providerId)!.ownerSub;
       const need = needById.get(a.need)!;
-      const breakdown = breakdowns.get(`${a.need}|${a.offering}`)!;
+      const breakdown = plan.breakdownOf(need, a.offering);
       counted(need.id)(await propose(ports, need, offering, providerOwnerSub, breakdown, period, () => explain(need, a.offering)));
     }),
     // Unplaced needs: written only when the reasons changed, to save write units.
