@@ -7,19 +7,28 @@
  * reads and writes are the end-to-end part's; this is what the matcher's
  * CPU and memory must hold, whatever the store.
  *
- * Beside it, side by side in the same process, the way rounds paired needs
- * before (every need against every offering, each pair's breakdown kept
- * until the proposals were written): the ratio is the figure to read.
+ * Beside it, on the same market: the way rounds paired needs before (every
+ * need against every offering, each pair's breakdown kept until the
+ * proposals were written), and the whole round as the matcher runs it
+ * against dynalite, reads and writes included (measureRoundWithStore).
  *
  *   npx tsx bench/round.ts
  */
 import { fork } from 'node:child_process';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serviceTypeEntry } from '#domain/catalog.ts';
 import type { Need, Offering, ScoreBreakdown, SizeClass, Tier } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { planRound } from '#domain/round.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
+import { loadConfig } from '#functions/config.ts';
+import type { AppPorts } from '#functions/ports.ts';
+import { makeDocumentClient } from '#functions/store/client.ts';
+import { Store } from '#functions/store/store.ts';
+import { runMarketRound } from '#functions/usecases/matcher.ts';
+import { ensureTable, startDynalite } from '#local/dynamo.ts';
 
 export interface RoundBenchRow {
   needs: number;
@@ -41,6 +50,8 @@ export interface RoundBenchRow {
   /** The same market paired as before (every need against every offering, each pair's breakdown kept), in its own process. */
   allPairsMs: number;
   allPairsPeakMb: number;
+  /** The whole round against dynalite (measureRoundWithStore), in its own process. */
+  withStore: StoreRoundRow;
 }
 
 const SERVICE_TYPE = 'energy-audit' as const;
@@ -145,7 +156,7 @@ function allPairs(needs: readonly Need[], all: readonly OfferingCandidate[]): Ma
 }
 
 /** The round's own work on a generated market (see RoundBenchRow), without the all-pairs figures. */
-export function measureRound(nNeeds: number, nOfferings: number): Omit<RoundBenchRow, 'allPairsMs' | 'allPairsPeakMb'> {
+export function measureRound(nNeeds: number, nOfferings: number): Omit<RoundBenchRow, 'allPairsMs' | 'allPairsPeakMb' | 'withStore'> {
   const { needs, all } = generateRound(nNeeds, nOfferings);
   const t0 = performance.now();
   const plan = planRound(needs, all, NOW);
@@ -184,6 +195,78 @@ export function measureAllPairs(nNeeds: number, nOfferings: number): { ms: numbe
   return { ms: performance.now() - t0, pairs, peakMb: peakMb() };
 }
 
+export interface StoreRoundRow {
+  needs: number;
+  offerings: number;
+  /** The whole round as the matcher runs it, against dynalite: reads, decision, writes. */
+  roundMs: number;
+  proposed: number;
+  reasonsWritten: number;
+  /** Of which the decision (pairs and solve) as the round logged it. */
+  solveMs: number;
+}
+
+/**
+ * The same market in dynalite (seeded item by item through the Store), then
+ * one round of it as the matcher runs it: the window read, the ledgers and
+ * providers, the decision, and every write (claims, matches, locks, the
+ * reasons of the needs left waiting). dynalite on loopback is not DynamoDB
+ * (each call here is a local round trip to a process on the same 2 CPUs),
+ * so read the figure as the round's shape, not DynamoDB's time.
+ */
+export async function measureRoundWithStore(nNeeds: number, nOfferings: number): Promise<StoreRoundRow> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { needs, all } = generateRound(nNeeds, nOfferings);
+  const db = await startDynalite();
+  const tableName = 'bench-round';
+  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  try {
+    await ensureTable(raw, tableName);
+    const config = loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CURSOR_SECRET: 'bench-cursor-secret-0123456789' });
+    const clock = { now: () => NOW };
+    const ports: AppPorts = {
+      store: new Store(doc, tableName, config.CURSOR_SECRET, { clock }),
+      publisher: { publish: async () => undefined },
+      clock,
+      config,
+      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+    };
+    const strip = <T extends { version: number; updatedAt: string }>({ version: _v, updatedAt: _u, ...draft }: T) => draft;
+    const providers = new Map(all.map((c) => [c.offering.providerId, c]));
+    const drafts: Array<() => Promise<unknown>> = [
+      ...[...providers.values()].map((c) => () =>
+        ports.store.insert('provider', {
+          id: c.offering.providerId,
+          ownerSub: c.offering.ownerSub,
+          name: `Provider ${c.offering.providerId}`,
+          kind: c.provider.kind,
+          regions: c.offering.regions,
+          languages: ['zh-CN'],
+          certifications: [],
+          status: 'APPROVED',
+          approvedVia: 'OPERATOR',
+          rating: c.provider.rating,
+          ratingCount: c.provider.ratingCount,
+          createdAt: NOW.toISOString(),
+        }),
+      ),
+      ...all.map((c) => () => ports.store.insert('offering', strip(c.offering))),
+      ...needs.map((n) => () => ports.store.insert('need', strip(n))),
+    ];
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      for (let f = drafts.shift(); f; f = drafts.shift()) await f();
+    }));
+    const t0 = performance.now();
+    const r = await runMarketRound(ports, SERVICE_TYPE);
+    return { needs: nNeeds, offerings: nOfferings, roundMs: performance.now() - t0, proposed: r.proposed, reasonsWritten: r.reasonsWritten, solveMs: r.solveMs };
+  } finally {
+    doc.destroy();
+    raw.destroy();
+    await db.close();
+  }
+}
+
 function inChild<T>(args: string[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const proc = fork(SELF, ['--child', ...args], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -199,10 +282,12 @@ export async function runRoundBench(opts: { log?: (line: string) => void } = {})
   const rows: RoundBenchRow[] = [];
   for (const [n, m] of SIZES) {
     opts.log?.(`round bench: ${n} needs x ${m} offerings`);
-    const row = await inChild<Omit<RoundBenchRow, 'allPairsMs' | 'allPairsPeakMb'>>(['plan', String(n), String(m)]);
+    const row = await inChild<Omit<RoundBenchRow, 'allPairsMs' | 'allPairsPeakMb' | 'withStore'>>(['plan', String(n), String(m)]);
     const before = await inChild<ReturnType<typeof measureAllPairs>>(['allPairs', String(n), String(m)]);
     if (before.pairs !== row.edges) throw new Error(`round bench: every pair found ${before.pairs} pairs, planRound ${row.edges}`);
-    rows.push({ ...row, allPairsMs: before.ms, allPairsPeakMb: before.peakMb });
+    const withStore = await inChild<StoreRoundRow>(['store', String(n), String(m)]);
+    if (withStore.proposed !== row.proposed) throw new Error(`round bench: the round against dynalite proposed ${withStore.proposed}, planRound chose ${row.proposed}`);
+    rows.push({ ...row, allPairsMs: before.ms, allPairsPeakMb: before.peakMb, withStore });
   }
   return rows;
 }
@@ -210,9 +295,12 @@ export async function runRoundBench(opts: { log?: (line: string) => void } = {})
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [mode, kind, n, m] = process.argv.slice(2);
   if (mode === '--child') {
-    process.send!(kind === 'plan' ? measureRound(Number(n), Number(m)) : measureAllPairs(Number(n), Number(m)));
+    const row = kind === 'plan' ? measureRound(Number(n), Number(m)) : kind === 'store' ? await measureRoundWithStore(Number(n), Number(m)) : measureAllPairs(Number(n), Number(m));
+    // Exits once the report is sent: an SDK socket left open must not hold the child.
+    process.send!(row, () => process.exit(0));
   } else {
     const rows = await runRoundBench({ log: console.log });
-    console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 10) / 10 : v]))));
+    const flat = rows.map(({ withStore, ...r }) => ({ ...r, storeRoundMs: withStore.roundMs, storeProposed: withStore.proposed, storeReasonsWritten: withStore.reasonsWritten }));
+    console.table(flat.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 10) / 10]))));
   }
 }
