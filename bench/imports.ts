@@ -12,19 +12,16 @@
  * one unit; the import's progress is one small write per 500 rows; the file
  * is stored gzip'd once (about 1 unit per KB).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { makeUscc } from '#domain/uscc.ts';
 import type { AppEvent } from '#events/contracts.ts';
-import { loadConfig } from '#functions/config.ts';
 import { FUNCTIONS } from '#functions/handlers/manifest.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { makeDocumentClient } from '#functions/store/client.ts';
 import { installCapacityMeter } from '#functions/store/metering.ts';
 import { Store } from '#functions/store/store.ts';
 import { processImportChunk, startImport } from '#functions/usecases/imports.ts';
-import { ensureTable, startDynalite } from '#local/dynamo.ts';
 import { UnitMeter } from './capacity.ts';
+import { benchTable } from './table.ts';
 
 export interface ImportBenchResult {
   rows: number;
@@ -60,17 +57,11 @@ export function generateTiersRegister(rows: number): string {
 }
 
 export async function runImportBench(opts: { rows: number }): Promise<ImportBenchResult> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const db = await startDynalite();
-  const tableName = 'bench-imports';
-  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  const { tableName, doc, config, close } = await benchTable('bench-imports');
   try {
-    await ensureTable(raw, tableName);
     const meter = new UnitMeter();
     installCapacityMeter(doc, meter);
     const queue: AppEvent[] = [];
-    const config = loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CURSOR_SECRET: 'bench-cursor-secret-0123456789' });
     const ports: AppPorts = {
       store: new Store(doc, tableName, config.CURSOR_SECRET),
       publisher: { publish: async (events) => void queue.push(...events) },
@@ -113,9 +104,7 @@ export async function runImportBench(opts: { rows: number }): Promise<ImportBenc
       accepted: imp.accepted,
     };
   } finally {
-    doc.destroy();
-    raw.destroy();
-    await db.close();
+    await close();
   }
 }
 

@@ -12,21 +12,18 @@
  * province) pairs that saw a match (57 markets x 31 provinces here) until
  * all have one, never past that.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SERVICE_TYPE_IDS } from '#domain/catalog.ts';
 import type { Match } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { makeEvent } from '#events/contracts.ts';
-import { loadConfig } from '#functions/config.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { makeDocumentClient } from '#functions/store/client.ts';
 import { installCapacityMeter } from '#functions/store/metering.ts';
 import { Store } from '#functions/store/store.ts';
 import { marketReport } from '#functions/usecases/analytics.ts';
 import { countEvent, kpis } from '#functions/usecases/kpis.ts';
-import { ensureTable, startDynalite } from '#local/dynamo.ts';
 import { UnitMeter } from './capacity.ts';
+import { benchTable } from './table.ts';
 
 export interface KpiBenchRow {
   matches: number;
@@ -78,16 +75,10 @@ async function pool(n: number, width: number, f: (i: number) => Promise<void>) {
 }
 
 export async function runKpiBench(opts: { matches: number; log?: (line: string) => void }): Promise<KpiBenchResult> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const db = await startDynalite();
-  const tableName = 'bench-kpis';
-  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  const { tableName, doc, config, close } = await benchTable('bench-kpis');
   try {
-    await ensureTable(raw, tableName);
     const meter = new UnitMeter();
     installCapacityMeter(doc, meter);
-    const config = loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CURSOR_SECRET: 'bench-cursor-secret-0123456789' });
     // The real clock: the counters keep a minute of applied event ids (store/kpis.ts), measured in real time.
     const clock = { now: () => new Date() };
     const ports: AppPorts = {
@@ -128,9 +119,7 @@ export async function runKpiBench(opts: { matches: number; log?: (line: string) 
     }
     return { rows, seedMs: Math.round(performance.now() - t0) };
   } finally {
-    doc.destroy();
-    raw.destroy();
-    await db.close();
+    await close();
   }
 }
 

@@ -15,20 +15,18 @@
  *   npx tsx bench/round.ts
  */
 import { fork } from 'node:child_process';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { serviceTypeEntry } from '#domain/catalog.ts';
 import type { Need, Offering, ScoreBreakdown, SizeClass, Tier } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { planRound } from '#domain/round.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
-import { loadConfig } from '#functions/config.ts';
 import type { AppPorts } from '#functions/ports.ts';
-import { makeDocumentClient } from '#functions/store/client.ts';
 import { Store } from '#functions/store/store.ts';
 import { runMarketRound } from '#functions/usecases/matcher.ts';
-import { ensureTable, startDynalite } from '#local/dynamo.ts';
+import { prng } from './solver.ts';
+import { benchTable } from './table.ts';
 
 export interface RoundBenchRow {
   needs: number;
@@ -62,17 +60,6 @@ export const SIZES: ReadonlyArray<readonly [needs: number, offerings: number]> =
   [5_000, 2_000],
 ];
 const NOW = new Date('2026-11-02T00:00:00.000Z');
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A national market: needs from SMEs in every province (half accept remote
@@ -215,15 +202,9 @@ export interface StoreRoundRow {
  * so read the figure as the round's shape, not DynamoDB's time.
  */
 export async function measureRoundWithStore(nNeeds: number, nOfferings: number): Promise<StoreRoundRow> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { needs, all } = generateRound(nNeeds, nOfferings);
-  const db = await startDynalite();
-  const tableName = 'bench-round';
-  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  const { tableName, doc, config, close } = await benchTable('bench-round');
   try {
-    await ensureTable(raw, tableName);
-    const config = loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CURSOR_SECRET: 'bench-cursor-secret-0123456789' });
     const clock = { now: () => NOW };
     const ports: AppPorts = {
       store: new Store(doc, tableName, config.CURSOR_SECRET, { clock }),
@@ -261,9 +242,7 @@ export async function measureRoundWithStore(nNeeds: number, nOfferings: number):
     const r = await runMarketRound(ports, SERVICE_TYPE);
     return { needs: nNeeds, offerings: nOfferings, roundMs: performance.now() - t0, proposed: r.proposed, reasonsWritten: r.reasonsWritten, solveMs: r.solveMs };
   } finally {
-    doc.destroy();
-    raw.destroy();
-    await db.close();
+    await close();
   }
 }
 

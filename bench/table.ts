@@ -1,0 +1,37 @@
+/**
+ * A fresh dynalite with the platform's table, for a bench part that drives
+ * use cases against the real store: its document client (the one the Store
+ * takes), the config a function would load, and one close for all of it.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig, type Config } from '#functions/config.ts';
+import { makeDocumentClient } from '#functions/store/client.ts';
+import { ensureTable, startDynalite } from '#local/dynamo.ts';
+
+export interface BenchTable {
+  tableName: string;
+  doc: DynamoDBDocumentClient;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function benchTable(tableName: string): Promise<BenchTable> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const db = await startDynalite();
+  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const doc = makeDocumentClient({ endpoint: db.endpoint });
+  const close = async () => {
+    doc.destroy();
+    raw.destroy();
+    await db.close();
+  };
+  try {
+    await ensureTable(raw, tableName);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const config = loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CURSOR_SECRET: 'bench-cursor-secret-0123456789' });
+  return { tableName, doc, config, close };
+}
