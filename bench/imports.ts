@@ -12,13 +12,10 @@
  * one unit; the import's progress is one small write per 500 rows; the file
  * is stored gzip'd once (about 1 unit per KB).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { makeUscc } from '#domain/uscc.ts';
 import type { AppEvent } from '#events/contracts.ts';
 import { FUNCTIONS } from '#functions/handlers/manifest.ts';
-import type { AppPorts } from '#functions/ports.ts';
 import { installCapacityMeter } from '#functions/store/metering.ts';
-import { Store } from '#functions/store/store.ts';
 import { processImportChunk, startImport } from '#functions/usecases/imports.ts';
 import { UnitMeter } from './capacity.ts';
 import { benchTable } from './table.ts';
@@ -57,18 +54,13 @@ export function generateTiersRegister(rows: number): string {
 }
 
 export async function runImportBench(opts: { rows: number }): Promise<ImportBenchResult> {
-  const { tableName, doc, config, close } = await benchTable('bench-imports');
+  const table = await benchTable('bench-imports');
+  const { doc } = table;
   try {
     const meter = new UnitMeter();
     installCapacityMeter(doc, meter);
     const queue: AppEvent[] = [];
-    const ports: AppPorts = {
-      store: new Store(doc, tableName, config.CURSOR_SECRET),
-      publisher: { publish: async (events) => void queue.push(...events) },
-      clock: { now: () => new Date() },
-      config,
-      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
-    };
+    const ports = table.ports({ now: () => new Date() }, async (events) => void queue.push(...events));
     const body = Buffer.from(generateTiersRegister(opts.rows), 'utf8');
     const timeoutMs = FUNCTIONS.importer.timeoutSeconds * 1000;
 
@@ -104,7 +96,7 @@ export async function runImportBench(opts: { rows: number }): Promise<ImportBenc
       accepted: imp.accepted,
     };
   } finally {
-    await close();
+    await table.close();
   }
 }
 

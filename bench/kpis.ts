@@ -12,14 +12,11 @@
  * province) pairs that saw a match (57 markets x 31 provinces here) until
  * all have one, never past that.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SERVICE_TYPE_IDS } from '#domain/catalog.ts';
 import type { Match } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { makeEvent } from '#events/contracts.ts';
-import type { AppPorts } from '#functions/ports.ts';
 import { installCapacityMeter } from '#functions/store/metering.ts';
-import { Store } from '#functions/store/store.ts';
 import { marketReport } from '#functions/usecases/analytics.ts';
 import { countEvent, kpis } from '#functions/usecases/kpis.ts';
 import { UnitMeter } from './capacity.ts';
@@ -75,19 +72,14 @@ async function pool(n: number, width: number, f: (i: number) => Promise<void>) {
 }
 
 export async function runKpiBench(opts: { matches: number; log?: (line: string) => void }): Promise<KpiBenchResult> {
-  const { tableName, doc, config, close } = await benchTable('bench-kpis');
+  const table = await benchTable('bench-kpis');
+  const { doc } = table;
   try {
     const meter = new UnitMeter();
     installCapacityMeter(doc, meter);
     // The real clock: the counters keep a minute of applied event ids (store/kpis.ts), measured in real time.
     const clock = { now: () => new Date() };
-    const ports: AppPorts = {
-      store: new Store(doc, tableName, config.CURSOR_SECRET, { clock }),
-      publisher: { publish: async () => undefined },
-      clock,
-      config,
-      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
-    };
+    const ports = table.ports(clock);
     const measure = async (f: () => Promise<unknown>) => {
       const before = meter.read;
       await f();
@@ -119,7 +111,7 @@ export async function runKpiBench(opts: { matches: number; log?: (line: string) 
     }
     return { rows, seedMs: Math.round(performance.now() - t0) };
   } finally {
-    await close();
+    await table.close();
   }
 }
 

@@ -16,14 +16,11 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { serviceTypeEntry } from '#domain/catalog.ts';
 import type { Need, Offering, ScoreBreakdown, SizeClass, Tier } from '#domain/model.ts';
 import { PROVINCE_CODES } from '#domain/regions.ts';
 import { planRound } from '#domain/round.ts';
 import { checkEligibility, scorePair, type OfferingCandidate } from '#domain/scoring.ts';
-import type { AppPorts } from '#functions/ports.ts';
-import { Store } from '#functions/store/store.ts';
 import { runMarketRound } from '#functions/usecases/matcher.ts';
 import { prng } from './solver.ts';
 import { benchTable } from './table.ts';
@@ -203,16 +200,10 @@ export interface StoreRoundRow {
  */
 export async function measureRoundWithStore(nNeeds: number, nOfferings: number): Promise<StoreRoundRow> {
   const { needs, all } = generateRound(nNeeds, nOfferings);
-  const { tableName, doc, config, close } = await benchTable('bench-round');
+  const table = await benchTable('bench-round');
   try {
     const clock = { now: () => NOW };
-    const ports: AppPorts = {
-      store: new Store(doc, tableName, config.CURSOR_SECRET, { clock }),
-      publisher: { publish: async () => undefined },
-      clock,
-      config,
-      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
-    };
+    const ports = table.ports(clock);
     const strip = <T extends { version: number; updatedAt: string }>({ version: _v, updatedAt: _u, ...draft }: T) => draft;
     const providers = new Map(all.map((c) => [c.offering.providerId, c]));
     const drafts: Array<() => Promise<unknown>> = [
@@ -242,7 +233,7 @@ export async function measureRoundWithStore(nNeeds: number, nOfferings: number):
     const r = await runMarketRound(ports, SERVICE_TYPE);
     return { needs: nNeeds, offerings: nOfferings, roundMs: performance.now() - t0, proposed: r.proposed, reasonsWritten: r.reasonsWritten, solveMs: r.solveMs };
   } finally {
-    await close();
+    await table.close();
   }
 }
 
