@@ -1,7 +1,8 @@
 /**
  * A fresh dynalite with the platform's table, for a bench part that drives
  * use cases against the real store: its document client (the one the Store
- * takes), the config a function would load, and one close for all of it.
+ * takes), the config a function would load, the ports a use case takes on
+ * it, and one close for all of it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';

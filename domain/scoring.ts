@@ -244,7 +244,7 @@ export function scorerFor(need: Need): PairScorer {
   const fw = FIT_COMPONENTS.map((k) => pp.fitWeights[k]);
   const priorities: { priority: number; reasons: string[] }[] = [];
   const priorityOf = (o: Offering) => (priorities[o.publicWelfare ? 1 : 0] ??= priorityFor(need.sme, need.serviceType, o));
-  // The last pair's rounded components, in FIT_COMPONENTS order, and its fit.
+  // The rounded components of the pair scored last, in FIT_COMPONENTS order (breakdown reads them).
   const x = new Float64Array(FIT_COMPONENTS.length);
   const fitOf = (c: OfferingCandidate): number => {
     const o = c.offering;
