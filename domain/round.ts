@@ -14,7 +14,7 @@
  * 1.93 GB (`npx tsx bench/round.ts`'s market, at 1847147), against the
  * matcher's 60 s and 1,769 MB: the pairing alone 30 s, most of it building
  * and collecting a breakdown object per pair, kept until the proposals were
- * written. Now the same round takes 3.5–3.8 s and 340–360 MB, the same pairs and
+ * written. Now the same round takes 3.5–4.1 s and 340–360 MB, the same pairs and
  * the same matches:
  * - The region rule, the one most pairs fail, is applied by lookup: a need
  *   can only be served in person in its own province, or remotely when it
