@@ -17,6 +17,7 @@ import { SignJWT, importJWK, type JWK } from 'jose';
 import { expect } from 'vitest';
 import { AUTH_KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER } from '#local/auth.ts';
 import { JOURNAL_FILE } from '#local/bus.ts';
+import type { HttpRoute } from '#functions/http/routes.ts';
 import { startRuntime, type Runtime } from '#local/runtime.ts';
 import {
   anyString,
@@ -274,6 +275,24 @@ function pathParam(name: string, ids: Record<string, string[]>): fc.Arbitrary<st
   );
 }
 
+/** The token of the role each route group is for (the one most cases carry). */
+const PREFERRED_TOKEN: Record<HttpRoute['group'], string> = {
+  providers: 'provider',
+  smes: 'sme',
+  matches: 'operator',
+  inbox: 'sme',
+  analytics: 'operator',
+  vouchers: 'operator',
+  registers: 'operator',
+  public: 'sme',
+};
+
+/** The route's path with its {parameters} replaced by `values`, in order. */
+function fillPath(path: string, values: readonly string[]): string {
+  let i = 0;
+  return path.replace(/\{\w+\}/g, () => values[i++]!);
+}
+
 export function gatewayCaseArb(fx: GatewayFixture): fc.Arbitrary<GatewayCase> {
   const routeTarget = routeArb.chain((route) => {
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -289,7 +308,7 @@ export function gatewayCaseArb(fx: GatewayFixture): fc.Arbitrary<GatewayCase> {
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)) },
       { weight: 1, arbitrary: fc.integer({ min: 65_000, max: 200_000 }).map((n) => Buffer.alloc(n, 0x61)) },
     );
-    const preferred = { providers: 'provider', smes: 'sme', matches: 'operator', inbox: 'sme', analytics: 'operator', vouchers: 'operator', registers: 'operator', public: 'sme' }[route.group];
+    const preferred = PREFERRED_TOKEN[route.group];
     const signed = fx.tokens.filter((t) => VALID_TOKENS.includes(t.name));
     const forged = fx.tokens.filter((t) => !VALID_TOKENS.includes(t.name));
     return fc.record({
@@ -299,10 +318,7 @@ export function gatewayCaseArb(fx: GatewayFixture): fc.Arbitrary<GatewayCase> {
         { weight: 5, arbitrary: fc.constantFrom(...forged) },
       ),
       method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE') }),
-      path: fc.tuple(...names.map((n) => pathParam(n, fx.ids))).map((vs) => {
-        let i = 0;
-        return route.path.replace(/\{\w+\}/g, () => vs[i++]!);
-      }),
+      path: fc.tuple(...names.map((n) => pathParam(n, fx.ids))).map((vs) => fillPath(route.path, vs)),
       body,
     });
   });
@@ -312,14 +328,11 @@ export function gatewayCaseArb(fx: GatewayFixture): fc.Arbitrary<GatewayCase> {
   const asClientSends = routeArb.chain((route) => {
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const valid = VALID_BODIES[`${route.method} ${route.path}`];
-    const preferred = { providers: 'provider', smes: 'sme', matches: 'operator', inbox: 'sme', analytics: 'operator', vouchers: 'operator', registers: 'operator', public: 'sme' }[route.group];
+    const preferred = PREFERRED_TOKEN[route.group];
     return fc.record({
       token: fc.constant(fx.tokens.find((t) => t.name === preferred)!),
       method: fc.constant(route.method),
-      path: fc.tuple(...names.map((n) => fc.constantFrom(...(fx.ids[n] ?? ['x'])).map(encodeURIComponent))).map((vs) => {
-        let i = 0;
-        return route.path.replace(/\{\w+\}/g, () => vs[i++]!);
-      }),
+      path: fc.tuple(...names.map((n) => fc.constantFrom(...(fx.ids[n] ?? ['x'])).map(encodeURIComponent))).map((vs) => fillPath(route.path, vs)),
       body: valid ? valid.map((b) => Buffer.from(JSON.stringify(b))) : fc.constant(undefined),
       json: fc.constant(true),
     });
